@@ -1,0 +1,163 @@
+// `npm run bench`: load benchmarks that report every figure as a ratio against a baseline measured in
+// the same run, in interleaved rounds, because these machines are shared and noisy (docs/benchmarks.md).
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+interface Target {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  /** A fresh body per request (a new chat topic each time), or none. */
+  readonly body?: () => unknown;
+}
+
+interface Case {
+  readonly name: string;
+  readonly graph: Target;
+  readonly baseline: Target;
+}
+
+const adele = '10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f';
+const chatId = '19:d5b2c3a4-e6f7-8901-abcd-ef3456789012@thread.v2';
+const teamId = '57fb72d0-d811-46f4-8947-305e6072eaa5';
+const channelId = '19:6a2c9e4b1d8f4c7ab0e5d3f2a1b4c6d8@thread.tacv2';
+const channelMessages = `/v1.0/teams/${teamId}/channels/${encodeURIComponent(channelId)}/messages`;
+let sequence = 0;
+const member = (userId: string) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: ['owner'], 'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')` });
+const groupChat = () => ({
+  chatType: 'group',
+  topic: `Bench chat ${process.pid}-${++sequence}`,
+  members: [member(adele), member('8b081ef6-4792-4def-b2c9-c363a1bf41d5'), member('8c0a1a67-50ce-4114-bb6c-da9c5dbcf6ca')],
+});
+const message = () => ({ body: { contentType: 'text', content: `Bench message ${++sequence}` } });
+
+const cases: Case[] = [
+  { name: 'user-get', graph: { method: 'GET', path: `/v1.0/users/${adele}` }, baseline: { method: 'GET', path: `/users/${adele}` } },
+  { name: 'team-get', graph: { method: 'GET', path: `/v1.0/teams/${teamId}` }, baseline: { method: 'GET', path: `/teams/${teamId}` } },
+  { name: 'chat-create', graph: { method: 'POST', path: '/v1.0/chats', body: groupChat }, baseline: { method: 'POST', path: '/rows', body: groupChat } },
+  {
+    name: 'chat-get-members',
+    graph: { method: 'GET', path: `/v1.0/chats/${encodeURIComponent(chatId)}?$expand=members` },
+    baseline: { method: 'GET', path: `/chats/${encodeURIComponent(chatId)}` },
+  },
+  { name: 'channel-message-create', graph: { method: 'POST', path: channelMessages, body: message }, baseline: { method: 'POST', path: '/rows', body: message } },
+  {
+    name: 'channel-message-list',
+    graph: { method: 'GET', path: `${channelMessages}?$top=50` },
+    baseline: { method: 'GET', path: `/messages/${encodeURIComponent(channelId)}` },
+  },
+];
+const onlyCases = process.env.BENCH_CASES?.split(',');
+const selectedCases = onlyCases === undefined ? cases : cases.filter((c) => onlyCases.includes(c.name));
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const durationSeconds = Number(process.env.BENCH_SECONDS ?? 3);
+const connections = 10;
+
+function startProcess(args: string[], ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const port = ready.exec(output)?.[1];
+      if (port !== undefined) resolve({ child, port: Number(port) });
+    });
+    child.on('close', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${output}`)));
+  });
+}
+
+async function requestsPerSecond(port: number, target: Target): Promise<number> {
+  const { body } = target;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: durationSeconds,
+    requests: [
+      {
+        method: target.method,
+        path: target.path,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { setupRequest: (request: autocannon.Request) => ({ ...request, body: JSON.stringify(body()) }) }),
+      },
+    ],
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.method} ${target.path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+const adminUrl = process.env.TEAMGRAPH_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const benchDatabase = `teamgraph_bench_${process.pid}`;
+
+async function adminQuery(statement: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query(statement);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A fresh PostgreSQL database for the run, or null when no server answers. */
+async function postgresUrl(): Promise<string | null> {
+  if (!(await adminQuery(`create database ${benchDatabase}`))) return null;
+  const url = new URL(adminUrl);
+  url.pathname = `/${benchDatabase}`;
+  return url.toString();
+}
+
+async function benchStore(label: string, database: string): Promise<string[]> {
+  const teamgraph = await startProcess(['bin/teamgraph.js', '--database', database, '--port', '0', '--log-level', 'silent'], /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  const baseline = await startProcess(['--import', 'tsx', 'bench/baseline-server.ts', database], /listening (\d+)/);
+  const summary: string[] = [];
+  try {
+    const ratios = new Map<string, number[]>(selectedCases.map((c) => [c.name, []]));
+    const rates = new Map<string, { graph: number[]; base: number[] }>(selectedCases.map((c) => [c.name, { graph: [], base: [] }]));
+    for (const c of selectedCases) await requestsPerSecond(teamgraph.port, c.graph); // warm-up; also fills the channel past 50 messages
+    for (let round = 1; round <= rounds; round++) {
+      for (const c of selectedCases) {
+        const base = await requestsPerSecond(baseline.port, c.baseline);
+        const graph = await requestsPerSecond(teamgraph.port, c.graph);
+        ratios.get(c.name)?.push(graph / base);
+        rates.get(c.name)?.graph.push(graph);
+        rates.get(c.name)?.base.push(base);
+        console.log(`${label} round ${round} ${c.name}: teamgraph ${graph.toFixed(0)} req/s, baseline ${base.toFixed(0)} req/s, ratio ${(graph / base).toFixed(2)}`);
+      }
+    }
+    for (const c of selectedCases) {
+      const r = ratios.get(c.name) ?? [];
+      const rate = rates.get(c.name) ?? { graph: [], base: [] };
+      console.log(
+        `${label} ${c.name}: teamgraph median ${median(rate.graph).toFixed(0)} req/s, baseline median ${median(rate.base).toFixed(0)} req/s, ratio median ${median(r).toFixed(2)} (min ${Math.min(...r).toFixed(2)}, max ${Math.max(...r).toFixed(2)})`,
+      );
+      summary.push(`ratio ${c.name}${label === 'sqlite' ? '' : `-${label}`} ${median(r).toFixed(2)}`);
+    }
+  } finally {
+    await Promise.all([teamgraph.child, baseline.child].map((child) => new Promise((resolve) => child.once('close', resolve).kill())));
+  }
+  return summary;
+}
+
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamgraph-bench-'));
+const summary: string[] = [];
+try {
+  summary.push(...(await benchStore('sqlite', path.join(workDir, 'bench.db'))));
+  const pgUrl = await postgresUrl();
+  if (pgUrl === null) console.log('postgres: no server answers; skipped');
+  else summary.push(...(await benchStore('postgres', pgUrl).finally(() => adminQuery(`drop database if exists ${benchDatabase} with (force)`))));
+} finally {
+  fs.rmSync(workDir, { recursive: true, force: true });
+}
+for (const line of summary) console.log(line);

@@ -1,0 +1,170 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { ControlService } from './control/control.service.ts';
+import { registerControlRoutes } from './control/control.routes.ts';
+import { AuthorityService } from './identity/authority.service.ts';
+import { registerAuthorityRoutes } from './identity/authority.routes.ts';
+import { devAuthenticator } from './identity/dev-authenticator.ts';
+import { KeyRing } from './identity/keys.ts';
+import { tokenAuthenticator } from './identity/verifier.ts';
+import { ChatAccess } from './resources/chats/chats.access.ts';
+import { ChatMembersService } from './resources/chats/chat-members.service.ts';
+import { chatMemberRoutes } from './resources/chats/chat-members.routes.ts';
+import { ChatMessagesService } from './resources/chats/chat-messages.service.ts';
+import { chatMessageRoutes } from './resources/chats/chat-messages.routes.ts';
+import { ChatsService } from './resources/chats/chats.service.ts';
+import { chatRoutes } from './resources/chats/chats.routes.ts';
+import { ChannelArchiveService } from './resources/channels/channel-archive.service.ts';
+import { ChannelMembersService } from './resources/channels/channel-members.service.ts';
+import { channelMemberRoutes } from './resources/channels/channel-members.routes.ts';
+import { ChannelMessagesService } from './resources/channels/channel-messages.service.ts';
+import { channelMessageRoutes } from './resources/channels/channel-messages.routes.ts';
+import { ChannelAccess } from './resources/channels/channels.access.ts';
+import { ChannelsService } from './resources/channels/channels.service.ts';
+import { channelRoutes } from './resources/channels/channels.routes.ts';
+import { ConversationsAccess } from './resources/conversations/conversations.access.ts';
+import { conversationRoutes } from './resources/conversations/conversations.routes.ts';
+import { ConversationsService } from './resources/conversations/conversations.service.ts';
+import { postRoutes } from './resources/conversations/posts.routes.ts';
+import { threadRoutes } from './resources/conversations/threads.routes.ts';
+import { GroupsService } from './resources/groups/groups.service.ts';
+import { OperationsService } from './resources/operations/operations.service.ts';
+import { operationRoutes } from './resources/operations/operations.routes.ts';
+import { groupRoutes } from './resources/groups/groups.routes.ts';
+import { TeamworkAccess } from './resources/teamwork/teamwork.access.ts';
+import { TeamworkItemsService } from './resources/teamwork/teamwork-items.service.ts';
+import { teamworkRoutes } from './resources/teamwork/teamwork.routes.ts';
+import { TeamworkService } from './resources/teamwork/teamwork.service.ts';
+import { TeamCreateService } from './resources/teams/team-create.service.ts';
+import { TeamMembersService } from './resources/teams/team-members.service.ts';
+import { teamMemberRoutes } from './resources/teams/team-members.routes.ts';
+import { TeamsService } from './resources/teams/teams.service.ts';
+import { teamRoutes } from './resources/teams/teams.routes.ts';
+import { UsersService } from './resources/users/users.service.ts';
+import { userRoutes } from './resources/users/users.routes.ts';
+import type { SeedFile } from './seed/seed.schemas.ts';
+import type { Store } from './store/db.ts';
+import type { TlsOptions } from './tls.ts';
+import { loadOrCreateSecret } from './store/meta.ts';
+import { PageTokens } from './wire/odata.ts';
+import { acceptJsonBodies, renderErrors } from './wire/pipeline.ts';
+import { newRequestId, setRequestIdHeaders } from './wire/request-id.ts';
+import { type GraphRoute, registerGraphRoutes, rewriteKeySegments } from './wire/routes.ts';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly seed: SeedFile | null;
+  readonly tls: TlsOptions | null;
+}
+
+const bodyLimitBytes = 4 * 1024 * 1024;
+
+/** The services behind the routes, wired once per app. */
+export function createServices(store: Store, operations: OperationsService) {
+  const users = new UsersService(store);
+  const groups = new GroupsService(store);
+  const teams = new TeamsService(store, users, groups, operations);
+  const conversations = new ConversationsService(store, new ConversationsAccess(groups, users), users);
+  const chatAccess = new ChatAccess(store, users);
+  const chatMembers = new ChatMembersService(store, users, chatAccess);
+  const chats = new ChatsService(store, users, chatAccess, chatMembers, operations);
+  const chatMessages = new ChatMessagesService(store, chatAccess);
+  const teamworkAccess = new TeamworkAccess(store, users);
+  const teamwork = new TeamworkService(store, teamworkAccess);
+  const teamworkItems = new TeamworkItemsService(store, teamworkAccess);
+  const channelAccess = new ChannelAccess(store, teams, groups, users);
+  const channelMembers = new ChannelMembersService(store, channelAccess, users);
+  const channels = new ChannelsService(store, channelAccess, channelMembers, operations);
+  const channelMessages = new ChannelMessagesService(store, channelAccess);
+  const channelArchive = new ChannelArchiveService(store, channelAccess, operations);
+  const teamCreation = new TeamCreateService(store, groups, channels, channelMembers, operations);
+  const teamMembers = new TeamMembersService(teams, groups, channelMembers);
+  return { users, groups, teams, teamCreation, teamMembers, channelArchive, operations, chats, chatMembers, chatMessages, channels, channelMembers, channelMessages, conversations, teamwork, teamworkItems };
+}
+
+/** Every Graph operation teamgraph serves, in URL order per family. */
+export function graphRoutes(services: ReturnType<typeof createServices>): GraphRoute[] {
+  const { users, groups, teams, teamCreation, teamMembers, channelArchive, operations, chats, chatMembers, chatMessages, channels, channelMembers, channelMessages, conversations, teamwork, teamworkItems } = services;
+  return [
+    ...userRoutes(users),
+    ...groupRoutes(groups),
+    ...conversationRoutes(conversations),
+    ...threadRoutes(conversations),
+    ...postRoutes(conversations),
+    ...teamRoutes(teams, teamCreation),
+    ...teamMemberRoutes(teamMembers),
+    ...chatRoutes(chats, chatMessages),
+    ...chatMemberRoutes(chatMembers),
+    ...chatMessageRoutes(chatMessages),
+    ...operationRoutes(operations, teams, chats),
+    ...channelRoutes(channels, channelArchive),
+    ...channelMemberRoutes(channelMembers),
+    ...channelMessageRoutes(channelMessages),
+    ...teamworkRoutes(teamwork, teamworkItems),
+  ];
+}
+
+/** Every permission some route accepts, by kind: what `.default` consent grants in the demo tenant. */
+export function permissionCatalogue(routes: readonly GraphRoute[]) {
+  return {
+    delegated: new Set(routes.flatMap((route) => route.permissions.delegated)),
+    application: new Set(routes.flatMap((route) => route.permissions.application)),
+  };
+}
+
+/** Builds the server; the stages below run in this order for every request. */
+export async function buildApp({ config, store, seed, tls }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(tls === null ? {} : { https: tls.options }),
+    logger: { level: config.logLevel },
+    // 1. Graph paths are case-insensitive and tolerate a trailing slash; `x('key')` reads as `x/key`.
+    // Keys run past the router's default 100-character limit: membership ids are base64 of several
+    // ids, chat operation ids three GUIDs, Exchange thread and post ids over 100 characters.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
+    rewriteUrl: (request) => rewriteKeySegments(request.url ?? '/'),
+    // 2. Each request gets Graph's request-id, which the log lines carry too.
+    genReqId: newRequestId,
+    bodyLimit: bodyLimitBytes,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    setRequestIdHeaders(request, reply);
+    done();
+  });
+
+  // 3. Bodies: JSON only, up to 4 MB; everything else is a Graph-shaped 400/413/415.
+  acceptJsonBodies(app);
+
+  // 4. Failures of every kind leave as Graph's error envelope.
+  const operations = new OperationsService(store, config.operationDelayMs, (err) => app.log.error({ err }, 'operation step failed'));
+  const routes = graphRoutes(createServices(store, operations));
+  renderErrors(app, () => routes);
+
+  // 5. The control plane, outside the Graph surface.
+  registerControlRoutes(app, new ControlService(store, config, seed));
+
+  // 6. The emulated Entra authority that issues the tokens Graph routes verify.
+  const keys = new KeyRing(store);
+  await keys.ensureKey();
+  const permissions = permissionCatalogue(routes);
+  registerAuthorityRoutes(app, new AuthorityService(store, keys, permissions), keys, config.publicUrl);
+
+  // 7. Graph routes under /v1.0 and /beta: authenticate, check permissions, validate, handle.
+  const devPrincipal = devAuthenticator(store, new Set([...permissions.delegated, ...permissions.application]));
+  const authenticate = tokenAuthenticator(store, keys, config.auth, devPrincipal);
+  const pageTokens = new PageTokens(await loadOrCreateSecret(store.db, 'page_token_secret'));
+  registerGraphRoutes(app, routes, { authenticate, pageTokens, publicUrl: config.publicUrl });
+
+  // 8. The async-operation worker runs in every instance while it serves.
+  let stopWorker = (): void => undefined;
+  app.addHook('onReady', (done) => {
+    stopWorker = operations.start();
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    stopWorker();
+    done();
+  });
+  return app;
+}

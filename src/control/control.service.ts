@@ -1,0 +1,38 @@
+import type { Config } from '../config.ts';
+import { resetToSeed } from '../seed/loader.ts';
+import type { SeedFile } from '../seed/seed.schemas.ts';
+import type { Store } from '../store/db.ts';
+
+export const version = '0.1.0';
+
+/** The control plane under /_teamgraph/: never part of the Graph surface. */
+export class ControlService {
+  constructor(
+    private readonly store: Store,
+    private readonly config: Config,
+    private readonly seed: SeedFile | null,
+  ) {}
+
+  async health(): Promise<{ status: 'ok' | 'unavailable'; database: string }> {
+    try {
+      await this.store.ping();
+      return { status: 'ok', database: 'reachable' };
+    } catch (err) {
+      return { status: 'unavailable', database: (err as Error).message };
+    }
+  }
+
+  async reset(): Promise<void> {
+    await resetToSeed(this.store, this.seed);
+  }
+
+  info() {
+    return {
+      name: 'teamgraph',
+      version,
+      store: this.store.kind,
+      seed: this.config.seed.kind,
+      tenantId: this.seed?.tenants[0]?.id ?? null,
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { type CryptoKey, type JWK, exportJWK, generateKeyPair, importJWK } from 'jose';
+import type { Store } from '../store/db.ts';
+import { withTransaction } from '../store/transaction.ts';
+import * as identityStore from './identity.store.ts';
+
+export const tokenLifetimeSeconds = 3599;
+// A retired key keeps verifying until every token it signed has expired (refresh tokens live a day).
+const retiredKeyKeepMs = 25 * 3600 * 1000;
+
+export interface SigningKey {
+  readonly kid: string;
+  readonly privateKey: CryptoKey;
+}
+
+/**
+ * The authority's RS256 keys, shared by every instance through the database. The newest unretired
+ * key signs; every key not yet pruned verifies, so a rotation never invalidates live tokens.
+ */
+export class KeyRing {
+  private readonly verifyKeys = new Map<string, CryptoKey>();
+
+  constructor(private readonly store: Store) {}
+
+  /** Creates the first key once, whichever instance gets there first. */
+  async ensureKey(): Promise<void> {
+    await withTransaction(this.store, async (tx) => {
+      if (await identityStore.claimMarker(tx, 'signing_key_bootstrap')) await this.insertNewKey(tx);
+    });
+  }
+
+  /** Adds a new signing key and retires the others, which stay published for verification. */
+  async rotate(): Promise<string> {
+    return withTransaction(this.store, async (tx) => {
+      const kid = await this.insertNewKey(tx);
+      const now = new Date();
+      await identityStore.retireSigningKeysExcept(tx, kid, now.toISOString());
+      await identityStore.deleteSigningKeysRetiredBefore(tx, new Date(now.getTime() - retiredKeyKeepMs).toISOString());
+      return kid;
+    });
+  }
+
+  async signingKey(): Promise<SigningKey> {
+    const rows = await identityStore.listSigningKeys(this.store.db);
+    const active = rows.find((row) => row.retired_date_time === null) ?? rows[0];
+    if (active === undefined) throw new Error('no signing key: the authority was not initialised');
+    return { kid: active.kid, privateKey: (await importJWK(JSON.parse(active.private_jwk) as JWK, 'RS256')) as CryptoKey };
+  }
+
+  async publicJwks(): Promise<{ keys: JWK[] }> {
+    const rows = await identityStore.listSigningKeys(this.store.db);
+    return { keys: rows.map((row) => JSON.parse(row.public_jwk) as JWK) };
+  }
+
+  /** The public key for a token's `kid`; keys never change, so each is read from the store once. */
+  async verificationKey(kid: string): Promise<CryptoKey | null> {
+    const cached = this.verifyKeys.get(kid);
+    if (cached !== undefined) return cached;
+    const row = (await identityStore.listSigningKeys(this.store.db)).find((key) => key.kid === kid);
+    if (row === undefined) return null;
+    const key = (await importJWK(JSON.parse(row.public_jwk) as JWK, 'RS256')) as CryptoKey;
+    this.verifyKeys.set(kid, key);
+    return key;
+  }
+
+  private async insertNewKey(tx: Parameters<typeof identityStore.insertSigningKey>[0]): Promise<string> {
+    const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+    const kid = randomUUID().replace(/-/g, '');
+    const common = { kid, alg: 'RS256', use: 'sig' };
+    await identityStore.insertSigningKey(tx, {
+      kid,
+      private_jwk: JSON.stringify({ ...(await exportJWK(privateKey)), ...common }),
+      public_jwk: JSON.stringify({ ...(await exportJWK(publicKey)), kty: 'RSA', ...common }),
+      created_date_time: new Date().toISOString(),
+      retired_date_time: null,
+    });
+    return kid;
+  }
+}

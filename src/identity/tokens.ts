@@ -1,0 +1,116 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import type { ApplicationTable, UserTable } from '../store/schema.ts';
+import { type KeyRing, tokenLifetimeSeconds } from './keys.ts';
+
+export const graphAudiences = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'] as const;
+export type GraphAudience = (typeof graphAudiences)[number];
+const refreshAudience = 'urn:teamgraph:refresh';
+const refreshLifetimeSeconds = 24 * 3600;
+
+/** The issuer Graph access tokens (v1) carry: Entra's v1 STS for the tenant. */
+export const v1Issuer = (tenantId: string) => `https://sts.windows.net/${tenantId}/`;
+
+/** A stable GUID derived from a name, for ids Entra would assign (an app's service principal). */
+export function derivedGuid(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+function baseClaims(tenantId: string, app: ApplicationTable, audience: GraphAudience) {
+  return {
+    aud: audience,
+    iss: v1Issuer(tenantId),
+    idp: v1Issuer(tenantId),
+    tid: tenantId,
+    appid: app.client_id,
+    azp: app.client_id,
+    app_displayname: app.display_name,
+    ver: '1.0',
+    uti: randomBytes(16).toString('base64url'),
+  };
+}
+
+async function sign(keys: KeyRing, claims: Record<string, unknown>, lifetimeSeconds: number): Promise<string> {
+  const key = await keys.signingKey();
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ ...claims, nbf: now })
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid, x5t: key.kid })
+    .setIssuedAt(now)
+    .setExpirationTime(now + lifetimeSeconds)
+    .sign(key.privateKey);
+}
+
+/** An application token: `roles` holds the app permissions (Entra's client credentials flow). */
+export function appAccessToken(keys: KeyRing, app: ApplicationTable, roles: readonly string[], audience: GraphAudience): Promise<string> {
+  const servicePrincipalId = derivedGuid(`service-principal:${app.client_id}`);
+  return sign(keys, { ...baseClaims(app.tenant_id, app, audience), appidacr: '1', idtyp: 'app', oid: servicePrincipalId, sub: servicePrincipalId, roles }, tokenLifetimeSeconds);
+}
+
+/** A delegated token: `scp` holds the consented scopes, space separated, for the signed-in user. */
+export function userAccessToken(keys: KeyRing, app: ApplicationTable, user: UserTable, scopes: readonly string[], audience: GraphAudience): Promise<string> {
+  return sign(
+    keys,
+    {
+      ...baseClaims(user.tenant_id, app, audience),
+      appidacr: '0',
+      idtyp: 'user',
+      acct: user.user_type === 'Guest' ? 1 : 0,
+      amr: ['pwd'],
+      oid: user.id,
+      sub: derivedGuid(`subject:${app.client_id}:${user.id}`),
+      upn: user.user_principal_name,
+      unique_name: user.user_principal_name,
+      preferred_username: user.user_principal_name,
+      name: user.display_name,
+      given_name: user.given_name,
+      family_name: user.surname,
+      scp: scopes.join(' '),
+    },
+    tokenLifetimeSeconds,
+  );
+}
+
+/** The OpenID Connect id token MSAL reads the account from (audience: the client). */
+export function idToken(keys: KeyRing, issuer: string, app: ApplicationTable, user: UserTable): Promise<string> {
+  return sign(
+    keys,
+    { aud: app.client_id, iss: issuer, tid: user.tenant_id, oid: user.id, sub: derivedGuid(`subject:${app.client_id}:${user.id}`), preferred_username: user.user_principal_name, name: user.display_name, ver: '2.0' },
+    tokenLifetimeSeconds,
+  );
+}
+
+export function refreshToken(keys: KeyRing, app: ApplicationTable, user: UserTable, scopes: readonly string[]): Promise<string> {
+  return sign(keys, { aud: refreshAudience, tid: user.tenant_id, oid: user.id, appid: app.client_id, scp: scopes.join(' ') }, refreshLifetimeSeconds);
+}
+
+export type TokenProblem = 'malformed' | 'expired' | 'audience' | 'signature' | 'issuer' | 'claims';
+
+export class TokenRejected extends Error {
+  constructor(readonly problem: TokenProblem) {
+    super(problem);
+  }
+}
+
+/** Verifies signature (by `kid`), lifetime and audience; the caller checks issuer and tenant. */
+export async function verifyToken(keys: KeyRing, token: string, audiences: readonly string[]): Promise<Record<string, unknown>> {
+  let kid: string | undefined;
+  try {
+    kid = decodeProtectedHeader(token).kid;
+  } catch {
+    throw new TokenRejected('malformed');
+  }
+  const key = kid === undefined ? null : await keys.verificationKey(kid);
+  if (key === null) throw new TokenRejected('signature');
+  try {
+    const { payload } = await jwtVerify(token, key, { algorithms: ['RS256'], audience: [...audiences], clockTolerance: 60 });
+    return payload;
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) throw new TokenRejected('expired');
+    if (err instanceof errors.JWTClaimValidationFailed) throw new TokenRejected(err.claim === 'aud' ? 'audience' : 'claims');
+    if (err instanceof errors.JWSSignatureVerificationFailed) throw new TokenRejected('signature');
+    throw new TokenRejected('malformed');
+  }
+}
+
+export const verifyRefreshToken = (keys: KeyRing, token: string) => verifyToken(keys, token, [refreshAudience]);

@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import { type Config, loadConfig } from './config.ts';
+import { version } from './control/control.service.ts';
+import { defaultPassword, readSeed, seedIfEmpty } from './seed/loader.ts';
+import type { SeedFile } from './seed/seed.schemas.ts';
+import { openStore } from './store/db.ts';
+import { migrate } from './store/migrate.ts';
+import { type TlsOptions, loadTls } from './tls.ts';
+
+// Entry point: flags and environment -> config -> store (migrated, seeded) -> app -> listen.
+const loaded = loadConfig(process.argv.slice(2), process.env);
+if (loaded.kind === 'help') {
+  console.log(loaded.text);
+  process.exit(0);
+}
+if (loaded.kind === 'version') {
+  console.log(version);
+  process.exit(0);
+}
+if (loaded.kind === 'error') fail(loaded.message);
+
+try {
+  await run(loaded.config);
+} catch (err) {
+  fail((err as Error).message);
+}
+
+async function run(config: Config): Promise<void> {
+  const seed = await readSeed(config.seed);
+  const store = await openStore(config.database);
+  await migrate(store);
+  await seedIfEmpty(store, seed);
+  const tls = await loadTls(config);
+  const app = await buildApp({ config, store, seed, tls });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void app.close().then(() => store.close()).then(() => process.exit(0));
+    });
+  }
+  console.log(banner(app, config, seed, tls));
+}
+
+function banner(app: FastifyInstance, config: Config, seed: SeedFile | null, tls: TlsOptions | null): string {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const origin = config.publicUrl ?? `${tls === null ? 'http' : 'https'}://${host}:${port}`;
+  const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : 'PostgreSQL';
+  const lines = [`teamgraph ${version} listening on ${origin} (${where})`, `  Graph v1.0  ${origin}/v1.0`, `  Graph beta  ${origin}/beta`];
+  if (seed !== null) {
+    const tenant = seed.tenants[0];
+    const app0 = seed.applications?.[0];
+    const users = seed.users.filter((user) => user.tenantId === tenant?.id && user.userType !== 'Guest').slice(0, 2);
+    lines.push(`  tenant      ${tenant?.id ?? '-'} (${tenant?.domain ?? '-'})`);
+    if (app0 !== undefined) lines.push(`  demo app    client id ${app0.clientId}, secret ${app0.clientSecret}`);
+    for (const user of users) lines.push(`  user        ${user.userPrincipalName} / ${user.password ?? defaultPassword}`);
+  }
+  lines.push(`  authority   ${origin}/${seed?.tenants[0]?.id ?? '{tenant}'}/oauth2/v2.0/token (auth mode ${config.auth})`);
+  if (tls !== null && tls.selfSignedCertPath !== null) {
+    lines.push(`  certificate ${tls.selfSignedCertPath}`, `  trust it    NODE_EXTRA_CA_CERTS=${tls.selfSignedCertPath} node your-app.js`);
+  }
+  lines.push(`  try         curl ${tls !== null && tls.selfSignedCertPath !== null ? `--cacert ${tls.selfSignedCertPath} ` : ''}${origin}/v1.0/me`);
+  return lines.join('\n');
+}
+
+function fail(message: string): never {
+  console.error(`teamgraph: ${message}`);
+  process.exit(1);
+}

@@ -1,0 +1,38 @@
+import Type, { type Static } from 'typebox';
+import type { MessageTable } from '../../store/schema.ts';
+import { ItemBody, chatMessageJson } from '../messages/messages.schemas.ts';
+
+export const ChannelMessageParams = Type.Object({ teamId: Type.String({ minLength: 1 }), channelId: Type.String({ minLength: 1 }), messageId: Type.String({ minLength: 1 }) });
+export const ChannelReplyParams = Type.Object({ ...ChannelMessageParams.properties, replyId: Type.String({ minLength: 1 }) });
+
+const Importance = Type.Union([Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
+
+// Only `body` is required (channel-post-messages.md); `createdDateTime` and `from` only when importing.
+export const ChannelMessageBody = Type.Object({
+  body: ItemBody,
+  subject: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  importance: Type.Optional(Importance),
+  createdDateTime: Type.Optional(Type.String()),
+  from: Type.Optional(Type.Object({ user: Type.Optional(Type.Object({ id: Type.String({ minLength: 1 }) })) })),
+  attachments: Type.Optional(Type.Array(Type.Object({}))),
+  mentions: Type.Optional(Type.Array(Type.Object({}))),
+});
+export type ChannelMessageBody = Static<typeof ChannelMessageBody>;
+
+export const ChannelMessageUpdateBody = Type.Object({
+  body: Type.Optional(ItemBody),
+  subject: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  importance: Type.Optional(Importance),
+});
+export type ChannelMessageUpdateBody = Static<typeof ChannelMessageUpdateBody>;
+
+export type MessageWithSender = MessageTable & { sender_display_name: string | null; sender_tenant_id: string | null };
+
+/** A channel message as Graph writes it: channelIdentity, no chatId, and a webUrl into Teams. */
+export function channelMessageJson(row: MessageWithSender): Record<string, unknown> {
+  const teamId = row.team_id ?? '';
+  const root = row.reply_to_id ?? row.id;
+  const webUrl = `https://teams.microsoft.com/l/message/${encodeURIComponent(row.container_id)}/${row.id}?groupId=${teamId}&tenantId=${row.sender_tenant_id ?? ''}&createdTime=${row.id}&parentMessageId=${root}`;
+  const sender = row.from_user_id === null ? null : { userId: row.from_user_id, displayName: row.sender_display_name, tenantId: row.sender_tenant_id ?? '' };
+  return chatMessageJson(row, sender, webUrl, { teamId, channelId: row.container_id });
+}

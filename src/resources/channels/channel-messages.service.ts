@@ -1,0 +1,148 @@
+import type { Store } from '../../store/db.ts';
+import { insertWithFreeMessageId } from '../../store/message-ids.ts';
+import { type Page, pageOf } from '../../store/page.ts';
+import type { ChannelTable, MessageTable } from '../../store/schema.ts';
+import { withTransaction } from '../../store/transaction.ts';
+import type { Principal } from '../../wire/auth.ts';
+import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
+import { teamArchived } from '../teams/teams.rules.ts';
+import { type ChannelAccess, channelArchived } from './channels.access.ts';
+import * as messagesStore from './channel-messages.store.ts';
+import type { ChannelMessageBody, ChannelMessageUpdateBody, MessageWithSender } from './channel-messages.schemas.ts';
+
+export interface MessageThread {
+  readonly message: MessageWithSender;
+  readonly replies: readonly MessageWithSender[] | null;
+}
+
+const messageNotFound = (messageId: string) => notFound(`Message ${messageId} was not found in the channel.`);
+// Importing history needs an app with Teamwork.Migrate.All (import-messages/import-external-messages-to-teams.md).
+const migratePermission = 'Teamwork.Migrate.All';
+
+/** Channel messages and their replies (channel-post-messages.md, chatmessage-post-replies.md, channel-list-messages.md). */
+export class ChannelMessagesService {
+  constructor(
+    private readonly store: Store,
+    private readonly access: ChannelAccess,
+  ) {}
+
+  async post(principal: Principal, teamId: string, channelId: string, body: ChannelMessageBody, replyToId: string | null = null): Promise<MessageWithSender> {
+    const channel = await this.conversation(principal, teamId, channelId, true);
+    if (replyToId !== null && (await messagesStore.findMessage(this.store.db, channel.id, replyToId, null)) === undefined) throw messageNotFound(replyToId);
+    const row = this.newMessage(principal, channel, body, replyToId);
+    return withTransaction(this.store, async (tx) => {
+      row.id = await insertWithFreeMessageId(tx, row);
+      return (await messagesStore.findMessage(tx, channel.id, row.id, replyToId)) as MessageWithSender;
+    });
+  }
+
+  async list(principal: Principal, teamId: string, channelId: string, before: string | null, top: number, expandReplies: boolean): Promise<Page<MessageThread>> {
+    const channel = await this.conversation(principal, teamId, channelId, false);
+    const page = pageOf(await messagesStore.listMessages(this.store.db, channel.id, null, before, top + 1), top, (row) => row.id);
+    const replies = expandReplies ? await messagesStore.listRepliesOf(this.store.db, channel.id, page.items.map((row) => row.id)) : null;
+    return {
+      items: page.items.map((message) => ({ message, replies: replies === null ? null : replies.filter((reply) => reply.reply_to_id === message.id) })),
+      after: page.after,
+    };
+  }
+
+  async get(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null = null): Promise<MessageWithSender> {
+    const channel = await this.conversation(principal, teamId, channelId, false);
+    const message = await messagesStore.findMessage(this.store.db, channel.id, messageId, replyToId);
+    if (message === undefined) throw messageNotFound(messageId);
+    return message;
+  }
+
+  async listReplies(principal: Principal, teamId: string, channelId: string, messageId: string, before: string | null, top: number): Promise<Page<MessageWithSender>> {
+    const root = await this.get(principal, teamId, channelId, messageId);
+    return pageOf(await messagesStore.listMessages(this.store.db, root.container_id, root.id, before, top + 1), top, (row) => row.id);
+  }
+
+  /** Delegated callers edit their own messages; policyViolation is an application's to set (chatmessage-update.md). */
+  async update(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null, body: ChannelMessageUpdateBody): Promise<void> {
+    const message = await this.writable(principal, teamId, channelId, messageId, replyToId);
+    if (principal.userId === null) throw forbidden('An application can update only the policyViolation of a message.');
+    if (message.from_user_id !== principal.userId) throw forbidden('Only the sender of a message can edit it.');
+    const now = new Date().toISOString();
+    await messagesStore.updateMessage(this.store.db, message.container_id, message.id, {
+      ...(body.body === undefined ? {} : { body_content: body.body.content, body_content_type: body.body.contentType ?? 'text' }),
+      ...(body.subject === undefined ? {} : { subject: body.subject }),
+      ...(body.importance === undefined ? {} : { importance: body.importance }),
+      last_modified_date_time: now,
+      last_edited_date_time: now,
+    });
+  }
+
+  /** softDelete and undoSoftDelete: the sender or an owner of the channel (chatmessage-softdelete.md). */
+  async setDeleted(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null, isDeleted: boolean): Promise<void> {
+    const message = await this.writable(principal, teamId, channelId, messageId, replyToId);
+    const channel = await this.conversation(principal, teamId, channelId, false);
+    if (message.from_user_id !== principal.userId && !(await this.access.ownsChannel(principal, channel))) {
+      throw forbidden('Only the sender of a message or an owner of the channel can delete it.');
+    }
+    const now = new Date().toISOString();
+    await messagesStore.updateMessage(this.store.db, message.container_id, message.id, { deleted_date_time: isDeleted ? now : null, last_modified_date_time: now });
+  }
+
+  private async writable(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null): Promise<MessageWithSender> {
+    const message = await this.get(principal, teamId, channelId, messageId, replyToId);
+    const team = await this.access.readableTeam(principal, teamId);
+    if (team.is_archived === 1) throw teamArchived(team.id);
+    if ((await this.access.readableChannel(principal, team, channelId, true)).is_archived === 1) throw channelArchived(channelId);
+    return message;
+  }
+
+  private async conversation(principal: Principal, teamId: string, channelId: string, isWrite: boolean): Promise<ChannelTable> {
+    const team = isWrite ? await this.access.writableTeam(principal, teamId) : await this.access.readableTeam(principal, teamId);
+    const channel = await this.access.readableChannel(principal, team, channelId, true);
+    if (isWrite && channel.is_archived === 1) throw channelArchived(channel.id);
+    return channel;
+  }
+
+  /**
+   * An import (createdDateTime or from given) is allowed only while the channel is in migration mode and
+   * only to an app holding Teamwork.Migrate.All; a channel in migration takes nothing else, and after
+   * completeMigration ordinary rules apply again (channel-post-messages.md, example 2).
+   */
+  private newMessage(principal: Principal, channel: ChannelTable, body: ChannelMessageBody, replyToId: string | null): MessageTable {
+    const isImport = body.createdDateTime !== undefined || body.from !== undefined;
+    const isMigrating = channel.migration_mode === 'inProgress';
+    if (isImport && !isMigrating) throw badRequest('createdDateTime and from can be set only when importing messages into a channel in migration mode.');
+    if (isMigrating && !isImport) throw badRequest(`Channel ${channel.id} is in migration mode: it accepts only imported messages until completeMigration.`);
+    if (isImport && !(principal.kind === 'application' && principal.permissions.has(migratePermission))) {
+      throw forbidden(`Importing messages requires the application permission ${migratePermission}.`);
+    }
+    if (!isImport && principal.userId === null) throw forbidden('An application can post channel messages only when importing into a channel in migration mode.');
+    const createdAt = isImport ? parseImportTime(body.createdDateTime) : new Date();
+    const fromUserId = isImport ? (body.from?.user?.id ?? null) : principal.userId;
+    const createdDateTime = createdAt.toISOString();
+    return {
+      container_id: channel.id,
+      id: String(createdAt.getTime()),
+      container_kind: 'channel',
+      team_id: channel.team_id,
+      reply_to_id: replyToId,
+      message_type: 'message',
+      from_user_id: fromUserId,
+      from_app_id: fromUserId === null ? principal.appId : null,
+      subject: body.subject ?? null,
+      body_content_type: body.body.contentType ?? 'text',
+      body_content: body.body.content,
+      importance: body.importance ?? 'normal',
+      attachments: JSON.stringify(body.attachments ?? []),
+      mentions: JSON.stringify(body.mentions ?? []),
+      reactions: '[]',
+      created_date_time: createdDateTime,
+      last_modified_date_time: createdDateTime,
+      last_edited_date_time: null,
+      deleted_date_time: null,
+    };
+  }
+}
+
+function parseImportTime(value: string | undefined): Date {
+  const at = value === undefined ? Date.now() : Date.parse(value);
+  if (Number.isNaN(at)) throw badRequest(`Invalid createdDateTime '${value ?? ''}'.`);
+  if (at > Date.now()) throw badRequest('createdDateTime cannot be in the future.');
+  return new Date(at);
+}

@@ -1,0 +1,37 @@
+import type { MessageTable } from '../../store/schema.ts';
+import type { Handle } from '../../store/transaction.ts';
+
+// Channel messages live in the messages table shared with chats, keyed by container (the channel id).
+
+function withSender(h: Handle) {
+  return h
+    .selectFrom('messages')
+    .leftJoin('users', 'users.id', 'messages.from_user_id')
+    .selectAll('messages')
+    .select(['users.display_name as sender_display_name', 'users.tenant_id as sender_tenant_id']);
+}
+
+export function findMessage(h: Handle, channelId: string, messageId: string, replyToId: string | null) {
+  return withSender(h)
+    .where('messages.container_id', '=', channelId)
+    .where('messages.id', '=', messageId)
+    .where('messages.reply_to_id', replyToId === null ? 'is' : '=', replyToId)
+    .executeTakeFirst();
+}
+
+/** Root messages (replyToId null) or the replies to one, newest first, keyset-paged by id. */
+export function listMessages(h: Handle, channelId: string, replyToId: string | null, beforeId: string | null, limit: number) {
+  let query = withSender(h).where('messages.container_id', '=', channelId).where('messages.reply_to_id', replyToId === null ? 'is' : '=', replyToId);
+  if (beforeId !== null) query = query.where('messages.id', '<', beforeId);
+  return query.orderBy('messages.id', 'desc').limit(limit).execute();
+}
+
+/** The replies to many root messages at once, for $expand=replies. */
+export function listRepliesOf(h: Handle, channelId: string, rootIds: readonly string[]) {
+  if (rootIds.length === 0) return Promise.resolve([]);
+  return withSender(h).where('messages.container_id', '=', channelId).where('messages.reply_to_id', 'in', [...rootIds]).orderBy('messages.id', 'desc').execute();
+}
+
+export function updateMessage(h: Handle, channelId: string, messageId: string, changes: Partial<Omit<MessageTable, 'container_id' | 'id'>>) {
+  return h.updateTable('messages').set(changes).where('container_id', '=', channelId).where('id', '=', messageId).execute();
+}

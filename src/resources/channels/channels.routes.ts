@@ -1,0 +1,201 @@
+import { includesUnknownEnumMembers } from '../../wire/prefer.ts';
+import { type GraphRequest, type GraphResponse, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
+import { TeamKeyParams } from '../teams/teams.schemas.ts';
+import type { ChannelArchiveService } from './channel-archive.service.ts';
+import type { ChannelsService } from './channels.service.ts';
+
+type ChannelTable = Awaited<ReturnType<ChannelsService['get']>>;
+import { ChannelCreateBody, ChannelUpdateBody, TeamChannelParams, channelJson, channelProperties, sharedWithTeamJson } from './channels.schemas.ts';
+
+const channelQuery = { entityType: 'microsoft.graph.channel', properties: channelProperties } as const;
+const readChannel = {
+  delegated: ['Channel.ReadBasic.All', 'ChannelSettings.Read.All', 'ChannelSettings.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All'],
+  application: ['ChannelSettings.Read.Group', 'ChannelSettings.ReadWrite.Group', 'Channel.ReadBasic.All', 'ChannelSettings.Read.All', 'ChannelSettings.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All'],
+};
+
+const otherTeamChannels = {
+  delegated: ['Channel.ReadBasic.All', 'ChannelSettings.Read.All', 'ChannelSettings.ReadWrite.All'],
+  application: ['Channel.ReadBasic.All', 'ChannelSettings.Read.All', 'ChannelSettings.ReadWrite.All'],
+};
+const archiveChannel = { delegated: ['ChannelSettings.ReadWrite.All'], application: ['ChannelSettings.ReadWrite.All'] };
+
+export function channelRoutes(channels: ChannelsService, archive: ChannelArchiveService): GraphRoute[] {
+  return [
+    defineRoute({
+      operation: 'channel-create',
+      doc: 'api-reference/v1.0/api/channel-post.md',
+      method: 'POST',
+      url: '/teams/{teamId}/channels',
+      params: TeamKeyParams,
+      body: ChannelCreateBody,
+      permissions: {
+        delegated: ['Channel.Create', 'Directory.ReadWrite.All', 'Group.ReadWrite.All'],
+        application: ['Channel.Create.Group', 'Channel.Create', 'Directory.ReadWrite.All', 'Group.ReadWrite.All', 'Teamwork.Migrate.All'],
+      },
+      handle: async (req) => {
+        const created = await channels.create(req.principal, req.params.teamId, req.body);
+        if (created.kind === 'accepted') {
+          // Path style, no key parentheses, empty body (channel-post.md examples 5 and 7).
+          return { status: 202, headers: { 'content-location': `/teams/${created.teamId}/operations/${created.operationId}`, 'content-type': 'application/json' } };
+        }
+        const response = await channelResponse(req, channels, created.channel, 201);
+        if (created.channel.migration_mode === null) return response;
+        return { ...response, headers: { location: `/teams('${created.channel.team_id}')/channels('${created.channel.id}')` } };
+      },
+    }),
+    defineRoute({
+      operation: 'channel-list',
+      doc: 'api-reference/v1.0/api/channel-list.md',
+      method: 'GET',
+      url: '/teams/{teamId}/channels',
+      params: TeamKeyParams,
+      permissions: readChannel,
+      odata: { ...channelQuery, top: { default: 100, max: 999 }, filter: ['membershipType'] },
+      handle: async (req) => {
+        const page = await channels.list(req.principal, req.params.teamId, req.odata.filter?.value ?? null, req.odata.after as string | null, req.odata.top);
+        const items = await Promise.all(page.items.map((row) => channelBody(req, channels, row)));
+        return collectionResponse(req, `teams('${contextKey(req.params.teamId)}')/channels`, items, page.after);
+      },
+    }),
+    defineRoute({
+      operation: 'channel-get',
+      doc: 'api-reference/v1.0/api/channel-get.md',
+      method: 'GET',
+      url: '/teams/{teamId}/channels/{channelId}',
+      params: TeamChannelParams,
+      permissions: readChannel,
+      odata: channelQuery,
+      handle: async (req) => channelResponse(req, channels, await channels.get(req.principal, req.params.teamId, req.params.channelId)),
+    }),
+    defineRoute({
+      operation: 'primary-channel-get',
+      doc: 'api-reference/v1.0/api/team-get-primarychannel.md',
+      method: 'GET',
+      url: '/teams/{teamId}/primaryChannel',
+      params: TeamKeyParams,
+      permissions: readChannel,
+      odata: channelQuery,
+      handle: async (req) => {
+        const channel = await channels.primary(req.principal, req.params.teamId);
+        return entityResponse(req, `teams('${contextKey(channel.team_id)}')/primaryChannel`, await channelBody(req, channels, channel));
+      },
+    }),
+    defineRoute({
+      operation: 'channel-update',
+      doc: 'api-reference/v1.0/api/channel-patch.md',
+      method: 'PATCH',
+      url: '/teams/{teamId}/channels/{channelId}',
+      params: TeamChannelParams,
+      body: ChannelUpdateBody,
+      permissions: {
+        delegated: ['ChannelSettings.ReadWrite.All', 'Directory.ReadWrite.All', 'Group.ReadWrite.All'],
+        application: ['ChannelSettings.ReadWrite.Group', 'ChannelSettings.ReadWrite.All', 'Directory.ReadWrite.All', 'Group.ReadWrite.All'],
+      },
+      handle: async (req) => {
+        await channels.update(req.principal, req.params.teamId, req.params.channelId, req.body);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      operation: 'channel-delete',
+      doc: 'api-reference/v1.0/api/channel-delete.md',
+      method: 'DELETE',
+      url: '/teams/{teamId}/channels/{channelId}',
+      params: TeamChannelParams,
+      permissions: {
+        delegated: ['Channel.Delete.All', 'Directory.ReadWrite.All', 'Group.ReadWrite.All'],
+        application: ['Channel.Delete.Group', 'Channel.Delete.All', 'Directory.ReadWrite.All', 'Group.ReadWrite.All'],
+      },
+      handle: async (req) => {
+        await channels.delete(req.principal, req.params.teamId, req.params.channelId);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      operation: 'all-channel-list',
+      doc: 'api-reference/v1.0/api/team-list-allchannels.md',
+      method: 'GET',
+      url: '/teams/{teamId}/allChannels',
+      params: TeamKeyParams,
+      permissions: otherTeamChannels,
+      odata: { ...channelQuery, filter: ['membershipType'] },
+      handle: async (req) => wholeList(req, channels, 'allChannels', await channels.all(req.principal, req.params.teamId, req.odata.filter?.value ?? null)),
+    }),
+    defineRoute({
+      operation: 'incoming-channel-list',
+      doc: 'api-reference/v1.0/api/team-list-incomingchannels.md',
+      method: 'GET',
+      url: '/teams/{teamId}/incomingChannels',
+      params: TeamKeyParams,
+      permissions: otherTeamChannels,
+      odata: { ...channelQuery, filter: ['membershipType'] },
+      handle: async (req) => wholeList(req, channels, 'incomingChannels', await channels.incoming(req.principal, req.params.teamId, req.odata.filter?.value ?? null)),
+    }),
+    defineRoute({
+      operation: 'channel-archive',
+      doc: 'api-reference/v1.0/api/channel-archive.md',
+      method: 'POST',
+      url: '/teams/{teamId}/channels/{channelId}/archive',
+      params: TeamChannelParams,
+      permissions: archiveChannel,
+      handle: async (req) => archived(await archive.setArchived(req.principal, req.params.teamId, req.params.channelId, true)),
+    }),
+    defineRoute({
+      operation: 'channel-unarchive',
+      doc: 'api-reference/v1.0/api/channel-unarchive.md',
+      method: 'POST',
+      url: '/teams/{teamId}/channels/{channelId}/unarchive',
+      params: TeamChannelParams,
+      permissions: archiveChannel,
+      handle: async (req) => archived(await archive.setArchived(req.principal, req.params.teamId, req.params.channelId, false)),
+    }),
+    defineRoute({
+      operation: 'channel-shared-with-team-list',
+      doc: 'api-reference/v1.0/api/sharedwithchannelteaminfo-list.md',
+      method: 'GET',
+      url: '/teams/{teamId}/channels/{channelId}/sharedWithTeams',
+      params: TeamChannelParams,
+      permissions: {
+        delegated: ['ChannelSettings.Read.All', 'ChannelSettings.ReadWrite.All'],
+        application: ['ChannelSettings.Read.Group', 'ChannelSettings.ReadWrite.Group', 'ChannelSettings.Read.All', 'ChannelSettings.ReadWrite.All'],
+      },
+      handle: async (req) => {
+        const teams = await channels.sharedWith(req.principal, req.params.teamId, req.params.channelId);
+        const context = `teams('${contextKey(req.params.teamId)}')/channels('${contextKey(req.params.channelId)}')/sharedWithTeams`;
+        return collectionResponse(req, context, teams.map((team) => sharedWithTeamJson(team, team.is_host_team === 1)), null);
+      },
+    }),
+    defineRoute({
+      operation: 'channel-complete-migration',
+      doc: 'api-reference/v1.0/api/channel-completemigration.md',
+      method: 'POST',
+      url: '/teams/{teamId}/channels/{channelId}/completeMigration',
+      params: TeamChannelParams,
+      permissions: { delegated: [], application: ['Teamwork.Migrate.All'] },
+      handle: async (req) => {
+        await channels.completeMigration(req.principal, req.params.teamId, req.params.channelId);
+        return { status: 204 };
+      },
+    }),
+  ];
+}
+
+async function channelBody(req: GraphRequest<unknown, unknown>, channels: ChannelsService, row: ChannelTable): Promise<object> {
+  const summary = req.odata.select?.includes('summary') === true ? await channels.summary(row) : undefined;
+  return channelJson(row, includesUnknownEnumMembers(req.headers), summary);
+}
+
+async function channelResponse(req: GraphRequest<unknown, unknown>, channels: ChannelsService, row: ChannelTable, status = 200) {
+  return entityResponse(req, `teams('${contextKey(row.team_id)}')/channels`, await channelBody(req, channels, row), status);
+}
+
+/** allChannels and incomingChannels come whole (decision 49). */
+async function wholeList(req: GraphRequest<{ teamId: string }, unknown>, channels: ChannelsService, segment: string, rows: readonly ChannelTable[]) {
+  const items = await Promise.all(rows.map((row) => channelBody(req, channels, row)));
+  return collectionResponse(req, `teams('${contextKey(req.params.teamId)}')/${segment}`, items, null);
+}
+
+/** Path style, no key parentheses, empty body (channel-archive.md example 1). */
+function archived({ teamId, operationId }: { teamId: string; operationId: string }): GraphResponse {
+  return { status: 202, headers: { location: `/teams/${teamId}/operations/${operationId}`, 'content-type': 'text/plain', 'content-length': '0' } };
+}

@@ -1,0 +1,111 @@
+import type { Store } from '../../store/db.ts';
+import { insertWithFreeMessageId } from '../../store/message-ids.ts';
+import { type Page, pageOf } from '../../store/page.ts';
+import type { ChatTable, MessageTable } from '../../store/schema.ts';
+import { withTransaction } from '../../store/transaction.ts';
+import type { Principal } from '../../wire/auth.ts';
+import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
+import type { ChatMessageBody, MessageRow } from '../messages/messages.schemas.ts';
+import type { ChatAccess } from './chats.access.ts';
+import * as messagesStore from './chat-messages.store.ts';
+import * as chatsStore from './chats.store.ts';
+
+const messageNotFound = (messageId: string) => notFound(`Message '${messageId}' was not found in the chat.`);
+// What a delegated caller may change on a message (chatmessage-update.md); policyViolation is the app's.
+const updatableProperties = ['body', 'subject', 'importance', 'mentions', 'attachments', 'reactions'];
+
+export class ChatMessagesService {
+  constructor(
+    private readonly store: Store,
+    private readonly access: ChatAccess,
+  ) {}
+
+  /**
+   * Ids are the creation time in epoch milliseconds, unique within the chat: a message sent in the
+   * same millisecond as another takes the next one (chatmessage resource).
+   */
+  async send(principal: Principal, chatId: string, body: ChatMessageBody): Promise<MessageRow> {
+    const chat = await this.access.visibleChat(principal, chatId);
+    const messageId = await withTransaction(this.store, async (tx) => {
+      const now = new Date();
+      const id = await insertWithFreeMessageId(tx, newMessage(chat, principal, String(now.getTime()), now.toISOString(), body));
+      await chatsStore.updateChat(tx, chat.id, { last_updated_date_time: now.toISOString() });
+      return id;
+    });
+    return (await messagesStore.findMessage(this.store.db, chat.id, messageId)) as MessageRow;
+  }
+
+  async list(principal: Principal, chatId: string, pathUserId: string | undefined, after: string | null, top: number): Promise<Page<MessageRow>> {
+    const chat = await this.access.visibleChat(principal, chatId, pathUserId);
+    const rows = await messagesStore.listMessages(this.store.db, chat.id, after, top + 1);
+    return pageOf(rows, top, (row) => row.id);
+  }
+
+  async get(principal: Principal, chatId: string, messageId: string, pathUserId?: string): Promise<MessageRow> {
+    const chat = await this.access.visibleChat(principal, chatId, pathUserId);
+    const message = await messagesStore.findMessage(this.store.db, chat.id, messageId);
+    if (message === undefined) throw messageNotFound(messageId);
+    return message;
+  }
+
+  /** The newest message of each chat, for lastMessagePreview. */
+  async lastMessages(chats: readonly ChatTable[]): Promise<Map<string, MessageRow>> {
+    const found = await Promise.all(chats.map((chat) => messagesStore.lastMessage(this.store.db, chat.id)));
+    return new Map(found.filter((row): row is MessageRow => row !== undefined).map((row) => [row.container_id, row]));
+  }
+
+  /** The sender edits their own message (chatmessage-update.md); an app may change only policyViolation. */
+  async update(principal: Principal, chatId: string, messageId: string, body: Record<string, unknown>): Promise<void> {
+    const message = await this.get(principal, chatId, messageId);
+    if (principal.userId === null) throw badRequest('teamgraph does not record policyViolation; applications cannot update chat messages here.');
+    if (message.from_user_id !== principal.userId) throw forbidden('Only the sender can update a chat message.');
+    const unknown = Object.keys(body).find((name) => !updatableProperties.includes(name));
+    if (unknown !== undefined) throw badRequest(`The property '${unknown}' cannot be updated on a chatMessage.`);
+    const content = body.body as { content?: unknown; contentType?: unknown } | undefined;
+    if (content !== undefined && typeof content.content !== 'string') throw badRequest('body.content must be a string.');
+    const now = new Date().toISOString();
+    await withTransaction(this.store, (tx) =>
+      messagesStore.updateMessage(tx, message.container_id, message.id, {
+        ...(content === undefined ? {} : { body_content: content.content as string, body_content_type: content.contentType === 'html' ? 'html' : 'text' }),
+        ...(typeof body.subject === 'string' || body.subject === null ? { subject: body.subject } : {}),
+        ...(body.importance === 'high' || body.importance === 'urgent' || body.importance === 'normal' ? { importance: body.importance } : {}),
+        last_edited_date_time: now,
+        last_modified_date_time: now,
+      }),
+    );
+  }
+
+  /** softDelete and undoSoftDelete act for the signed-in user on their own messages (chatmessage-softdelete.md). */
+  async setDeleted(principal: Principal, userId: string, chatId: string, messageId: string, isDeleted: boolean): Promise<void> {
+    const message = await this.get(principal, chatId, messageId, userId);
+    if (message.from_user_id !== principal.userId) throw forbidden('Only the sender can delete or restore a chat message.');
+    const now = new Date().toISOString();
+    await withTransaction(this.store, (tx) =>
+      messagesStore.updateMessage(tx, message.container_id, message.id, { deleted_date_time: isDeleted ? now : null, last_modified_date_time: now }),
+    );
+  }
+}
+
+function newMessage(chat: ChatTable, principal: Principal, id: string, createdAt: string, body: ChatMessageBody): MessageTable {
+  return {
+    container_id: chat.id,
+    id,
+    container_kind: 'chat',
+    team_id: null,
+    reply_to_id: null,
+    message_type: 'message',
+    from_user_id: principal.userId,
+    from_app_id: principal.userId === null ? principal.appId : null,
+    subject: body.subject ?? null,
+    body_content_type: body.body.contentType ?? 'text',
+    body_content: body.body.content,
+    importance: body.importance ?? 'normal',
+    attachments: '[]',
+    mentions: '[]',
+    reactions: '[]',
+    created_date_time: createdAt,
+    last_modified_date_time: createdAt,
+    last_edited_date_time: null,
+    deleted_date_time: null,
+  };
+}

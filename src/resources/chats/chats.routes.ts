@@ -1,0 +1,181 @@
+import { signedInUserId } from '../../wire/auth.ts';
+import { type GraphRequest, type GraphResponse, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
+import { chatMessageInfoJson } from '../messages/messages.schemas.ts';
+import type { ChatMessagesService } from './chat-messages.service.ts';
+import {
+  ChatCreateBody,
+  ChatKeyParams,
+  ChatUpdateBody,
+  InstalledAppKeyParams,
+  UserChatKeyParams,
+  UserKeyParams,
+  chatJson,
+  chatProperties,
+  installedAppJson,
+  installedAppProperties,
+  memberJson,
+} from './chats.schemas.ts';
+import type { ChatsService } from './chats.service.ts';
+
+type ChatRow = Parameters<typeof chatJson>[0];
+type ChatPosition = Parameters<ChatsService['list']>[2];
+
+const chatQuery = { entityType: 'microsoft.graph.chat', properties: chatProperties, expand: ['members'] } as const;
+// chat-list.md: $top at most 50; $expand members or lastMessagePreview; one $orderby.
+const chatListQuery = {
+  ...chatQuery,
+  top: { default: 50, max: 50 },
+  expand: ['members', 'lastMessagePreview'],
+  orderby: ['lastMessagePreview/createdDateTime desc'],
+} as const;
+const installedAppQuery = { entityType: 'microsoft.graph.teamsAppInstallation', properties: installedAppProperties } as const;
+
+const listPermissions = {
+  delegated: ['Chat.ReadBasic', 'Chat.Read', 'Chat.ReadWrite'],
+  application: ['Chat.ReadBasic.All', 'Chat.Read.All', 'Chat.ReadWrite.All'],
+};
+const getPermissions = {
+  delegated: ['Chat.ReadBasic', 'Chat.Read', 'Chat.ReadWrite'],
+  application: ['Chat.ReadBasic.WhereInstalled', 'Chat.Manage.Chat', 'Chat.Read.All', 'Chat.ReadBasic.All', 'Chat.ReadWrite.All', 'ChatSettings.Read.Chat', 'ChatSettings.ReadWrite.Chat'],
+};
+const installedAppPermissions = {
+  delegated: ['TeamsAppInstallation.ReadForChat', 'TeamsAppInstallation.ReadWriteSelfForChat', 'TeamsAppInstallation.ManageSelectedForChat', 'TeamsAppInstallation.ReadWriteAndConsentForChat', 'TeamsAppInstallation.ReadWriteAndConsentSelfForChat', 'TeamsAppInstallation.ReadWriteForChat'],
+  application: ['TeamsAppInstallation.ReadForChat.All', 'TeamsAppInstallation.ReadWriteSelfForChat.All', 'Chat.Manage.Chat', 'TeamsAppInstallation.ManageSelectedForChat.All', 'TeamsAppInstallation.Read.Chat', 'TeamsAppInstallation.ReadWriteAndConsentForChat.All', 'TeamsAppInstallation.ReadWriteAndConsentSelfForChat.All', 'TeamsAppInstallation.ReadWriteForChat.All'],
+};
+
+export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): GraphRoute[] {
+  const list = (req: GraphRequest<unknown, unknown>, pathUserId: string | undefined) => listChats(req, chats, messages, pathUserId);
+  const get = async (req: GraphRequest<unknown, unknown>, chatId: string, pathUserId?: string) => {
+    const [chat] = await chatViews(req, chats, messages, [await chats.get(req.principal, chatId, pathUserId)]);
+    return entityResponse(req, 'chats', chat as object);
+  };
+  return [
+    defineRoute({
+      operation: 'chat-create',
+      doc: 'api-reference/beta/api/chat-post.md',
+      method: 'POST',
+      url: '/chats',
+      body: ChatCreateBody,
+      permissions: { delegated: ['Chat.Create', 'Chat.ReadWrite'], application: ['Chat.Create'] },
+      handle: async (req) => {
+        const result = await chats.create(req.principal, req.body);
+        if (result.kind === 'created') return entityResponse(req, 'chats', chatJson(result.chat, req.version === 'beta'), 201);
+        return { status: 202, headers: { location: `/chats('${result.chatId}')/operations('${result.operationId}')` } };
+      },
+    }),
+    defineRoute({ operation: 'chat-list', doc: 'api-reference/v1.0/api/chat-list.md', method: 'GET', url: '/chats', permissions: listPermissions, odata: chatListQuery, handle: (req) => list(req, undefined) }),
+    defineRoute({
+      operation: 'me-chat-list',
+      doc: 'api-reference/v1.0/api/chat-list.md',
+      method: 'GET',
+      url: '/me/chats',
+      permissions: { delegated: listPermissions.delegated, application: [] },
+      odata: chatListQuery,
+      handle: (req) => list(req, signedInUserId(req.principal)),
+    }),
+    defineRoute({
+      operation: 'user-chat-list',
+      doc: 'api-reference/v1.0/api/chat-list.md',
+      method: 'GET',
+      url: '/users/{userId}/chats',
+      params: UserKeyParams,
+      permissions: listPermissions,
+      odata: chatListQuery,
+      handle: (req) => list(req, req.params.userId),
+    }),
+    defineRoute({ operation: 'chat-get', doc: 'api-reference/v1.0/api/chat-get.md', method: 'GET', url: '/chats/{chatId}', params: ChatKeyParams, permissions: getPermissions, odata: chatQuery, handle: (req) => get(req, req.params.chatId) }),
+    defineRoute({
+      operation: 'me-chat-get',
+      doc: 'api-reference/v1.0/api/chat-get.md',
+      method: 'GET',
+      url: '/me/chats/{chatId}',
+      params: ChatKeyParams,
+      permissions: { delegated: getPermissions.delegated, application: [] },
+      odata: chatQuery,
+      handle: (req) => get(req, req.params.chatId, signedInUserId(req.principal)),
+    }),
+    defineRoute({
+      operation: 'user-chat-get',
+      doc: 'api-reference/v1.0/api/chat-get.md',
+      method: 'GET',
+      url: '/users/{userId}/chats/{chatId}',
+      params: UserChatKeyParams,
+      permissions: getPermissions,
+      odata: chatQuery,
+      handle: (req) => get(req, req.params.chatId, req.params.userId),
+    }),
+    defineRoute({
+      operation: 'chat-update',
+      doc: 'api-reference/v1.0/api/chat-patch.md',
+      method: 'PATCH',
+      url: '/chats/{chatId}',
+      params: ChatKeyParams,
+      body: ChatUpdateBody,
+      permissions: { delegated: ['Chat.ReadWrite'], application: ['ChatSettings.ReadWrite.Chat', 'Chat.ReadWrite.All'] },
+      handle: async (req) => entityResponse(req, 'chats', chatJson(await chats.update(req.principal, req.params.chatId, req.body), req.version === 'beta')),
+    }),
+    defineRoute({
+      operation: 'chat-delete',
+      doc: 'api-reference/v1.0/api/chat-delete.md',
+      method: 'DELETE',
+      url: '/chats/{chatId}',
+      params: ChatKeyParams,
+      permissions: { delegated: ['Chat.ManageDeletion.All'], application: ['Chat.ManageDeletion.All'] },
+      handle: async (req) => {
+        await chats.delete(req.principal, req.params.chatId);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      operation: 'chat-installed-app-list',
+      doc: 'api-reference/v1.0/api/chat-list-installedapps.md',
+      method: 'GET',
+      url: '/chats/{chatId}/installedApps',
+      params: ChatKeyParams,
+      permissions: installedAppPermissions,
+      odata: installedAppQuery,
+      handle: async (req) => {
+        const rows = await chats.installedApps(req.principal, req.params.chatId);
+        return collectionResponse(req, `chats('${contextKey(req.params.chatId)}')/installedApps`, rows.map(installedAppJson), null);
+      },
+    }),
+    defineRoute({
+      operation: 'chat-installed-app-get',
+      doc: 'api-reference/v1.0/api/chat-get-installedapps.md',
+      method: 'GET',
+      url: '/chats/{chatId}/installedApps/{installationId}',
+      params: InstalledAppKeyParams,
+      permissions: installedAppPermissions,
+      odata: installedAppQuery,
+      handle: async (req) => {
+        const row = await chats.installedApp(req.principal, req.params.chatId, req.params.installationId);
+        return entityResponse(req, `chats('${contextKey(req.params.chatId)}')/installedApps`, installedAppJson(row));
+      },
+    }),
+  ];
+}
+
+async function listChats(req: GraphRequest<unknown, unknown>, chats: ChatsService, messages: ChatMessagesService, pathUserId: string | undefined): Promise<GraphResponse> {
+  const page = await chats.list(req.principal, pathUserId, req.odata.after as ChatPosition | null, req.odata.top);
+  return collectionResponse(req, 'chats', await chatViews(req, chats, messages, page.items), page.after);
+}
+
+/** Chats as Graph shows them, with the navigation properties the request expands. */
+async function chatViews(req: GraphRequest<unknown, unknown>, chats: ChatsService, messages: ChatMessagesService, rows: readonly ChatRow[]): Promise<object[]> {
+  const expand = req.odata.expand;
+  const members = expand === 'members' ? await chats.membersOf(rows.map((row) => row.id)) : null;
+  const previews = expand === 'lastMessagePreview' ? await messages.lastMessages(rows) : null;
+  return rows.map((row) => {
+    const chat: Record<string, unknown> = chatJson(row, req.version === 'beta');
+    if (members !== null) {
+      chat['members@odata.context'] = `${req.serviceRoot}/$metadata#chats('${contextKey(row.id)}')/members`;
+      chat.members = (members.get(row.id) ?? []).map(memberJson);
+    }
+    if (previews !== null) {
+      const preview = previews.get(row.id);
+      chat['lastMessagePreview@odata.context'] = `${req.serviceRoot}/$metadata#chats('${contextKey(row.id)}')/lastMessagePreview/$entity`;
+      chat.lastMessagePreview = preview === undefined ? null : chatMessageInfoJson(preview);
+    }
+    return chat;
+  });
+}

@@ -1,0 +1,142 @@
+import Type, { type Static } from 'typebox';
+import type { ChatInstalledAppTable, ChatMemberTable, ChatTable } from '../../store/schema.ts';
+import { badRequest } from '../../wire/errors.ts';
+
+export const ChatKeyParams = Type.Object({ chatId: Type.String({ minLength: 1 }) });
+export const UserChatKeyParams = Type.Object({ userId: Type.String({ minLength: 1 }), chatId: Type.String({ minLength: 1 }) });
+export const UserKeyParams = Type.Object({ userId: Type.String({ minLength: 1 }) });
+export const InstalledAppKeyParams = Type.Object({ chatId: Type.String({ minLength: 1 }), installationId: Type.String({ minLength: 1 }) });
+
+// Shapes are checked loosely here and precisely in the services, so that each Graph rule answers
+// with its own message instead of a generic schema error.
+export const ConversationMemberBody = Type.Object({
+  '@odata.type': Type.Optional(Type.String()),
+  'user@odata.bind': Type.Optional(Type.String()),
+  roles: Type.Optional(Type.Array(Type.String())),
+  tenantId: Type.Optional(Type.String()),
+  visibleHistoryStartDateTime: Type.Optional(Type.String()),
+});
+export type ConversationMemberBody = Static<typeof ConversationMemberBody>;
+
+export const InstalledAppBody = Type.Object({
+  'teamsApp@odata.bind': Type.Optional(Type.String()),
+  consentedPermissionSet: Type.Optional(Type.Object({})),
+});
+
+export const ChatCreateBody = Type.Object({
+  chatType: Type.Optional(Type.String()),
+  topic: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  members: Type.Optional(Type.Union([Type.Array(ConversationMemberBody), Type.Null()])),
+  installedApps: Type.Optional(Type.Array(InstalledAppBody)),
+});
+export type ChatCreateBody = Static<typeof ChatCreateBody>;
+
+export const ChatUpdateBody = Type.Object({ topic: Type.Optional(Type.Union([Type.String(), Type.Null()])) });
+export type ChatUpdateBody = Static<typeof ChatUpdateBody>;
+
+// Properties of the chat and member types a request may carry; read-only ones are ignored as Graph
+// ignores them, anything else is Graph's OData 400.
+const chatBodyProperties = ['@odata.type', 'id', 'chatType', 'topic', 'members', 'installedApps', 'createdDateTime', 'lastUpdatedDateTime', 'tenantId', 'webUrl'];
+const memberBodyProperties = ['@odata.type', 'id', 'user@odata.bind', 'roles', 'tenantId', 'visibleHistoryStartDateTime', 'displayName', 'userId', 'email'];
+const installedAppBodyProperties = ['@odata.type', 'teamsApp@odata.bind', 'consentedPermissionSet'];
+
+export function assertKnownProperties(body: object, typeName: 'chat' | 'aadUserConversationMember' | 'teamsAppInstallation'): void {
+  const allowed = typeName === 'chat' ? chatBodyProperties : typeName === 'aadUserConversationMember' ? memberBodyProperties : installedAppBodyProperties;
+  const unknown = Object.keys(body).find((name) => !allowed.includes(name));
+  if (unknown !== undefined) {
+    throw badRequest(`The property '${unknown}' does not exist on type 'microsoft.graph.${typeName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
+  }
+}
+
+export const chatProperties = [
+  'id',
+  'topic',
+  'createdDateTime',
+  'lastUpdatedDateTime',
+  'chatType',
+  'webUrl',
+  'tenantId',
+  'isHiddenForAllMembers',
+  'viewpoint',
+  'onlineMeetingInfo',
+  'migrationMode',
+  'originalCreatedDateTime',
+  'createdBy',
+] as const;
+
+export type Chat = Record<(typeof chatProperties)[number], unknown>;
+
+/** A chat member row with the directory facts Graph shows beside it. */
+export type MemberRow = ChatMemberTable & { display_name: string | null; mail: string | null };
+
+// Graph writes the chat id in webUrl with only the colon escaped (chat-post.md examples).
+export function chatWebUrl(row: Pick<ChatTable, 'id' | 'tenant_id'>): string {
+  return `https://teams.microsoft.com/l/chat/${row.id.replace(':', '%3A')}/0?tenantId=${row.tenant_id}`;
+}
+
+function createdBy(row: ChatTable): unknown {
+  if (row.created_by_user_id !== null) {
+    const user = { '@odata.type': '#microsoft.graph.teamworkUserIdentity', id: row.created_by_user_id, displayName: null, userIdentityType: 'aadUser', tenantId: row.tenant_id };
+    return { application: null, device: null, user };
+  }
+  const application = { '@odata.type': '#microsoft.graph.teamworkApplicationIdentity', id: row.created_by_app_id, displayName: null, applicationIdentityType: 'aadApplication' };
+  return { application, device: null, user: null };
+}
+
+/** createdBy appears on the beta chat only (chat-post.md beta examples); v1.0's chat has no such property. */
+export function chatJson(row: ChatTable, isBeta: boolean): Partial<Chat> {
+  const chat: Chat = {
+    id: row.id,
+    topic: row.topic,
+    createdDateTime: row.created_date_time,
+    lastUpdatedDateTime: row.last_updated_date_time,
+    chatType: row.chat_type,
+    webUrl: chatWebUrl(row),
+    tenantId: row.tenant_id,
+    isHiddenForAllMembers: row.is_hidden_for_all_members === 1,
+    viewpoint: null,
+    onlineMeetingInfo: null,
+    migrationMode: row.migration_mode,
+    originalCreatedDateTime: row.original_created_date_time,
+    createdBy: createdBy(row),
+  };
+  if (isBeta) return chat;
+  return Object.fromEntries(Object.entries(chat).filter(([name]) => name !== 'createdBy'));
+}
+
+/** Membership ids are base64 of `0##{tenantId}##{chatId}##{userId}` (graph-surface.md 1.11). */
+export function membershipId(member: Pick<ChatMemberTable, 'tenant_id' | 'chat_id' | 'user_id'>): string {
+  return Buffer.from(`0##${member.tenant_id}##${member.chat_id}##${member.user_id}`).toString('base64');
+}
+
+/** The user a membership id names in the given chat, or null when it names nothing there. */
+export function memberUserId(chatId: string, id: string): string | null {
+  const parts = Buffer.from(id, 'base64').toString('utf8').split('##');
+  if (parts.length !== 4 || parts[0] !== '0' || parts[2] !== chatId) return null;
+  return parts[3] ?? null;
+}
+
+export const memberProperties = ['id', 'roles', 'displayName', 'visibleHistoryStartDateTime', 'userId', 'email', 'tenantId'] as const;
+
+export function memberJson(row: MemberRow) {
+  return {
+    '@odata.type': '#microsoft.graph.aadUserConversationMember',
+    id: membershipId(row),
+    roles: JSON.parse(row.roles) as string[],
+    displayName: row.display_name,
+    visibleHistoryStartDateTime: row.visible_history_start_date_time,
+    userId: row.user_id,
+    email: row.mail,
+    tenantId: row.tenant_id,
+  };
+}
+
+export const installedAppProperties = ['id', 'consentedPermissionSet', 'teamsApp'] as const;
+
+export function installedAppJson(row: ChatInstalledAppTable) {
+  return {
+    id: row.id,
+    consentedPermissionSet: row.consented_permission_set === null ? null : (JSON.parse(row.consented_permission_set) as unknown),
+    teamsApp: { id: row.teams_app_id, externalId: null, displayName: null, distributionMethod: null },
+  };
+}

@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../../store/db.ts';
+import { StoreConflict } from '../../store/errors.ts';
+import { type Page, pageOf } from '../../store/page.ts';
+import type { ChatInstalledAppTable, ChatTable, OperationTable } from '../../store/schema.ts';
+import { type Handle, withTransaction } from '../../store/transaction.ts';
+import type { Principal } from '../../wire/auth.ts';
+import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
+import type { OperationsService } from '../operations/operations.service.ts';
+import type { UsersService } from '../users/users.service.ts';
+import { type ChatMembersService, type NewMember, memberRow } from './chat-members.service.ts';
+import { type ChatAccess, chatNotFound } from './chats.access.ts';
+import { type ChatCreateBody, type ChatUpdateBody, type MemberRow, assertKnownProperties } from './chats.schemas.ts';
+import * as chatsStore from './chats.store.ts';
+
+export type ChatCreated = { readonly kind: 'created'; readonly chat: ChatTable } | { readonly kind: 'accepted'; readonly chatId: string; readonly operationId: string };
+
+interface AppToInstall {
+  readonly teamsAppId: string;
+  readonly consentedPermissionSet: unknown;
+}
+
+// `…/appCatalogs/teamsApps/{id}` (chat-post.md examples 3 and 4).
+const teamsAppBind = /\/appCatalogs\/teamsApps(?:\/([^/?#()']+)|\('([^'()]+)'\))$/;
+const topicLengthMax = 250;
+// Members with their whole history visible, as Graph creates them with a chat (chat-post.md).
+const allHistory = '0001-01-01T00:00:00Z';
+
+export class ChatsService {
+  constructor(
+    private readonly store: Store,
+    private readonly users: UsersService,
+    private readonly access: ChatAccess,
+    private readonly members: ChatMembersService,
+    private readonly operations: OperationsService,
+  ) {
+    operations.register('createChat', (tx, operation) => this.installApps(tx, operation));
+  }
+
+  /**
+   * Graph answers 201 with the chat, or 202 with a createChat operation when apps are to be
+   * installed; a oneOnOne chat that exists already is returned, never made twice (chat-post.md).
+   */
+  async create(principal: Principal, body: ChatCreateBody): Promise<ChatCreated> {
+    assertKnownProperties(body, 'chat');
+    const chatType = body.chatType;
+    if (chatType !== 'oneOnOne' && chatType !== 'group') throw badRequest(`chatType must be oneOnOne or group; got '${chatType ?? ''}'.`);
+    if (body.members === undefined || body.members === null) throw badRequest("Chat members cannot be null. (Parameter 'Members')");
+    const apps = parseApps(body.installedApps ?? []);
+    const topic = body.topic ?? null;
+    if (chatType === 'oneOnOne' && topic !== null) throw badRequest('The topic can be set only on a group chat.');
+    if (topic !== null) assertTopic(topic);
+    const members = await this.members.resolve(principal, body.members);
+    if (chatType === 'oneOnOne' && members.length !== 2) throw badRequest('A oneOnOne chat must have exactly two members.');
+    if (chatType === 'group' && members.length < 2) throw badRequest('A group chat must have at least two members.');
+    this.members.assertCallerListed(principal, members);
+
+    const chatId = chatType === 'oneOnOne' ? oneOnOneChatId(members) : `19:${randomUUID().replace(/-/g, '')}@thread.v2`;
+    const write = () =>
+      withTransaction(this.store, async (tx) => {
+        const chat = (await chatsStore.findChat(tx, chatId)) ?? (await this.insert(tx, principal, chatId, chatType, topic, members));
+        if (apps.length === 0) return { kind: 'created', chat } as const;
+        const operation = await this.operations.enqueue(tx, {
+          id: `${principal.tenantId}-${randomUUID()}-${randomUUID()}`,
+          tenantId: principal.tenantId,
+          parentKind: 'chat',
+          parentId: chat.id,
+          operationType: 'createChat',
+          targetResourceId: chat.id,
+          targetResourceLocation: `/chats('${chat.id}')`,
+          payload: { apps },
+        });
+        return { kind: 'accepted', chatId: chat.id, operationId: operation.id } as const;
+      });
+    try {
+      return await write();
+    } catch (err) {
+      // Another request (maybe on another instance) made the same oneOnOne chat first: return that one.
+      if (err instanceof StoreConflict && chatType === 'oneOnOne') return write();
+      throw err;
+    }
+  }
+
+  private async insert(tx: Handle, principal: Principal, chatId: string, chatType: 'oneOnOne' | 'group', topic: string | null, members: readonly NewMember[]): Promise<ChatTable> {
+    const now = new Date().toISOString();
+    const chat: ChatTable = {
+      id: chatId,
+      tenant_id: principal.tenantId,
+      chat_type: chatType,
+      topic,
+      created_by_user_id: principal.userId,
+      created_by_app_id: principal.userId === null ? principal.appId : null,
+      is_hidden_for_all_members: 0,
+      migration_mode: null,
+      original_created_date_time: null,
+      created_date_time: now,
+      last_updated_date_time: now,
+    };
+    await chatsStore.insertChat(tx, chat, members.map((member) => memberRow(chatId, member, now, allHistory)));
+    return chat;
+  }
+
+  /** The createChat handler: installs the requested apps once the worker runs the operation. */
+  private async installApps(tx: Handle, operation: OperationTable): Promise<undefined> {
+    const { apps } = JSON.parse(operation.payload) as { apps: AppToInstall[] };
+    const installed = await chatsStore.findInstalledApps(tx, operation.parent_id);
+    for (const app of apps) {
+      if (installed.some((row) => row.teams_app_id === app.teamsAppId)) continue;
+      await chatsStore.insertInstalledApp(tx, {
+        chat_id: operation.parent_id,
+        id: Buffer.from(`${operation.parent_id}##${app.teamsAppId}`).toString('base64'),
+        teams_app_id: app.teamsAppId,
+        consented_permission_set: app.consentedPermissionSet === undefined ? null : JSON.stringify(app.consentedPermissionSet),
+        created_date_time: new Date().toISOString(),
+      });
+    }
+    return undefined;
+  }
+
+  get(principal: Principal, chatId: string, pathUserId?: string): Promise<ChatTable> {
+    return this.access.visibleChat(principal, chatId, pathUserId);
+  }
+
+  /** /chats lists the signed-in user's chats; an app names the user (chat-list.md). */
+  async list(principal: Principal, pathUserId: string | undefined, after: chatsStore.ChatPosition | null, top: number): Promise<Page<ChatTable, chatsStore.ChatPosition>> {
+    const viewerId = await this.access.viewerOf(principal, pathUserId);
+    if (viewerId === null) throw badRequest('With application permissions, list the chats of a user: GET /users/{id}/chats.');
+    const rows = await chatsStore.listChatsOf(this.store.db, viewerId, after, top + 1);
+    return pageOf(rows, top, (row) => ({ at: row.last_activity, id: row.id }));
+  }
+
+  /** At most 25 members per chat come with $expand=members (chat-list.md). */
+  async membersOf(chatIds: readonly string[]): Promise<Map<string, MemberRow[]>> {
+    const byChat = new Map<string, MemberRow[]>(chatIds.map((id) => [id, []]));
+    for (const member of await chatsStore.findMembers(this.store.db, chatIds)) {
+      const list = byChat.get(member.chat_id);
+      if (list !== undefined && list.length < 25) list.push(member);
+    }
+    return byChat;
+  }
+
+  /** Only a group chat's topic changes: at most 250 characters, no colon (chat-patch.md). */
+  async update(principal: Principal, chatId: string, body: ChatUpdateBody): Promise<ChatTable> {
+    const chat = await this.access.visibleChat(principal, chatId);
+    const unknown = Object.keys(body).find((name) => name !== 'topic');
+    if (unknown !== undefined) throw badRequest(`Only the topic of a chat can be updated; '${unknown}' cannot.`);
+    if (chat.chat_type !== 'group') throw badRequest('The topic can be set only on a group chat.');
+    const topic = body.topic ?? null;
+    if (topic !== null) assertTopic(topic);
+    const now = new Date().toISOString();
+    await withTransaction(this.store, (tx) => chatsStore.updateChat(tx, chat.id, { topic, last_updated_date_time: now }));
+    return { ...chat, topic, last_updated_date_time: now };
+  }
+
+  /** Delegated deletion is for tenant admins only (chat-delete.md). */
+  async delete(principal: Principal, chatId: string): Promise<void> {
+    const chat = await chatsStore.findChat(this.store.db, chatId);
+    if (chat === undefined || chat.tenant_id !== principal.tenantId) throw chatNotFound(chatId);
+    if (principal.userId !== null && !(await this.users.isAdmin(principal))) throw forbidden('Only a tenant administrator can delete a chat with delegated permissions.');
+    await withTransaction(this.store, (tx) => chatsStore.deleteChat(tx, chat.id));
+  }
+
+  async installedApps(principal: Principal, chatId: string): Promise<ChatInstalledAppTable[]> {
+    const chat = await this.access.visibleChat(principal, chatId);
+    return chatsStore.findInstalledApps(this.store.db, chat.id);
+  }
+
+  async installedApp(principal: Principal, chatId: string, installationId: string): Promise<ChatInstalledAppTable> {
+    const chat = await this.access.visibleChat(principal, chatId);
+    const row = await chatsStore.findInstalledApp(this.store.db, chat.id, installationId);
+    if (row === undefined) throw notFound(`App installation '${installationId}' was not found in the chat.`);
+    return row;
+  }
+}
+
+/** Both user ids sorted, so that the id names the pair whoever creates it (docs/decisions.md #32). */
+function oneOnOneChatId(members: readonly NewMember[]): string {
+  return `19:${members.map((member) => member.userId).sort().join('_')}@unq.gbl.spaces`;
+}
+
+function assertTopic(topic: string): void {
+  if (topic.length > topicLengthMax) throw badRequest(`The topic can have at most ${topicLengthMax} characters.`);
+  if (topic.includes(':')) throw badRequest("The topic cannot contain ':'.");
+}
+
+/** Only one app can be installed at creation; more is a Bad Request (chat-post.md). */
+function parseApps(bodies: readonly Record<string, unknown>[]): AppToInstall[] {
+  if (bodies.length > 1) throw badRequest('Only one app can be installed when a chat is created.');
+  return bodies.map((body) => {
+    assertKnownProperties(body, 'teamsAppInstallation');
+    const bind = body['teamsApp@odata.bind'];
+    const match = typeof bind === 'string' ? teamsAppBind.exec(bind) : null;
+    if (match === null) throw badRequest(`Invalid teamsApp@odata.bind '${typeof bind === 'string' ? bind : ''}': expected a URL ending in /appCatalogs/teamsApps/{id}.`);
+    return { teamsAppId: match[1] ?? match[2] ?? '', consentedPermissionSet: body.consentedPermissionSet };
+  });
+}

@@ -1,0 +1,96 @@
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { ChatInstalledAppTable, ChatMemberTable, ChatTable, Database } from '../../store/schema.ts';
+import type { Handle } from '../../store/transaction.ts';
+
+export function findChat(h: Handle, chatId: string) {
+  return h.selectFrom('chats').selectAll().where('id', '=', chatId).executeTakeFirst();
+}
+
+export async function insertChat(h: Handle, chat: ChatTable, members: readonly ChatMemberTable[]): Promise<void> {
+  await h.insertInto('chats').values(chat).execute();
+  await h.insertInto('chat_members').values([...members]).execute();
+}
+
+export function updateChat(h: Handle, chatId: string, changes: Partial<Omit<ChatTable, 'id'>>) {
+  return h.updateTable('chats').set(changes).where('id', '=', chatId).execute();
+}
+
+/** Removes the chat and everything under it: its roster, messages and installed apps. */
+export async function deleteChat(h: Handle, chatId: string): Promise<void> {
+  await h.deleteFrom('chat_installed_apps').where('chat_id', '=', chatId).execute();
+  await h.deleteFrom('messages').where('container_id', '=', chatId).where('container_kind', '=', 'chat').execute();
+  await h.deleteFrom('chat_members').where('chat_id', '=', chatId).execute();
+  await h.deleteFrom('chats').where('id', '=', chatId).execute();
+}
+
+/** The newest activity of a chat: its last message, or its creation when it has none. */
+function lastActivity(eb: ExpressionBuilder<Database, 'chats'>) {
+  const lastMessage = eb.selectFrom('messages').select((m) => m.fn.max('messages.created_date_time').as('at')).whereRef('messages.container_id', '=', 'chats.id');
+  return eb.fn.coalesce(lastMessage, 'chats.created_date_time');
+}
+
+export interface ChatPosition {
+  readonly at: string;
+  readonly id: string;
+}
+
+/** A user's chats, most recent activity first, keyset-paged on (activity, id). */
+export async function listChatsOf(h: Handle, userId: string, after: ChatPosition | null, limit: number) {
+  let query = h
+    .selectFrom('chats')
+    .innerJoin('chat_members', 'chat_members.chat_id', 'chats.id')
+    .selectAll('chats')
+    .select((eb) => lastActivity(eb).as('last_activity'))
+    .where('chat_members.user_id', '=', userId);
+  if (after !== null) {
+    query = query.where((eb) => eb.or([eb(lastActivity(eb), '<', after.at), eb.and([eb(lastActivity(eb), '=', after.at), eb('chats.id', '<', after.id)])]));
+  }
+  const rows = await query.orderBy((eb) => lastActivity(eb), 'desc').orderBy('chats.id', 'desc').limit(limit).execute();
+  return rows.map((row) => ({ ...row, last_activity: String(row.last_activity) }));
+}
+
+function membersQuery(h: Handle) {
+  return h
+    .selectFrom('chat_members')
+    .leftJoin('users', 'users.id', 'chat_members.user_id')
+    .selectAll('chat_members')
+    .select(['users.display_name', 'users.mail']);
+}
+
+export function findMembers(h: Handle, chatIds: readonly string[]) {
+  if (chatIds.length === 0) return Promise.resolve([]);
+  return membersQuery(h).where('chat_members.chat_id', 'in', chatIds).orderBy('chat_members.created_date_time').orderBy('chat_members.user_id').execute();
+}
+
+export function findMember(h: Handle, chatId: string, userId: string) {
+  return membersQuery(h).where('chat_members.chat_id', '=', chatId).where('chat_members.user_id', '=', userId).executeTakeFirst();
+}
+
+export function countMembers(h: Handle, chatId: string) {
+  return h
+    .selectFrom('chat_members')
+    .select(sql<number>`count(*)`.as('count'))
+    .where('chat_id', '=', chatId)
+    .executeTakeFirstOrThrow()
+    .then((row) => Number(row.count));
+}
+
+export function insertMember(h: Handle, member: ChatMemberTable) {
+  return h.insertInto('chat_members').values(member).execute();
+}
+
+export function deleteMember(h: Handle, chatId: string, userId: string) {
+  return h.deleteFrom('chat_members').where('chat_id', '=', chatId).where('user_id', '=', userId).execute();
+}
+
+export function insertInstalledApp(h: Handle, row: ChatInstalledAppTable) {
+  return h.insertInto('chat_installed_apps').values(row).execute();
+}
+
+export function findInstalledApps(h: Handle, chatId: string) {
+  return h.selectFrom('chat_installed_apps').selectAll().where('chat_id', '=', chatId).orderBy('created_date_time').orderBy('id').execute();
+}
+
+export function findInstalledApp(h: Handle, chatId: string, installationId: string) {
+  return h.selectFrom('chat_installed_apps').selectAll().where('chat_id', '=', chatId).where('id', '=', installationId).executeTakeFirst();
+}

@@ -1,0 +1,36 @@
+import { type GraphRoute, collectionResponse, defineRoute, entityResponse } from '../../wire/routes.ts';
+import { GroupKeyParams, groupJson, groupProperties } from './groups.schemas.ts';
+import type { GroupsService } from './groups.service.ts';
+
+const groupQuery = { entityType: 'microsoft.graph.group', properties: groupProperties } as const;
+const readAll = ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+
+export function groupRoutes(groups: GroupsService): GraphRoute[] {
+  return [
+    defineRoute({
+      operation: 'group-list',
+      doc: 'api-reference/v1.0/api/group-list.md',
+      method: 'GET',
+      url: '/groups',
+      permissions: { delegated: readAll, application: readAll },
+      odata: { ...groupQuery, top: { default: 100, max: 999 } },
+      handle: async (req) => {
+        const page = await groups.list(req.principal, req.odata.after as string | null, req.odata.top);
+        return collectionResponse(req, 'groups', page.items.map((view) => groupJson(view.row, view.isTeam)), page.after);
+      },
+    }),
+    defineRoute({
+      operation: 'group-get',
+      doc: 'api-reference/v1.0/api/group-get.md',
+      method: 'GET',
+      url: '/groups/{groupId}',
+      params: GroupKeyParams,
+      permissions: { delegated: readAll, application: readAll },
+      odata: groupQuery,
+      handle: async (req) => {
+        const view = await groups.get(req.principal, req.params.groupId);
+        return entityResponse(req, 'groups', groupJson(view.row, view.isTeam));
+      },
+    }),
+  ];
+}

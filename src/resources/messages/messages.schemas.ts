@@ -1,0 +1,98 @@
+import Type, { type Static } from 'typebox';
+import type { MessageTable } from '../../store/schema.ts';
+
+// The chatMessage shape shared by chat and channel messages (api-reference/v1.0/resources/chatmessage.md).
+
+export const chatMessageProperties = [
+  'id',
+  'replyToId',
+  'etag',
+  'messageType',
+  'createdDateTime',
+  'lastModifiedDateTime',
+  'lastEditedDateTime',
+  'deletedDateTime',
+  'subject',
+  'summary',
+  'chatId',
+  'importance',
+  'locale',
+  'webUrl',
+  'channelIdentity',
+  'policyViolation',
+  'eventDetail',
+  'from',
+  'body',
+  'attachments',
+  'mentions',
+  'reactions',
+  'messageHistory',
+] as const;
+
+export type ChatMessage = Record<(typeof chatMessageProperties)[number], unknown>;
+
+/** Who a message is from, as Graph names them; null fields stay null (chatMessageFromIdentitySet). */
+export interface MessageSender {
+  readonly userId: string;
+  readonly displayName: string | null;
+  readonly tenantId: string;
+}
+
+export const ItemBody = Type.Object({
+  contentType: Type.Optional(Type.Union([Type.Literal('text'), Type.Literal('html')])),
+  content: Type.String(),
+});
+
+/** A message row as Graph JSON; a channel message also carries its webUrl and channelIdentity. */
+export function chatMessageJson(row: MessageTable, sender: MessageSender | null, webUrl: string | null, channelIdentity: { teamId: string; channelId: string } | null): ChatMessage {
+  const isDeleted = row.deleted_date_time !== null;
+  return {
+    id: row.id,
+    replyToId: row.reply_to_id,
+    etag: String(Date.parse(row.last_modified_date_time)),
+    messageType: row.message_type,
+    createdDateTime: row.created_date_time,
+    lastModifiedDateTime: row.last_modified_date_time,
+    lastEditedDateTime: row.last_edited_date_time,
+    deletedDateTime: row.deleted_date_time,
+    subject: row.subject,
+    summary: null,
+    chatId: row.container_kind === 'chat' ? row.container_id : null,
+    importance: row.importance,
+    locale: 'en-us',
+    webUrl,
+    channelIdentity,
+    policyViolation: null,
+    eventDetail: null,
+    from:
+      sender === null
+        ? null
+        : { application: null, device: null, user: { '@odata.type': '#microsoft.graph.teamworkUserIdentity', id: sender.userId, displayName: sender.displayName, userIdentityType: 'aadUser', tenantId: sender.tenantId } },
+    // A soft-deleted message keeps its place in the list with an empty body (chatmessage-softdelete.md).
+    body: { contentType: row.body_content_type, content: isDeleted ? '' : row.body_content },
+    attachments: isDeleted ? [] : (JSON.parse(row.attachments) as unknown[]),
+    mentions: isDeleted ? [] : (JSON.parse(row.mentions) as unknown[]),
+    reactions: JSON.parse(row.reactions) as unknown[],
+    messageHistory: [],
+  };
+}
+
+export const ChatMessageBody = Type.Object({
+  body: ItemBody,
+  subject: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  importance: Type.Optional(Type.Union([Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')])),
+});
+export type ChatMessageBody = Static<typeof ChatMessageBody>;
+
+/** A message row read with its sender's directory facts. */
+export type MessageRow = MessageTable & { from_display_name: string | null; from_tenant_id: string | null };
+
+export function senderOf(row: MessageRow): MessageSender | null {
+  return row.from_user_id === null ? null : { userId: row.from_user_id, displayName: row.from_display_name, tenantId: row.from_tenant_id ?? '' };
+}
+
+/** lastMessagePreview of a chat: a chatMessageInfo (learn:resources/chatmessageinfo). */
+export function chatMessageInfoJson(row: MessageRow) {
+  const message = chatMessageJson(row, senderOf(row), null, null);
+  return { id: row.id, createdDateTime: row.created_date_time, isDeleted: row.deleted_date_time !== null, messageType: row.message_type, eventDetail: null, body: message.body, from: message.from };
+}

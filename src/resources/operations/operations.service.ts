@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../../store/db.ts';
+import type { OperationTable } from '../../store/schema.ts';
+import { type Handle, withTransaction } from '../../store/transaction.ts';
+import { notFound } from '../../wire/errors.ts';
+import * as operationsStore from './operations.store.ts';
+
+/** Finishes one kind of operation inside the worker's transaction; may name the resource it made. */
+export type OperationHandler = (tx: Handle, operation: OperationTable) => Promise<{ targetResourceId?: string; targetResourceLocation?: string } | undefined>;
+
+export interface NewOperation {
+  readonly id?: string;
+  readonly tenantId: string;
+  readonly parentKind: OperationTable['parent_kind'];
+  readonly parentId: string;
+  readonly operationType: string;
+  readonly targetResourceId?: string;
+  readonly targetResourceLocation?: string;
+  readonly payload: unknown;
+}
+
+const batchMax = 20;
+
+/**
+ * Operations Graph answers with 202 Accepted. A request inserts a row in its own transaction; a
+ * worker in every instance moves due rows notStarted -> inProgress -> succeeded (or failed), one
+ * step per `delayMs`, claiming each row so that two instances never run the same step.
+ */
+export class OperationsService {
+  private readonly handlers = new Map<string, OperationHandler>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly delayMs: number,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  register(operationType: string, handler: OperationHandler): void {
+    this.handlers.set(operationType, handler);
+  }
+
+  /** Records a new operation inside the caller's transaction, so it exists only if the request commits. */
+  async enqueue(tx: Handle, operation: NewOperation): Promise<OperationTable> {
+    const now = new Date();
+    const row: OperationTable = {
+      id: operation.id ?? randomUUID(),
+      tenant_id: operation.tenantId,
+      parent_kind: operation.parentKind,
+      parent_id: operation.parentId,
+      operation_type: operation.operationType,
+      status: 'notStarted',
+      target_resource_id: operation.targetResourceId ?? null,
+      target_resource_location: operation.targetResourceLocation ?? null,
+      payload: JSON.stringify(operation.payload),
+      error: null,
+      attempts_count: 0,
+      created_date_time: now.toISOString(),
+      last_action_date_time: now.toISOString(),
+      run_after: new Date(now.getTime() + this.delayMs).toISOString(),
+    };
+    await operationsStore.insertOperation(tx, row);
+    return row;
+  }
+
+  async get(tenantId: string, parentKind: OperationTable['parent_kind'], parentId: string, operationId: string): Promise<OperationTable> {
+    const row = await operationsStore.findOperation(this.store.db, parentKind, parentId, operationId);
+    if (row === undefined || row.tenant_id !== tenantId) throw notFound(`No operation found with id ${operationId}`);
+    return row;
+  }
+
+  list(parentKind: OperationTable['parent_kind'], parentId: string): Promise<OperationTable[]> {
+    return operationsStore.listOperations(this.store.db, parentKind, parentId);
+  }
+
+  /** Advances every due operation by one step; returns how many steps ran. */
+  async runDue(): Promise<number> {
+    let steps = 0;
+    while (steps < batchMax && (await this.step())) steps++;
+    return steps;
+  }
+
+  /** Polls for due work until the returned function is called. */
+  start(): () => void {
+    let isRunning = false;
+    const timer = setInterval(() => {
+      if (isRunning) return;
+      isRunning = true;
+      this.runDue()
+        .catch(this.onError)
+        .finally(() => {
+          isRunning = false;
+        });
+    }, Math.max(10, Math.min(this.delayMs, 100)));
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  private async step(): Promise<boolean> {
+    const failure: { current: { id: string; attempts: number; message: string } | null } = { current: null };
+    const didStep = await withTransaction(this.store, async (tx) => {
+      const now = new Date();
+      const operation = await operationsStore.claimDueOperation(tx, this.store.kind === 'postgres', now.toISOString());
+      if (operation === undefined) return false;
+      if (operation.status === 'notStarted') {
+        await operationsStore.updateOperation(tx, operation.id, {
+          status: 'inProgress',
+          attempts_count: operation.attempts_count + 1,
+          last_action_date_time: now.toISOString(),
+          run_after: new Date(now.getTime() + this.delayMs).toISOString(),
+        });
+        return true;
+      }
+      const handler = this.handlers.get(operation.operation_type);
+      try {
+        if (handler === undefined) throw new Error(`no handler for ${operation.operation_type} operations`);
+        const target = await handler(tx, operation);
+        await operationsStore.updateOperation(tx, operation.id, {
+          status: 'succeeded',
+          last_action_date_time: new Date().toISOString(),
+          target_resource_id: target?.targetResourceId ?? operation.target_resource_id,
+          target_resource_location: target?.targetResourceLocation ?? operation.target_resource_location,
+        });
+      } catch (err) {
+        failure.current = { id: operation.id, attempts: operation.attempts_count, message: (err as Error).message };
+        throw err;
+      }
+      return true;
+    }).catch(async (err: unknown) => {
+      if (failure.current === null) throw err;
+      // The handler's partial work rolled back with its transaction; the failure itself is recorded.
+      const { id, attempts, message } = failure.current;
+      await operationsStore.updateOperation(this.store.db, id, {
+        status: 'failed',
+        attempts_count: attempts,
+        last_action_date_time: new Date().toISOString(),
+        error: JSON.stringify({ code: 'OperationFailed', message }),
+      });
+      return true;
+    });
+    return didStep;
+  }
+}

@@ -1,0 +1,124 @@
+import { signedInUserId } from '../../wire/auth.ts';
+import { type GraphRequest, type GraphResponse, type GraphRoute, collectionResponse, defineRoute, entityResponse } from '../../wire/routes.ts';
+import type { TeamCreateService } from './team-create.service.ts';
+import { TeamCreateBody, TeamKeyParams, TeamUpdateBody, UserKeyParams, joinedTeamJson, teamJson, teamProperties } from './teams.schemas.ts';
+import type { TeamsService } from './teams.service.ts';
+
+const teamQuery = { entityType: 'microsoft.graph.team', properties: teamProperties } as const;
+const joinedTeamsQuery = { ...teamQuery, top: { default: 100, max: 999 } };
+const joinedTeamsPermissions = [
+  'Team.ReadBasic.All',
+  'TeamSettings.Read.All',
+  'TeamSettings.ReadWrite.All',
+  'User.Read.All',
+  'User.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+];
+
+const writeSettings = {
+  delegated: ['TeamSettings.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  application: ['TeamSettings.ReadWrite.Group', 'TeamSettings.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+};
+
+/** A 202 naming its teamsAsyncOperation in key form, with no body (team-post.md, team-archive.md). */
+const accepted = (teamId: string, operationId: string, extra: Record<string, string> = {}): GraphResponse => ({
+  status: 202,
+  headers: { location: `/teams('${teamId}')/operations('${operationId}')`, 'content-type': 'application/json', ...extra, 'content-length': '0' },
+});
+// team-archive.md and team-unarchive.md answer text/plain.
+const archiveHeaders = { 'content-type': 'text/plain' };
+
+export function teamRoutes(teams: TeamsService, creation: TeamCreateService): GraphRoute[] {
+  return [
+    defineRoute({
+      operation: 'team-create',
+      doc: 'api-reference/v1.0/api/team-post.md',
+      method: 'POST',
+      url: '/teams',
+      body: TeamCreateBody,
+      permissions: {
+        delegated: ['Team.Create', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+        application: ['Team.Create', 'Teamwork.Migrate.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+      },
+      handle: async (req) => {
+        const { teamId, operationId } = await creation.create(req.principal, req.body);
+        return accepted(teamId, operationId, { 'content-location': `/teams('${teamId}')` });
+      },
+    }),
+    defineRoute({
+      operation: 'team-get',
+      doc: 'api-reference/v1.0/api/team-get.md',
+      method: 'GET',
+      url: '/teams/{teamId}',
+      params: TeamKeyParams,
+      permissions: {
+        delegated: ['Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+        application: ['TeamSettings.Read.Group', 'TeamSettings.ReadWrite.Group', 'Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+      },
+      odata: teamQuery,
+      handle: async (req) => entityResponse(req, 'teams', teamJson(await teams.get(req.principal, req.params.teamId))),
+    }),
+    defineRoute({
+      operation: 'team-update',
+      doc: 'api-reference/v1.0/api/team-update.md',
+      method: 'PATCH',
+      url: '/teams/{teamId}',
+      params: TeamKeyParams,
+      body: TeamUpdateBody,
+      permissions: writeSettings,
+      handle: async (req) => {
+        await teams.update(req.principal, req.params.teamId, req.body);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      operation: 'team-archive',
+      doc: 'api-reference/v1.0/api/team-archive.md',
+      method: 'POST',
+      url: '/teams/{teamId}/archive',
+      params: TeamKeyParams,
+      permissions: writeSettings,
+      handle: async (req) => {
+        const { teamId, operationId } = await teams.setArchived(req.principal, req.params.teamId, true);
+        return accepted(teamId, operationId, archiveHeaders);
+      },
+    }),
+    defineRoute({
+      operation: 'team-unarchive',
+      doc: 'api-reference/v1.0/api/team-unarchive.md',
+      method: 'POST',
+      url: '/teams/{teamId}/unarchive',
+      params: TeamKeyParams,
+      permissions: writeSettings,
+      handle: async (req) => {
+        const { teamId, operationId } = await teams.setArchived(req.principal, req.params.teamId, false);
+        return accepted(teamId, operationId, archiveHeaders);
+      },
+    }),
+    defineRoute({
+      operation: 'me-joined-team-list',
+      doc: 'api-reference/v1.0/api/user-list-joinedteams.md',
+      method: 'GET',
+      url: '/me/joinedTeams',
+      permissions: { delegated: joinedTeamsPermissions, application: [] },
+      odata: joinedTeamsQuery,
+      handle: async (req) => joinedTeams(req, teams, signedInUserId(req.principal)),
+    }),
+    defineRoute({
+      operation: 'user-joined-team-list',
+      doc: 'api-reference/v1.0/api/user-list-joinedteams.md',
+      method: 'GET',
+      url: '/users/{userId}/joinedTeams',
+      params: UserKeyParams,
+      permissions: { delegated: joinedTeamsPermissions, application: joinedTeamsPermissions },
+      odata: joinedTeamsQuery,
+      handle: async (req) => joinedTeams(req, teams, req.params.userId),
+    }),
+  ];
+}
+
+async function joinedTeams(req: GraphRequest<unknown, unknown>, teams: TeamsService, userId: string) {
+  const page = await teams.listJoined(req.principal, userId, req.odata.after as string | null, req.odata.top);
+  return collectionResponse(req, 'teams', page.items.map(joinedTeamJson), page.after);
+}

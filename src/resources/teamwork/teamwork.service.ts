@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../../store/db.ts';
+import type { TeamworkSectionItemTable, TeamworkSectionTable } from '../../store/schema.ts';
+import type { Principal } from '../../wire/auth.ts';
+import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
+import { type Mutation, type TeamworkAccess, effectiveOrder, requireIfMatch, sectionConflict } from './teamwork.access.ts';
+import { type SectionInput, type SortType, isSortTypeValid, readCreateInput, readUpdateInput } from './teamwork.schemas.ts';
+import * as teamworkStore from './teamwork.store.ts';
+
+
+/** Limits Graph leaves unstated (docs/decisions.md #63). */
+export const userSectionsMax = 50;
+const reorderListMax = userSectionsMax + 6;
+
+export const sectionNotFound = () => notFound('The specified section was not found.');
+const systemSectionLocked = (why: string) => forbidden(`This section is system-generated and cannot be modified. ${why}`);
+
+export interface SectionsView {
+  readonly ownerId: string;
+  readonly version: number;
+  readonly order: readonly string[];
+  readonly sections: readonly TeamworkSectionTable[];
+  /** Items by section id when `$expand=items` asked for them; system sections expose none. */
+  readonly items: ReadonlyMap<string, readonly TeamworkSectionItemTable[]> | null;
+}
+
+export interface SectionView {
+  readonly ownerId: string;
+  readonly version: number;
+  readonly section: TeamworkSectionTable;
+  readonly items: readonly TeamworkSectionItemTable[] | null;
+}
+
+/** The section half of the beta sections API (userteamwork-list-sections.md and its siblings). */
+export class TeamworkService {
+  constructor(
+    private readonly store: Store,
+    private readonly access: TeamworkAccess,
+  ) {}
+
+  async list(principal: Principal, userIdOrUpn: string, expandItems: boolean): Promise<SectionsView> {
+    const owner = await this.access.readable(principal, userIdOrUpn);
+    const db = this.store.db;
+    const teamwork = await teamworkStore.findTeamwork(db, owner.id);
+    const sections = await teamworkStore.listSections(db, owner.id);
+    const order = effectiveOrder(teamwork?.sections_order ?? '[]', sections);
+    const byId = new Map(sections.map((section) => [section.id, section]));
+    const ordered = order.map((id) => byId.get(id) as TeamworkSectionTable);
+    const items = expandItems ? groupBySection(await teamworkStore.listItems(db, owner.id, userSectionIds(sections))) : null;
+    return { ownerId: owner.id, version: teamwork?.sections_version ?? 0, order, sections: ordered, items };
+  }
+
+  async get(principal: Principal, userIdOrUpn: string, sectionId: string, expandItems: boolean): Promise<SectionView> {
+    const owner = await this.access.readable(principal, userIdOrUpn);
+    const db = this.store.db;
+    const section = await teamworkStore.findSection(db, owner.id, sectionId);
+    if (section === undefined) throw sectionNotFound();
+    const teamwork = await teamworkStore.findTeamwork(db, owner.id);
+    const items = expandItems ? await teamworkStore.listItems(db, owner.id, userSectionIds([section])) : null;
+    return { ownerId: owner.id, version: teamwork?.sections_version ?? 0, section, items };
+  }
+
+  async create(principal: Principal, userIdOrUpn: string, ifMatch: string | undefined, body: Record<string, unknown>): Promise<SectionView> {
+    const header = requireIfMatch(ifMatch);
+    const input = readCreateInput(body);
+    return this.access.mutate(principal, userIdOrUpn, header, async (m) => {
+      const sections = await teamworkStore.listSections(m.tx, m.owner.id);
+      if (sections.filter((section) => section.section_type === 'userDefined').length >= userSectionsMax) {
+        throw badRequest('The maximum number of sections has been reached.');
+      }
+      assertNameFree(sections, input.displayName ?? '', null);
+      const section: TeamworkSectionTable = {
+        id: randomUUID(),
+        user_id: m.owner.id,
+        display_name: input.displayName ?? '',
+        display_icon: input.displayIcon === undefined ? null : JSON.stringify(input.displayIcon),
+        is_expanded: input.isExpanded === false ? 0 : 1,
+        sort_type: input.sortType ?? 'userDefinedCustomOrder',
+        section_type: 'userDefined',
+        system_name: null,
+        created_date_time: m.now,
+        last_modified_date_time: m.now,
+      };
+      await teamworkStore.insertSection(m.tx, section);
+      const order = effectiveOrder((await teamworkStore.findTeamwork(m.tx, m.owner.id))?.sections_order ?? '[]', sections);
+      await teamworkStore.updateSectionsOrder(m.tx, m.owner.id, [...order, section.id]);
+      return { ownerId: m.owner.id, version: m.version, section, items: null };
+    });
+  }
+
+  async update(principal: Principal, userIdOrUpn: string, sectionId: string, ifMatch: string | undefined, body: Record<string, unknown>): Promise<SectionView> {
+    const header = requireIfMatch(ifMatch);
+    const input = readUpdateInput(body);
+    return this.access.mutate(principal, userIdOrUpn, header, async (m) => {
+      const sections = await teamworkStore.listSections(m.tx, m.owner.id);
+      const section = sections.find((candidate) => candidate.id === sectionId);
+      if (section === undefined) throw sectionNotFound();
+      if (section.section_type === 'systemDefined' && Object.keys(input).some((name) => name !== 'sortType')) {
+        throw systemSectionLocked('Only the sortType property can be updated on system-defined sections.');
+      }
+      if (input.sortType !== undefined && !isSortTypeValid(section, input.sortType)) throw invalidSortType();
+      if (input.displayName !== undefined) assertNameFree(sections, input.displayName, section.id);
+      const changes = changesOf(input, m.now);
+      await teamworkStore.updateSection(m.tx, m.owner.id, section.id, changes);
+      return { ownerId: m.owner.id, version: m.version, section: { ...section, ...changes }, items: null };
+    });
+  }
+
+  async delete(principal: Principal, userIdOrUpn: string, sectionId: string, ifMatch: string | undefined): Promise<void> {
+    const header = requireIfMatch(ifMatch);
+    await this.access.mutate(principal, userIdOrUpn, header, async (m) => {
+      const section = await teamworkStore.findSection(m.tx, m.owner.id, sectionId);
+      if (section === undefined) throw sectionNotFound();
+      if (section.section_type === 'systemDefined') throw systemSectionLocked("System-defined sections can't be deleted.");
+      await teamworkStore.deleteSection(m.tx, m.owner.id, section.id);
+      await this.writeOrder(m, (order) => order.filter((id) => id !== section.id));
+    });
+  }
+
+  /** teamworksection-reorder.md: every current section exactly once, QuickViews first when named. */
+  async reorder(principal: Principal, userIdOrUpn: string, ifMatch: string | undefined, body: Record<string, unknown>): Promise<SectionsView> {
+    const header = requireIfMatch(ifMatch);
+    const wanted = readIdList(body.sectionsOrder, reorderListMax);
+    if (wanted === null) {
+      throw badRequest('The sectionsOrder property is missing, empty, exceeds the supported maximum, or contains null, empty, or duplicate IDs.');
+    }
+    return this.access.mutate(principal, userIdOrUpn, header, async (m) => {
+      const sections = await teamworkStore.listSections(m.tx, m.owner.id);
+      const byId = new Map(sections.map((section) => [section.id, section]));
+      const quickViewsAt = wanted.findIndex((id) => byId.get(id)?.system_name === 'QuickViews');
+      if (wanted.length !== sections.length || wanted.some((id) => !byId.has(id)) || quickViewsAt > 0) {
+        throw badRequest(
+          "The reorder list doesn't contain every current section exactly once, contains an unknown section ID, or doesn't place the QuickViews system section first.",
+        );
+      }
+      await teamworkStore.updateSectionsOrder(m.tx, m.owner.id, wanted);
+      return { ownerId: m.owner.id, version: m.version, order: wanted, sections: wanted.map((id) => byId.get(id) as TeamworkSectionTable), items: null };
+    });
+  }
+
+  private async writeOrder(m: Mutation, change: (order: string[]) => string[]): Promise<void> {
+    const teamwork = await teamworkStore.findTeamwork(m.tx, m.owner.id);
+    const sections = await teamworkStore.listSections(m.tx, m.owner.id);
+    await teamworkStore.updateSectionsOrder(m.tx, m.owner.id, change(effectiveOrder(teamwork?.sections_order ?? '[]', sections)));
+  }
+}
+
+const invalidSortType = () => badRequest('The specified sort type is not valid for this section.');
+
+/** Names are unique per user and compared case-sensitively; system sections hold the reserved names. */
+function assertNameFree(sections: readonly TeamworkSectionTable[], displayName: string, exceptId: string | null): void {
+  if (sections.some((section) => section.display_name === displayName && section.id !== exceptId)) {
+    throw sectionConflict('A section with this display name already exists.');
+  }
+}
+
+function changesOf(input: SectionInput, now: string): teamworkStore.SectionChanges {
+  return {
+    ...(input.displayName === undefined ? {} : { display_name: input.displayName }),
+    ...(input.displayIcon === undefined ? {} : { display_icon: JSON.stringify(input.displayIcon) }),
+    ...(input.isExpanded === undefined ? {} : { is_expanded: input.isExpanded ? 1 : 0 }),
+    ...(input.sortType === undefined ? {} : { sort_type: input.sortType satisfies SortType }),
+    last_modified_date_time: now,
+  };
+}
+
+/** A list of distinct non-empty ids of at most `max` entries, or null when it is anything else. */
+export function readIdList(value: unknown, max: number): string[] | null {
+  if (!Array.isArray(value) || value.length === 0 || value.length > max) return null;
+  if (!value.every((id): id is string => typeof id === 'string' && id.trim() !== '')) return null;
+  return new Set(value).size === value.length ? value : null;
+}
+
+export function userSectionIds(sections: readonly TeamworkSectionTable[]): string[] {
+  return sections.filter((section) => section.section_type === 'userDefined').map((section) => section.id);
+}
+
+function groupBySection(items: readonly TeamworkSectionItemTable[]): Map<string, TeamworkSectionItemTable[]> {
+  const grouped = new Map<string, TeamworkSectionItemTable[]>();
+  for (const item of items) grouped.set(item.section_id, [...(grouped.get(item.section_id) ?? []), item]);
+  return grouped;
+}

@@ -1,0 +1,50 @@
+import { signedInUserId } from '../../wire/auth.ts';
+import type { GraphRequest } from '../../wire/routes.ts';
+import { type GraphRoute, collectionResponse, defineRoute, entityResponse } from '../../wire/routes.ts';
+import { UserKeyParams, userJson, userProperties } from './users.schemas.ts';
+import type { UsersService } from './users.service.ts';
+
+const userQuery = { entityType: 'microsoft.graph.user', properties: userProperties } as const;
+const readAll = {
+  delegated: ['User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  application: ['User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+};
+
+export function userRoutes(users: UsersService): GraphRoute[] {
+  return [
+    defineRoute({
+      operation: 'user-list',
+      doc: 'api-reference/v1.0/api/user-list.md',
+      method: 'GET',
+      url: '/users',
+      permissions: readAll,
+      odata: { ...userQuery, top: { default: 100, max: 999 } },
+      handle: async (req) => {
+        const page = await users.list(req.principal, req.odata.after as string | null, req.odata.top);
+        return collectionResponse(req, 'users', page.items.map((row) => userJson(row, isSelecting(req))), page.after);
+      },
+    }),
+    defineRoute({
+      operation: 'user-get',
+      doc: 'api-reference/v1.0/api/user-get.md',
+      method: 'GET',
+      url: '/users/{userId}',
+      params: UserKeyParams,
+      permissions: { delegated: ['User.Read', ...readAll.delegated], application: readAll.application },
+      odata: userQuery,
+      handle: async (req) => entityResponse(req, 'users', userJson(await users.get(req.principal, req.params.userId), isSelecting(req))),
+    }),
+    defineRoute({
+      operation: 'me-get',
+      doc: 'api-reference/v1.0/api/user-get.md',
+      method: 'GET',
+      url: '/me',
+      permissions: { delegated: ['User.Read', ...readAll.delegated], application: [] },
+      odata: userQuery,
+      handle: async (req) =>
+        entityResponse(req, 'users', userJson(await users.get(req.principal, signedInUserId(req.principal)), isSelecting(req))),
+    }),
+  ];
+}
+
+const isSelecting = (req: GraphRequest<unknown, unknown>) => req.odata.select !== null;

@@ -1,0 +1,40 @@
+import type { Store } from '../../store/db.ts';
+import { type Page, pageOf } from '../../store/page.ts';
+import type { UserTable } from '../../store/schema.ts';
+import type { Principal } from '../../wire/auth.ts';
+import { directoryObjectNotFound } from '../../wire/errors.ts';
+import * as usersStore from './users.store.ts';
+
+export class UsersService {
+  constructor(private readonly store: Store) {}
+
+  /** A user of the caller's tenant by id or userPrincipalName; other tenants' users do not exist here. */
+  async get(principal: Principal, idOrUpn: string): Promise<UserTable> {
+    const user = await usersStore.findUser(this.store.db, principal.tenantId, idOrUpn);
+    if (user === undefined) throw directoryObjectNotFound(idOrUpn);
+    return user;
+  }
+
+  /**
+   * A user a conversation may name: in `tenantId` when given, else in the caller's tenant, else (by
+   * object id only) in any tenant, for federated chat members (docs/decisions.md #30).
+   */
+  async findMember(principal: Principal, idOrUpn: string, tenantId: string | undefined): Promise<UserTable | undefined> {
+    if (tenantId !== undefined) return usersStore.findUser(this.store.db, tenantId, idOrUpn);
+    const own = await usersStore.findUser(this.store.db, principal.tenantId, idOrUpn);
+    if (own !== undefined || idOrUpn.includes('@')) return own;
+    return usersStore.findUserAnyTenant(this.store.db, idOrUpn);
+  }
+
+  async list(principal: Principal, after: string | null, top: number): Promise<Page<UserTable>> {
+    const rows = await usersStore.listUsers(this.store.db, principal.tenantId, after, top + 1);
+    return pageOf(rows, top, (row) => row.id);
+  }
+
+  /** Tenant admins see and manage what ordinary members cannot (Teams service administrator). */
+  async isAdmin(principal: Principal): Promise<boolean> {
+    if (principal.userId === null) return false;
+    const user = await usersStore.findUser(this.store.db, principal.tenantId, principal.userId);
+    return user?.is_admin === 1;
+  }
+}

@@ -1,0 +1,353 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Value } from 'typebox/value';
+import type { SeedSource } from '../config.ts';
+import { hashSecret } from '../identity/passwords.ts';
+import { conversationIdOf, threadIdOf } from '../resources/conversations/conversations.ids.ts';
+import { newPostRow, summaryOf } from '../resources/conversations/posts.compose.ts';
+import { defaultTeamSettings } from '../resources/teams/teams.schemas.ts';
+import type { Store } from '../store/db.ts';
+import { type Handle, withTransaction } from '../store/transaction.ts';
+import { tenantTables } from '../store/schema.ts';
+import { type SeedConversation, SeedFile, type SeedMessage } from './seed.schemas.ts';
+
+export const demoTenantFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo-tenant.json');
+export const defaultPassword = 'Passw0rd!';
+const seedMarker = 'seed';
+export const defaultUserKey = 'default_user_id';
+
+export class SeedInvalid extends Error {}
+
+/** Reads and validates a tenant file; fails with one line that names the first problems. */
+export async function readSeed(source: SeedSource): Promise<SeedFile | null> {
+  if (source.kind === 'none') return null;
+  const file = source.kind === 'demo' ? demoTenantFile : source.path;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    throw new SeedInvalid(`cannot read seed file ${file}: ${(err as Error).message}`);
+  }
+  const problems = [...Value.Errors(SeedFile, parsed)].slice(0, 3).map((error) => `${error.instancePath || '/'} ${error.message}`);
+  if (problems.length > 0) throw new SeedInvalid(`invalid seed file ${file}: ${problems.join('; ')}`);
+  return parsed as SeedFile;
+}
+
+/**
+ * Loads the tenant into an empty database, once: the marker row and the data commit together, and a
+ * second instance starting at the same moment waits on the marker's key and then skips.
+ */
+export async function seedIfEmpty(store: Store, seed: SeedFile | null): Promise<boolean> {
+  if (seed === null) return false;
+  const passwordHashes = await hashPasswords(seed);
+  return withTransaction(store, async (tx) => {
+    const inserted = await tx
+      .insertInto('meta')
+      .values({ key: seedMarker, value: new Date().toISOString() })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+    await insertSeed(tx, seed, passwordHashes);
+    return true;
+  });
+}
+
+/** Empties every tenant table and loads the seed again, in one transaction. */
+export async function resetToSeed(store: Store, seed: SeedFile | null): Promise<void> {
+  const passwordHashes = seed === null ? new Map<string, string>() : await hashPasswords(seed);
+  await withTransaction(store, async (tx) => {
+    for (const table of tenantTables) await tx.deleteFrom(table).execute();
+    await tx.deleteFrom('meta').where('key', 'in', [seedMarker, defaultUserKey]).execute();
+    if (seed === null) return;
+    await tx.insertInto('meta').values({ key: seedMarker, value: new Date().toISOString() }).execute();
+    await insertSeed(tx, seed, passwordHashes);
+  });
+}
+
+// scrypt is deliberately slow: each distinct password is hashed once per load (one salt per load).
+async function hashPasswords(seed: SeedFile): Promise<Map<string, string>> {
+  const secrets = new Set([defaultPassword, ...seed.users.flatMap((user) => user.password ?? []), ...(seed.applications ?? []).map((app) => app.clientSecret)]);
+  const hashes = new Map<string, string>();
+  for (const secret of secrets) hashes.set(secret, await hashSecret(secret));
+  return hashes;
+}
+
+async function insertSeed(tx: Handle, seed: SeedFile, hashes: Map<string, string>): Promise<void> {
+  const userIds = new Map<string, string>();
+  for (const user of seed.users) {
+    userIds.set(user.id, user.id);
+    userIds.set(user.userPrincipalName.toLowerCase(), user.id);
+  }
+  const userId = (ref: string): string => {
+    const id = userIds.get(ref) ?? userIds.get(ref.toLowerCase());
+    if (id === undefined) throw new SeedInvalid(`seed refers to unknown user ${ref}`);
+    return id;
+  };
+  const now = new Date().toISOString();
+
+  await tx.insertInto('tenants').values(seed.tenants.map((t) => ({ id: t.id, display_name: t.displayName, domain: t.domain }))).execute();
+  await tx
+    .insertInto('users')
+    .values(
+      seed.users.map((u) => ({
+        id: u.id,
+        tenant_id: u.tenantId,
+        user_principal_name: u.userPrincipalName,
+        upn_key: u.userPrincipalName.toLowerCase(),
+        display_name: u.displayName,
+        given_name: u.givenName ?? null,
+        surname: u.surname ?? null,
+        mail: u.mail ?? (u.userType === 'Guest' ? null : u.userPrincipalName),
+        job_title: u.jobTitle ?? null,
+        office_location: u.officeLocation ?? null,
+        preferred_language: 'en-US',
+        mobile_phone: null,
+        business_phones: '[]',
+        user_type: u.userType ?? 'Member',
+        account_enabled: 1,
+        is_admin: u.isAdmin === true ? 1 : 0,
+        password_hash: hashes.get(u.password ?? defaultPassword) ?? null,
+        created_date_time: u.createdDateTime ?? now,
+      })),
+    )
+    .execute();
+  const defaultUser = seed.defaultUser ?? seed.users.find((u) => u.isAdmin === true)?.id;
+  if (defaultUser !== undefined) await tx.insertInto('meta').values({ key: defaultUserKey, value: userId(defaultUser) }).execute();
+
+  for (const app of seed.applications ?? []) {
+    await tx
+      .insertInto('applications')
+      .values({
+        client_id: app.clientId,
+        tenant_id: app.tenantId,
+        display_name: app.displayName,
+        secret_hash: hashes.get(app.clientSecret) as string,
+        application_permissions: JSON.stringify(app.applicationPermissions),
+      })
+      .execute();
+  }
+  for (const group of seed.groups ?? []) await insertGroup(tx, group, userId);
+  for (const chat of seed.chats ?? []) await insertChat(tx, chat, userId);
+  for (const community of seed.communities ?? []) {
+    await tx.insertInto('engage_communities').values({ id: community.id, tenant_id: community.tenantId, display_name: community.displayName }).execute();
+    for (const member of community.members) {
+      await tx.insertInto('engage_community_members').values({ community_id: community.id, user_id: userId(member) }).execute();
+    }
+  }
+  for (const teamwork of seed.teamwork ?? []) await insertTeamwork(tx, teamwork, userId, seed);
+}
+
+type Group = NonNullable<SeedFile['groups']>[number];
+type Chat = NonNullable<SeedFile['chats']>[number];
+type Teamwork = NonNullable<SeedFile['teamwork']>[number];
+type UserId = (ref: string) => string;
+
+async function insertGroup(tx: Handle, group: Group, userId: UserId): Promise<void> {
+  const isUnified = group.groupTypes.includes('Unified');
+  await tx
+    .insertInto('groups')
+    .values({
+      id: group.id,
+      tenant_id: group.tenantId,
+      display_name: group.displayName,
+      description: group.description ?? null,
+      mail_nickname: group.mailNickname,
+      mail: isUnified ? `${group.mailNickname}@${await tenantDomain(tx, group.tenantId)}` : null,
+      visibility: group.visibility ?? 'Public',
+      group_types: JSON.stringify(group.groupTypes),
+      mail_enabled: isUnified ? 1 : 0,
+      security_enabled: group.securityEnabled === true ? 1 : 0,
+      created_date_time: group.createdDateTime,
+    })
+    .execute();
+  const roles = new Map<string, 'owner' | 'member'>();
+  for (const member of group.members) roles.set(userId(member), 'member');
+  for (const owner of group.owners) roles.set(userId(owner), 'owner');
+  for (const [memberId, role] of roles) await tx.insertInto('group_members').values({ group_id: group.id, user_id: memberId, role }).execute();
+
+  for (const conversation of group.conversations ?? []) await insertConversation(tx, group, conversation, userId);
+  if (group.team === undefined) return;
+  await tx
+    .insertInto('teams')
+    .values({
+      id: group.id,
+      tenant_id: group.tenantId,
+      display_name: group.displayName,
+      description: group.description ?? null,
+      internal_id: group.team.internalId,
+      visibility: group.visibility === 'Private' ? 'private' : 'public',
+      specialization: 'none',
+      classification: null,
+      is_archived: 0,
+      created_date_time: group.createdDateTime,
+      settings: JSON.stringify(defaultTeamSettings),
+    })
+    .execute();
+  for (const channel of group.team.channels) {
+    await tx
+      .insertInto('channels')
+      .values({
+        id: channel.id,
+        team_id: group.id,
+        tenant_id: group.tenantId,
+        display_name: channel.displayName,
+        description: channel.description ?? null,
+        membership_type: channel.membershipType ?? 'standard',
+        layout_type: 'post',
+        is_favorite_by_default: channel.id === group.team.internalId ? 1 : 0,
+        is_archived: 0,
+        email: '',
+        migration_mode: null,
+        original_created_date_time: null,
+        created_date_time: channel.createdDateTime,
+      })
+      .execute();
+    for (const member of channel.members ?? []) {
+      await tx
+        .insertInto('channel_members')
+        .values({ channel_id: channel.id, user_id: userId(member.user), roles: JSON.stringify(member.roles ?? []), created_date_time: channel.createdDateTime })
+        .execute();
+    }
+    for (const message of channel.messages ?? []) await insertMessage(tx, { kind: 'channel', id: channel.id, teamId: group.id }, message, null, userId);
+  }
+}
+
+/** One thread whose posts answer each other; ids derive from group and topic, so a reset keeps them. */
+async function insertConversation(tx: Handle, group: Group, seeded: SeedConversation, userId: UserId): Promise<void> {
+  const key = createHash('sha256').update(`${group.id}/${seeded.topic}`).digest().subarray(0, 16);
+  const place = { groupId: group.id, conversationId: conversationIdOf(group.id, key), threadId: threadIdOf(group.id, key, key) };
+  const posts: ReturnType<typeof newPostRow>[] = [];
+  for (const post of seeded.posts) {
+    const user = await tx.selectFrom('users').selectAll().where('id', '=', userId(post.from)).executeTakeFirstOrThrow();
+    const author = { emailAddress: { name: user.display_name, address: user.mail ?? user.user_principal_name } };
+    const body = typeof post.body === 'string' ? { contentType: 'text', content: post.body } : post.body;
+    const at = new Date(post.createdDateTime).toISOString();
+    posts.push(newPostRow({ ...place, inReplyToId: posts.at(-1)?.id ?? null }, { body }, author, at));
+  }
+  const summary = summaryOf(posts);
+  if (summary === null) throw new SeedInvalid(`conversation ${seeded.topic} has no posts`);
+  const groupRecipient = { emailAddress: { name: group.displayName, address: `${group.mailNickname}@${await tenantDomain(tx, group.tenantId)}` } };
+  await tx.insertInto('group_conversations').values({ id: place.conversationId, tenant_id: group.tenantId, group_id: group.id, topic: seeded.topic, ...summary }).execute();
+  await tx
+    .insertInto('group_threads')
+    .values({ id: place.threadId, conversation_id: place.conversationId, group_id: group.id, topic: seeded.topic, to_recipients: JSON.stringify([groupRecipient]), cc_recipients: '[]', is_locked: 0, ...summary })
+    .execute();
+  await tx.insertInto('group_posts').values(posts).execute();
+}
+
+async function tenantDomain(tx: Handle, tenantId: string): Promise<string> {
+  const tenant = await tx.selectFrom('tenants').select('domain').where('id', '=', tenantId).executeTakeFirst();
+  if (tenant === undefined) throw new SeedInvalid(`seed refers to unknown tenant ${tenantId}`);
+  return tenant.domain;
+}
+
+async function insertChat(tx: Handle, chat: Chat, userId: UserId): Promise<void> {
+  const lastMessageAt = (chat.messages ?? []).map((m) => m.createdDateTime).sort().at(-1);
+  await tx
+    .insertInto('chats')
+    .values({
+      id: chat.id,
+      tenant_id: chat.tenantId,
+      chat_type: chat.chatType,
+      topic: chat.chatType === 'group' ? (chat.topic ?? null) : null,
+      created_by_user_id: userId(chat.createdBy),
+      created_by_app_id: null,
+      is_hidden_for_all_members: 0,
+      migration_mode: null,
+      original_created_date_time: null,
+      created_date_time: chat.createdDateTime,
+      last_updated_date_time: lastMessageAt ?? chat.createdDateTime,
+    })
+    .execute();
+  for (const member of chat.members) {
+    const memberId = userId(member.user);
+    const user = await tx.selectFrom('users').select('tenant_id').where('id', '=', memberId).executeTakeFirstOrThrow();
+    await tx
+      .insertInto('chat_members')
+      .values({
+        chat_id: chat.id,
+        user_id: memberId,
+        tenant_id: user.tenant_id,
+        roles: JSON.stringify(member.roles ?? ['owner']),
+        visible_history_start_date_time: '0001-01-01T00:00:00Z',
+        created_date_time: chat.createdDateTime,
+      })
+      .execute();
+  }
+  for (const message of chat.messages ?? []) await insertMessage(tx, { kind: 'chat', id: chat.id, teamId: null }, message, null, userId);
+}
+
+type Container = { kind: 'chat' | 'channel'; id: string; teamId: string | null };
+
+async function insertMessage(tx: Handle, container: Container, message: SeedMessage | Omit<SeedMessage, 'replies' | 'subject'>, replyToId: string | null, userId: UserId): Promise<void> {
+  // Graph message ids are the creation time in epoch milliseconds (chatmessage resource).
+  const id = String(Date.parse(message.createdDateTime));
+  const body = typeof message.body === 'string' ? { contentType: 'text' as const, content: message.body } : message.body;
+  await tx
+    .insertInto('messages')
+    .values({
+      container_id: container.id,
+      id,
+      container_kind: container.kind,
+      team_id: container.teamId,
+      reply_to_id: replyToId,
+      message_type: 'message',
+      from_user_id: userId(message.from),
+      from_app_id: null,
+      subject: 'subject' in message ? (message.subject ?? null) : null,
+      body_content_type: body.contentType,
+      body_content: body.content,
+      importance: 'normal',
+      attachments: '[]',
+      mentions: '[]',
+      reactions: '[]',
+      created_date_time: message.createdDateTime,
+      last_modified_date_time: message.createdDateTime,
+      last_edited_date_time: null,
+      deleted_date_time: null,
+    })
+    .execute();
+  for (const reply of 'replies' in message ? (message.replies ?? []) : []) await insertMessage(tx, container, reply, id, userId);
+}
+
+async function insertTeamwork(tx: Handle, teamwork: Teamwork, userId: UserId, seed: SeedFile): Promise<void> {
+  const ownerId = userId(teamwork.user);
+  const tenantId = seed.users.find((u) => u.id === ownerId)?.tenantId as string;
+  await tx
+    .insertInto('user_teamwork')
+    .values({ user_id: ownerId, tenant_id: tenantId, sections_version: teamwork.sectionsVersion, sections_order: JSON.stringify(teamwork.sections.map((s) => s.id)) })
+    .execute();
+  for (const section of teamwork.sections) {
+    await tx
+      .insertInto('teamwork_sections')
+      .values({
+        id: section.id,
+        user_id: ownerId,
+        display_name: section.displayName,
+        display_icon: null,
+        is_expanded: 1,
+        sort_type: 'userDefinedCustomOrder',
+        section_type: 'userDefined',
+        system_name: null,
+        created_date_time: section.createdDateTime,
+        last_modified_date_time: section.createdDateTime,
+      })
+      .execute();
+    for (const [position, itemId] of section.items.entries()) {
+      await tx
+        .insertInto('teamwork_section_items')
+        .values({
+          user_id: ownerId,
+          id: itemId,
+          section_id: section.id,
+          item_type: itemId.endsWith('@thread.tacv2') ? 'channel' : itemId.endsWith('@EngageCommunity') ? 'community' : itemId.startsWith('19:meeting_') ? 'meeting' : 'chat',
+          position,
+          created_date_time: section.createdDateTime,
+          last_modified_date_time: null,
+        })
+        .execute();
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { Kysely, sql } from 'kysely';
+import type { DatabaseTarget } from '../config.ts';
+import { postgresDialect, postgresErrorKind } from './dialects/postgres.ts';
+import { sqliteDialect, sqliteErrorKind } from './dialects/sqlite.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+export type StoreKind = DatabaseTarget['kind'];
+
+export interface Store {
+  readonly db: Db;
+  readonly kind: StoreKind;
+  /** The SQLite file (or :memory:); null on PostgreSQL. */
+  readonly sqliteFile: string | null;
+  /** Classifies a driver error: a unique violation, a transient conflict worth a retry, or neither. */
+  readonly errorKind: (err: unknown) => 'unique' | 'retry' | null;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class StoreUnavailable extends Error {}
+
+/** Opens the database and checks that it answers; fails with one readable line when it does not. */
+export async function openStore(target: DatabaseTarget): Promise<Store> {
+  let db: Db;
+  if (target.kind === 'sqlite') {
+    try {
+      db = new Kysely<Database>({ dialect: sqliteDialect(target.file) });
+    } catch (err) {
+      throw new StoreUnavailable(`cannot open SQLite database ${target.file}: ${(err as Error).message}`);
+    }
+  } else {
+    db = new Kysely<Database>({ dialect: postgresDialect(target.url).dialect });
+  }
+  const store: Store = {
+    db,
+    kind: target.kind,
+    sqliteFile: target.kind === 'sqlite' ? target.file : null,
+    errorKind: target.kind === 'sqlite' ? sqliteErrorKind : postgresErrorKind,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+  try {
+    await store.ping();
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    const where = target.kind === 'sqlite' ? target.file : redactPassword(target.url);
+    throw new StoreUnavailable(`cannot reach database ${where}: ${(err as Error).message}`);
+  }
+  return store;
+}
+
+function redactPassword(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}

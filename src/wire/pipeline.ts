@@ -1,0 +1,77 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  GraphError,
+  badRequest,
+  entityTooLarge,
+  errorEnvelope,
+  internalError,
+  invalidJsonBody,
+  invalidVersion,
+  methodNotAllowed,
+  resourceSegmentNotFound,
+  unsupportedMediaType,
+} from './errors.ts';
+import { requestIds } from './request-id.ts';
+import { type GraphRoute, explainUnmatched, graphJsonContentType } from './routes.ts';
+
+/** Bodies are JSON, as Graph's are; the content type may carry parameters (odata.metadata, charset). */
+export function acceptJsonBodies(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(/^application\/json(\s*;.*)?$/i, { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(body as string) as unknown);
+    } catch {
+      done(invalidJsonBody(), undefined);
+    }
+  });
+  // Anything else with a body is refused here rather than by Fastify, so the answer is Graph-shaped.
+  app.addContentTypeParser('*', (request, _payload, done) => {
+    done(unsupportedMediaType(String(request.headers['content-type'] ?? '')), undefined);
+  });
+}
+
+/** Every failure, expected or not, leaves as Graph's error envelope; unexpected ones are logged. */
+export function renderErrors(app: FastifyInstance, routes: () => readonly GraphRoute[]): void {
+  app.setErrorHandler(async (err: FastifyError | GraphError, request, reply) => {
+    const graphError = toGraphError(err);
+    if (graphError.status >= 500) request.log.error({ err, requestId: request.id }, 'request failed');
+    await sendError(request, reply, graphError);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const why = explainUnmatched(routes(), request.method, path);
+    const error = why.kind === 'version' ? invalidVersion(why.segment) : why.kind === 'method' ? methodNotAllowed() : resourceSegmentNotFound(why.segment);
+    await sendError(request, reply, error);
+  });
+}
+
+function toGraphError(err: FastifyError | GraphError): GraphError {
+  if (err instanceof GraphError) return err;
+  if (err.validation !== undefined) {
+    const first = err.validation[0];
+    const where = `${err.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
+    return badRequest(`Invalid request ${where}: ${first?.message ?? 'does not match the schema'}.`);
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return entityTooLarge();
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return unsupportedMediaType('');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return invalidJsonBody();
+    default:
+      if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return badRequest(err.message);
+      return internalError();
+  }
+}
+
+async function sendError(request: FastifyRequest, reply: FastifyReply, error: GraphError): Promise<void> {
+  reply.code(error.status);
+  if (error.headers !== undefined) reply.headers(error.headers);
+  await reply.type(graphJsonContentType).send(JSON.stringify(errorEnvelope(error, requestIds(request))));
+}

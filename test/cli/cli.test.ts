@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { request } from '../helpers/server.ts';
+
+const bin = path.resolve('bin/teamgraph.js');
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts the server and resolves with its printed banner once it listens. */
+function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; banner: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
+    let banner = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      banner += chunk.toString();
+      if (banner.includes('try ')) resolve({ child, banner });
+    });
+    child.on('close', (code) => reject(new Error(`exited ${code}: ${banner}`)));
+  });
+}
+
+describe('teamgraph command line', () => {
+  it('--help documents every flag with its environment variable and exits 0', async () => {
+    const { code, stdout } = await run(['--help']);
+    assert.equal(code, 0);
+    for (const flag of ['--port', '--host', '--data', '--database', '--memory', '--no-seed', '--seed', '--log-level', '--public-url']) {
+      assert.ok(stdout.includes(flag), `${flag} missing from --help`);
+    }
+    assert.match(stdout, /TEAMGRAPH_PORT/);
+  });
+
+  it('a bad flag exits non-zero with one line and no stack trace', async () => {
+    const { code, stdout, stderr } = await run(['--bogus']);
+    assert.equal(code, 1);
+    assert.equal(stdout, '');
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.match(stderr, /^teamgraph: Unknown option '--bogus'/);
+  });
+
+  it('a bad value, from a flag or the environment, names the setting in one line', async () => {
+    const { code, stderr } = await run(['--memory'], { TEAMGRAPH_PORT: 'eighty', TEAMGRAPH_LOG_LEVEL: 'loud' });
+    assert.equal(code, 1);
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.match(stderr, /--port must be integer; --log-level/);
+  });
+
+  it('an unreachable database exits non-zero with one line', async () => {
+    const { code, stderr } = await run(['--database', 'postgres://nobody@127.0.0.1:1/none', '--port', '0']);
+    assert.equal(code, 1);
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.match(stderr, /^teamgraph: cannot reach database postgres:\/\/nobody@127\.0\.0\.1:1\/none/);
+  });
+
+  it('--port 0 prints the real port and how to connect, then serves the demo tenant; flags win over env', async () => {
+    const { child, banner } = await start(['--memory', '--port', '0', '--log-level', 'silent'], { TEAMGRAPH_PORT: '1' });
+    try {
+      const port = /http:\/\/127\.0\.0\.1:(\d+)\/v1\.0/.exec(banner)?.[1];
+      assert.ok(port !== undefined && port !== '0' && port !== '1', banner);
+      for (const expected of ['/beta', 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f', '6e2b3c8a-1f4d-4b7e-9a21-7c5d0e3f9b14', 'teamgraph-demo-secret', 'AdeleV@contoso.com', 'curl ']) {
+        assert.ok(banner.includes(expected), `${expected} missing from the banner:\n${banner}`);
+      }
+      const me = await request(`http://127.0.0.1:${port}`, 'GET', '/v1.0/me');
+      assert.equal(me.body.userPrincipalName, 'AdeleV@contoso.com');
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('keeps its SQLite file in --data and finds the tenant there again after a restart', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamgraph-cli-'));
+    try {
+      for (let round = 0; round < 2; round++) {
+        const { child, banner } = await start(['--data', dataDir, '--port', '0', '--log-level', 'silent']);
+        const port = /:(\d+)\/v1\.0/.exec(banner)?.[1];
+        const users = await request(`http://127.0.0.1:${port}`, 'GET', '/v1.0/users');
+        assert.equal(users.body.value.length, 13);
+        child.kill();
+        await new Promise((resolve) => child.once('close', resolve));
+      }
+      assert.ok(fs.existsSync(path.join(dataDir, 'teamgraph.db')));
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('--seed loads your own tenant file, and a broken one stops the server with one line', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamgraph-seed-'));
+    try {
+      const tenantFile = path.join(dir, 'tenant.json');
+      fs.writeFileSync(
+        tenantFile,
+        JSON.stringify({
+          tenants: [{ id: '11111111-1111-1111-1111-111111111111', displayName: 'Tailspin', domain: 'tailspin.example' }],
+          users: [{ id: '22222222-2222-2222-2222-222222222222', tenantId: '11111111-1111-1111-1111-111111111111', userPrincipalName: 'ana@tailspin.example', displayName: 'Ana', isAdmin: true }],
+        }),
+      );
+      const { child, banner } = await start(['--memory', '--seed', tenantFile, '--port', '0', '--log-level', 'silent']);
+      try {
+        const port = /:(\d+)\/v1\.0/.exec(banner)?.[1];
+        const me = await request(`http://127.0.0.1:${port}`, 'GET', '/v1.0/me');
+        assert.equal(me.body.userPrincipalName, 'ana@tailspin.example');
+      } finally {
+        child.kill();
+      }
+      const brokenFile = path.join(dir, 'broken.json');
+      fs.writeFileSync(brokenFile, JSON.stringify({ tenants: [], users: 'nobody' }));
+      const broken = await run(['--memory', '--seed', brokenFile, '--port', '0']);
+      assert.equal(broken.code, 1);
+      assert.equal(broken.stderr.trim().split('\n').length, 1, broken.stderr);
+      assert.match(broken.stderr, /^teamgraph: invalid seed file .*broken\.json: /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--no-seed starts empty: without a default user, a token-less call is a 401', async () => {
+    const { child, banner } = await start(['--memory', '--no-seed', '--port', '0', '--log-level', 'silent']);
+    try {
+      const port = /:(\d+)\/v1\.0/.exec(banner)?.[1];
+      const me = await request(`http://127.0.0.1:${port}`, 'GET', '/v1.0/me');
+      assert.equal(me.status, 401);
+      assert.equal(me.body.error.code, 'InvalidAuthenticationToken');
+    } finally {
+      child.kill();
+    }
+  });
+});

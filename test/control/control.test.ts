@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { testDialects } from '../helpers/databases.ts';
+import { type TestServer, assertStatus, startTestServer } from '../helpers/server.ts';
+
+for (const dialect of testDialects()) {
+  describe(`control plane on ${dialect}`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer(dialect);
+    });
+    after(() => server.close());
+
+    it('200 health reports a reachable database', async () => {
+      const response = await server.request('GET', '/_teamgraph/health');
+      assertStatus(response, 200);
+      assert.deepEqual(response.body, { status: 'ok', database: 'reachable' });
+    });
+
+    it('200 info names the version, the store kind and the demo tenant', async () => {
+      const response = await server.request('GET', '/_teamgraph/info');
+      assertStatus(response, 200);
+      assert.equal(response.body.store, dialect);
+      assert.equal(response.body.tenantId, 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f');
+      assert.match(response.body.version, /^\d+\.\d+\.\d+$/);
+    });
+
+    it('204 reset restores the demo tenant after its data changed', async () => {
+      await server.store.db.deleteFrom('users').where('upn_key', '=', 'meganb@contoso.com').execute();
+      assertStatus(await server.request('GET', '/v1.0/users/MeganB@contoso.com'), 404);
+      assertStatus(await server.request('POST', '/_teamgraph/reset'), 204);
+      assertStatus(await server.request('GET', '/v1.0/users/MeganB@contoso.com'), 200);
+      const users = await server.request('GET', '/v1.0/users');
+      assert.equal(users.body.value.length, 13);
+    });
+  });
+}

@@ -1,0 +1,24 @@
+import { Client, type Context, HTTPMessageHandler, type Middleware, RedirectHandler, RetryHandler, TelemetryHandler } from '@microsoft/microsoft-graph-client';
+
+/** graph-client v3 strips Authorization for non-Graph hosts over http; this chain always sends it (sdk-clients.md 4.1). */
+class BearerAlways implements Middleware {
+  private next: Middleware | undefined;
+  constructor(private readonly token: string) {}
+  async execute(context: Context): Promise<void> {
+    context.options = { ...context.options, headers: { ...(context.options?.headers as Record<string, string>), Authorization: `Bearer ${this.token}` } };
+    await this.next?.execute(context);
+  }
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+/** A v3 client for a plain-http teamgraph that sends the given bearer token on every request. */
+export function graphClientOverHttp(baseUrl: string, token: string): Client {
+  const chain: Middleware[] = [new BearerAlways(token), new RetryHandler(), new RedirectHandler(), new TelemetryHandler(), new HTTPMessageHandler()];
+  for (const [index, handler] of chain.entries()) {
+    const next = chain[index + 1];
+    if (next !== undefined) handler.setNext?.(next);
+  }
+  return Client.initWithMiddleware({ middleware: chain[0], baseUrl });
+}

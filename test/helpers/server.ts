@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { type DatabaseTarget, loadConfig } from '../../src/config.ts';
+import { readSeed, seedIfEmpty } from '../../src/seed/loader.ts';
+import { openStore, type Store } from '../../src/store/db.ts';
+import { migrate } from '../../src/store/migrate.ts';
+import { loadTls } from '../../src/tls.ts';
+import { type Dialect, createTestDatabase, type TestDatabase } from './databases.ts';
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** The parsed JSON body, or undefined for an empty one. */
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary Graph JSON
+}
+
+export interface RequestOptions {
+  readonly body?: unknown;
+  readonly rawBody?: string;
+  readonly headers?: Record<string, string>;
+}
+
+export interface TestServer {
+  readonly url: string;
+  readonly store: Store;
+  readonly dialect: Dialect;
+  readonly args: readonly string[];
+  readonly database: DatabaseTarget;
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real server on an ephemeral port over a fresh database of the given dialect, loaded with
+ * the demo tenant (or nothing, with `--no-seed`). Tests talk to it over HTTP only.
+ */
+export async function startTestServer(dialect: Dialect, args: readonly string[] = []): Promise<TestServer> {
+  const database: TestDatabase = await createTestDatabase(dialect);
+  return boot(dialect, args, database.target, () => database.drop());
+}
+
+/** A second instance on the same database, as a scaled-out deployment runs them. */
+export function startSecondInstance(server: TestServer): Promise<TestServer> {
+  assert.ok(server.database.kind === 'postgres', 'a second instance needs a shared database: PostgreSQL');
+  return boot(server.dialect, server.args, server.database, () => Promise.resolve());
+}
+
+async function boot(dialect: Dialect, args: readonly string[], target: DatabaseTarget, drop: () => Promise<void>): Promise<TestServer> {
+  const loaded = loadConfig(['--port', '0', '--log-level', 'silent', ...args], {});
+  assert.equal(loaded.kind, 'run', loaded.kind === 'error' ? loaded.message : loaded.kind);
+  const config = loaded.kind === 'run' ? { ...loaded.config, database: target } : (undefined as never);
+  const seed = await readSeed(config.seed);
+  const store = await openStore(config.database);
+  await migrate(store);
+  await seedIfEmpty(store, seed);
+  const app: FastifyInstance = await buildApp({ config, store, seed, tls: await loadTls(config) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const url = `${config.tls.kind === 'none' ? 'http' : 'https'}://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  return {
+    url,
+    store,
+    dialect,
+    args,
+    database: target,
+    request: (method, path, options = {}) => request(url, method, path, options),
+    close: async () => {
+      await app.close();
+      await store.close();
+      await drop();
+    },
+  };
+}
+
+export async function request(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, body: parsed };
+}
+
+/** Prints the whole response when an assertion about it fails. */
+export function describeResponse(response: TestResponse): string {
+  return `${response.status}\n${[...response.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${response.text}`;
+}
+
+/** Asserts a status and, for failures, Graph's error envelope with the given code. */
+export function assertGraphError(response: TestResponse, status: number, code: string, message?: string | RegExp): void {
+  assert.equal(response.status, status, describeResponse(response));
+  assert.match(response.headers.get('content-type') ?? '', /^application\/json/, describeResponse(response));
+  const error = response.body?.error;
+  assert.equal(error?.code, code, describeResponse(response));
+  assert.equal(typeof error?.message, 'string', describeResponse(response));
+  if (message instanceof RegExp) assert.match(error.message, message);
+  else if (message !== undefined) assert.equal(error.message, message);
+  assert.match(error.innerError?.date ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/, describeResponse(response));
+  assert.equal(error.innerError?.['request-id'], response.headers.get('request-id'));
+  assert.equal(error.innerError?.['client-request-id'], response.headers.get('client-request-id'));
+}
+
+export function assertStatus(response: TestResponse, status: number): void {
+  assert.equal(response.status, status, describeResponse(response));
+}

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { testDialects } from '../../helpers/databases.ts';
+import { type TestServer, startSecondInstance, startTestServer } from '../../helpers/server.ts';
+
+const chatId = '19:d5b2c3a4-e6f7-8901-abcd-ef3456789012@thread.v2';
+const channelPath = `/v1.0/teams/57fb72d0-d811-46f4-8947-305e6072eaa5/channels/${encodeURIComponent('19:6a2c9e4b1d8f4c7ab0e5d3f2a1b4c6d8@thread.tacv2')}/messages`;
+
+// Message ids are creation times in epoch milliseconds, unique per conversation: messages sent in the
+// same millisecond, to any instance, still get distinct ids and all succeed.
+for (const dialect of testDialects()) {
+  describe(`message ids under concurrent senders on ${dialect}`, () => {
+    let servers: TestServer[];
+    before(async () => {
+      const first = await startTestServer(dialect);
+      servers = dialect === 'postgres' ? [first, await startSecondInstance(first)] : [first];
+    });
+    after(async () => {
+      for (const server of servers.slice().reverse()) await server.close();
+    });
+
+    for (const [label, path] of [
+      ['chat', `/v1.0/chats/${encodeURIComponent(chatId)}/messages`],
+      ['channel', channelPath],
+    ] as const) {
+      it(`201 for 30 simultaneous ${label} messages, each with its own id`, async () => {
+        const responses = await Promise.all(
+          Array.from({ length: 30 }, (_, i) => (servers[i % servers.length] as TestServer).request('POST', path, { body: { body: { content: `burst ${i}` } } })),
+        );
+        assert.deepEqual(responses.map((response) => response.status), Array.from({ length: 30 }, () => 201));
+        const ids = responses.map((response) => response.body.id as string);
+        assert.equal(new Set(ids).size, 30);
+        for (const id of ids) assert.match(id, /^\d{13}$/);
+      });
+    }
+  });
+}
