@@ -66,7 +66,11 @@ function basicCredentials(authorization: string | undefined): { clientId: string
   const encoded = /^Basic\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   if (encoded === undefined) return null;
   const [clientId = '', ...rest] = Buffer.from(encoded, 'base64').toString('utf8').split(':');
-  return { clientId: decodeURIComponent(clientId), clientSecret: decodeURIComponent(rest.join(':')) };
+  try {
+    return { clientId: decodeURIComponent(clientId), clientSecret: decodeURIComponent(rest.join(':')) };
+  } catch {
+    return null; // malformed percent-escapes: no credentials
+  }
 }
 
 function openIdConfiguration(origin: string, tenantSegment: string, tenantId: string | null) {

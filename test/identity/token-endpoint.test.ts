@@ -91,6 +91,14 @@ for (const dialect of testDialects()) {
       assertEntraError(await form(server, { ...clientCredentials, client_secret: 'wrong' }), 401, 'invalid_client', 7000215);
     });
 
+    it('400 invalid_request AADSTS900144 for a Basic header whose percent-escapes are malformed', async () => {
+      const response = await server.request('POST', `/${demoTenantId}/oauth2/v2.0/token`, {
+        rawBody: 'grant_type=client_credentials&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('%E0%A4%A:secret').toString('base64')}` },
+      });
+      assertEntraError(response, 400, 'invalid_request', 900144);
+    });
+
     it('400 unauthorized_client AADSTS700016 for an unknown app', async () => {
       assertEntraError(await form(server, { ...clientCredentials, client_id: '11111111-2222-3333-4444-555555555555' }), 400, 'unauthorized_client', 700016);
     });

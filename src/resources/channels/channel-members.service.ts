@@ -2,6 +2,7 @@ import type { Store } from '../../store/db.ts';
 import type { ChannelMemberTable, ChannelTable, UserTable } from '../../store/schema.ts';
 import { withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
+import { boundKey } from '../../wire/binds.ts';
 import { GraphError, badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { teamArchived } from '../teams/teams.rules.ts';
@@ -20,8 +21,6 @@ export interface MemberView {
   readonly roles: string[];
 }
 
-const userBind = /\/users\('([^']+)'\)$|\/users\/([^/?]+)$/i;
-
 /** Private and shared channel rosters (channel-list-members.md, channel-post-members.md). */
 export class ChannelMembersService {
   constructor(
@@ -37,10 +36,9 @@ export class ChannelMembersService {
   async resolve(principal: Principal, teamId: string, membershipType: ChannelTable['membership_type'], members: readonly ConversationMemberBody[]): Promise<ResolvedMember[]> {
     const resolved: ResolvedMember[] = [];
     for (const member of members) {
-      const match = userBind.exec(member['user@odata.bind'] ?? '');
-      const key = match?.[1] ?? match?.[2];
-      if (key === undefined) throw badRequest("Each member needs 'user@odata.bind' naming a user, e.g. https://graph.microsoft.com/v1.0/users('{id}').");
-      const user = await this.users.get(principal, decodeURIComponent(key));
+      const key = boundKey('users', member['user@odata.bind']);
+      if (key === null) throw badRequest("Each member needs 'user@odata.bind' naming a user, e.g. https://graph.microsoft.com/v1.0/users('{id}').");
+      const user = await this.users.get(principal, key);
       if (resolved.some((known) => known.user.id === user.id)) throw badRequest(`User ${user.id} is listed more than once.`);
       if (membershipType === 'private' && (await this.access.roleInTeam(teamId, user.id)) === null) {
         throw badRequest(`User ${user.id} is not a member of the team; a private channel admits only members of its team.`);
@@ -51,8 +49,7 @@ export class ChannelMembersService {
   }
 
   async list(principal: Principal, teamId: string, channelId: string): Promise<MemberView[]> {
-    const team = await this.access.readableTeam(principal, teamId);
-    const channel = await this.access.readableChannel(principal, team, channelId);
+    const { channel } = await this.access.channel(principal, teamId, channelId);
     const rows = await channelsStore.listMembers(this.store.db, channel.id);
     return rows.map(({ member_roles, ...user }) => ({ user, roles: JSON.parse(member_roles) as string[] }));
   }
@@ -94,9 +91,8 @@ export class ChannelMembersService {
   }
 
   private async ownedChannel(principal: Principal, teamId: string, channelId: string): Promise<ChannelTable> {
-    const team = await this.access.readableTeam(principal, teamId);
+    const { team, channel } = await this.access.channel(principal, teamId, channelId);
     if (team.is_archived === 1) throw teamArchived(team.id);
-    const channel = await this.access.readableChannel(principal, team, channelId);
     if (channel.membership_type === 'standard') {
       throw badRequest('Members cannot be added to a standard channel: its members are the members of its team.');
     }

@@ -2,11 +2,10 @@ import type { Store } from '../../store/db.ts';
 import { insertWithFreeMessageId } from '../../store/message-ids.ts';
 import { type Page, pageOf } from '../../store/page.ts';
 import type { ChannelTable, MessageTable } from '../../store/schema.ts';
-import { withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import { teamArchived } from '../teams/teams.rules.ts';
-import { type ChannelAccess, channelArchived } from './channels.access.ts';
+import { type ChannelAccess, channelArchived, channelNotFound } from './channels.access.ts';
 import * as messagesStore from './channel-messages.store.ts';
 import type { ChannelMessageBody, ChannelMessageUpdateBody, MessageWithSender } from './channel-messages.schemas.ts';
 
@@ -30,10 +29,11 @@ export class ChannelMessagesService {
     const channel = await this.conversation(principal, teamId, channelId, true);
     if (replyToId !== null && (await messagesStore.findMessage(this.store.db, channel.id, replyToId, null)) === undefined) throw messageNotFound(replyToId);
     const row = this.newMessage(principal, channel, body, replyToId);
-    return withTransaction(this.store, async (tx) => {
-      row.id = await insertWithFreeMessageId(tx, row);
-      return (await messagesStore.findMessage(tx, channel.id, row.id, replyToId)) as MessageWithSender;
-    });
+    // One insert is atomic by itself; the message is read back with its sender's name.
+    row.id = await insertWithFreeMessageId(this.store.db, row);
+    const message = await messagesStore.findMessage(this.store.db, channel.id, row.id, replyToId);
+    if (message === undefined) throw channelNotFound(channel.id); // the channel was deleted meanwhile
+    return message;
   }
 
   async list(principal: Principal, teamId: string, channelId: string, before: string | null, top: number, expandReplies: boolean): Promise<Page<MessageThread>> {
@@ -85,16 +85,16 @@ export class ChannelMessagesService {
   }
 
   private async writable(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null): Promise<MessageWithSender> {
-    const message = await this.get(principal, teamId, channelId, messageId, replyToId);
-    const team = await this.access.readableTeam(principal, teamId);
+    const { team, channel } = await this.access.channel(principal, teamId, channelId, { messages: true });
+    const message = await messagesStore.findMessage(this.store.db, channel.id, messageId, replyToId);
+    if (message === undefined) throw messageNotFound(messageId);
     if (team.is_archived === 1) throw teamArchived(team.id);
-    if ((await this.access.readableChannel(principal, team, channelId, true)).is_archived === 1) throw channelArchived(channelId);
+    if (channel.is_archived === 1) throw channelArchived(channel.id);
     return message;
   }
 
   private async conversation(principal: Principal, teamId: string, channelId: string, isWrite: boolean): Promise<ChannelTable> {
-    const team = isWrite ? await this.access.writableTeam(principal, teamId) : await this.access.readableTeam(principal, teamId);
-    const channel = await this.access.readableChannel(principal, team, channelId, true);
+    const { channel } = await this.access.channel(principal, teamId, channelId, { write: isWrite, messages: true });
     if (isWrite && channel.is_archived === 1) throw channelArchived(channel.id);
     return channel;
   }

@@ -131,14 +131,13 @@ export class ChannelsService {
   }
 
   async get(principal: Principal, teamId: string, channelId: string): Promise<ChannelTable> {
-    const team = await this.access.readableTeam(principal, teamId);
-    return this.access.readableChannel(principal, team, channelId);
+    return (await this.access.channel(principal, teamId, channelId)).channel;
   }
 
   /** The General channel, whose id is the team's internalId (team-get-primarychannel.md). */
   async primary(principal: Principal, teamId: string): Promise<ChannelTable> {
     const team = await this.access.readableTeam(principal, teamId);
-    return this.access.readableChannel(principal, team, team.internal_id);
+    return this.get(principal, team.id, team.internal_id);
   }
 
   /** channelSummary, returned only with $select=summary (channel-get.md). */
@@ -149,8 +148,7 @@ export class ChannelsService {
 
   /** membershipType is set at creation and never changes (channel-patch.md). */
   async update(principal: Principal, teamId: string, channelId: string, body: ChannelUpdateBody): Promise<void> {
-    const team = await this.access.writableTeam(principal, teamId);
-    const channel = await this.access.readableChannel(principal, team, channelId);
+    const { team, channel } = await this.access.channel(principal, teamId, channelId, { write: true });
     if (channel.is_archived === 1) throw channelArchived(channel.id);
     if (body.membershipType !== undefined && body.membershipType !== channel.membership_type) {
       throw badRequest('The membershipType of a channel cannot be changed after it is created.');
@@ -177,8 +175,7 @@ export class ChannelsService {
   }
 
   async delete(principal: Principal, teamId: string, channelId: string): Promise<void> {
-    const team = await this.access.writableTeam(principal, teamId);
-    const channel = await this.access.readableChannel(principal, team, channelId);
+    const { team, channel } = await this.access.channel(principal, teamId, channelId, { write: true });
     if (channel.id === team.internal_id) throw badRequest('The General channel cannot be deleted.');
     if (channel.membership_type !== 'standard' && !(await this.access.ownsChannel(principal, channel))) throw forbidden('Only an owner of the channel can delete it.');
     await withTransaction(this.store, (tx) => channelsStore.deleteChannel(tx, channel.id));
@@ -192,8 +189,7 @@ export class ChannelsService {
 
   /** Ends migration mode: from now on the channel takes only ordinary messages (channel-completemigration.md). */
   async completeMigration(principal: Principal, teamId: string, channelId: string): Promise<void> {
-    const team = await this.access.writableTeam(principal, teamId);
-    const channel = await this.access.readableChannel(principal, team, channelId);
+    const { channel } = await this.access.channel(principal, teamId, channelId, { write: true });
     if (channel.migration_mode !== 'inProgress') throw badRequest(`Channel ${channel.id} is not in migration mode.`);
     await channelsStore.updateChannel(this.store.db, channel.id, { migration_mode: 'completed' });
   }

@@ -1,6 +1,72 @@
 import { sql } from 'kysely';
-import type { ChannelMemberTable, ChannelSharedTeamTable, ChannelTable } from '../../store/schema.ts';
+import type { ChannelMemberTable, ChannelSharedTeamTable, ChannelTable, TeamTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
+
+/**
+ * A team, the caller's role in it, one of its channels and the caller's channel roles, in one read:
+ * every channel request needs all four, and reading them at once saves three round trips. Missing
+ * parts come back null (no channel, not a member).
+ */
+export async function findChannelScope(h: Handle, tenantId: string, teamId: string, channelId: string, userId: string | null) {
+  const row = await h
+    .selectFrom('teams')
+    .leftJoin('group_members', (join) => join.onRef('group_members.group_id', '=', 'teams.id').on('group_members.user_id', '=', userId))
+    .leftJoin('channels', (join) => join.onRef('channels.team_id', '=', 'teams.id').on('channels.id', '=', channelId))
+    .leftJoin('channel_members', (join) => join.onRef('channel_members.channel_id', '=', 'channels.id').on('channel_members.user_id', '=', userId))
+    .selectAll('teams')
+    .select([
+      'group_members.role as team_role',
+      'channel_members.roles as channel_roles',
+      'channels.id as channel_id',
+      'channels.display_name as channel_display_name',
+      'channels.description as channel_description',
+      'channels.membership_type as channel_membership_type',
+      'channels.layout_type as channel_layout_type',
+      'channels.is_favorite_by_default as channel_is_favorite_by_default',
+      'channels.is_archived as channel_is_archived',
+      'channels.email as channel_email',
+      'channels.migration_mode as channel_migration_mode',
+      'channels.original_created_date_time as channel_original_created_date_time',
+      'channels.created_date_time as channel_created_date_time',
+    ])
+    .where('teams.tenant_id', '=', tenantId)
+    .where('teams.id', '=', teamId)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const { team_role, channel_roles, channel_id, ...rest } = row;
+  const team: TeamTable = {
+    id: rest.id,
+    tenant_id: rest.tenant_id,
+    display_name: rest.display_name,
+    description: rest.description,
+    internal_id: rest.internal_id,
+    visibility: rest.visibility,
+    specialization: rest.specialization,
+    classification: rest.classification,
+    is_archived: rest.is_archived,
+    created_date_time: rest.created_date_time,
+    settings: rest.settings,
+  };
+  const channel: ChannelTable | null =
+    channel_id === null
+      ? null
+      : {
+          id: channel_id,
+          team_id: team.id,
+          tenant_id: team.tenant_id,
+          display_name: rest.channel_display_name as string,
+          description: rest.channel_description,
+          membership_type: rest.channel_membership_type as ChannelTable['membership_type'],
+          layout_type: rest.channel_layout_type as ChannelTable['layout_type'],
+          is_favorite_by_default: rest.channel_is_favorite_by_default,
+          is_archived: rest.channel_is_archived as ChannelTable['is_archived'],
+          email: rest.channel_email as string,
+          migration_mode: rest.channel_migration_mode,
+          original_created_date_time: rest.channel_original_created_date_time,
+          created_date_time: rest.channel_created_date_time as string,
+        };
+  return { team, teamRole: team_role, channel, channelRoles: channel_roles === null ? null : (JSON.parse(channel_roles) as string[]) };
+}
 
 export function findChannel(h: Handle, teamId: string, channelId: string) {
   return h.selectFrom('channels').selectAll().where('team_id', '=', teamId).where('id', '=', channelId).executeTakeFirst();

@@ -3,8 +3,9 @@ import { StoreConflict } from '../../store/errors.ts';
 import type { ChatMemberTable, ChatTable } from '../../store/schema.ts';
 import { withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
+import { boundKey } from '../../wire/binds.ts';
 import { GraphError, badRequest, notFound } from '../../wire/errors.ts';
-import type { UsersService } from '../users/users.service.ts';
+import type { MemberReference, UsersService } from '../users/users.service.ts';
 import { type ChatAccess, notChatMember } from './chats.access.ts';
 import { type ConversationMemberBody, type MemberRow, assertKnownProperties, memberUserId } from './chats.schemas.ts';
 import * as chatsStore from './chats.store.ts';
@@ -18,8 +19,6 @@ export interface NewMember {
 }
 
 const memberType = '#microsoft.graph.aadUserConversationMember';
-// `…/users('{id or upn}')` or `…/users/{id or upn}`, on any host and version (chat-post.md).
-const userBind = /\/users(?:\('([^'()]+)'\)|\/([^/?#()]+))$/;
 
 export const oneOnOneRosterFixed = () => badRequest('Members cannot be added to or removed from a oneOnOne chat.');
 const memberNotFound = (membershipId: string) => notFound(`Member '${membershipId}' was not found in the chat.`);
@@ -37,15 +36,12 @@ export class ChatMembersService {
    * (chat-post.md, "members").
    */
   async resolve(principal: Principal, bodies: readonly ConversationMemberBody[]): Promise<NewMember[]> {
+    const references = bodies.map(memberReference);
+    const users = await this.users.findMembers(principal, references);
     const members: NewMember[] = [];
-    for (const body of bodies) {
-      assertKnownProperties(body, 'aadUserConversationMember');
-      if (body['@odata.type'] !== memberType) throw badRequest(`Each member must have "@odata.type": "${memberType}".`);
-      const bind = body['user@odata.bind'];
-      const match = bind === undefined ? null : userBind.exec(bind);
-      if (match === null) throw badRequest(`Invalid user@odata.bind '${bind ?? ''}': expected a URL ending in /users('{id or userPrincipalName}').`);
-      const reference = decodeURIComponent(match[1] ?? match[2] ?? '');
-      const user = await this.users.findMember(principal, reference, body.tenantId);
+    for (const [index, body] of bodies.entries()) {
+      const reference = (references[index] as MemberReference).idOrUpn;
+      const user = users[index];
       if (user === undefined) throw notFound(`The user '${reference}' named in members was not found.`);
       const roles = body.roles ?? [];
       assertRoles(roles, user.tenant_id === principal.tenantId, user.user_type === 'Guest', reference);
@@ -101,6 +97,16 @@ export class ChatMembersService {
   assertCallerListed(principal: Principal, members: readonly NewMember[]): void {
     if (principal.userId !== null && !members.some((member) => member.userId === principal.userId)) throw notChatMember();
   }
+}
+
+/** Checks a member's shape and reads which user it binds. */
+function memberReference(body: ConversationMemberBody): MemberReference {
+  assertKnownProperties(body, 'aadUserConversationMember');
+  if (body['@odata.type'] !== memberType) throw badRequest(`Each member must have "@odata.type": "${memberType}".`);
+  const bind = body['user@odata.bind'];
+  const idOrUpn = boundKey('users', bind);
+  if (idOrUpn === null) throw badRequest(`Invalid user@odata.bind '${bind ?? ''}': expected a URL ending in /users('{id or userPrincipalName}').`);
+  return { idOrUpn, tenantId: body.tenantId };
 }
 
 function assertRoles(roles: readonly string[], isInTenant: boolean, isGuest: boolean, reference: string): void {

@@ -21,13 +21,13 @@ export class ChatAccess {
 
   async visibleChat(principal: Principal, chatId: string, pathUserId?: string): Promise<ChatTable> {
     const viewerId = await this.viewerOf(principal, pathUserId);
-    const chat = await chatsStore.findChat(this.store.db, chatId);
-    if (chat === undefined) throw chatNotFound(chatId);
+    const found = await chatsStore.findChatWithMember(this.store.db, chatId, viewerId);
+    if (found === undefined) throw chatNotFound(chatId);
+    const { chat, isMember } = found;
     if (viewerId === null) {
       if (chat.tenant_id !== principal.tenantId) throw chatNotFound(chatId);
       return chat;
     }
-    const isMember = (await chatsStore.findMember(this.store.db, chat.id, viewerId)) !== undefined;
     if (isMember) return chat;
     // Another tenant's chat does not exist for this caller, unless they are one of its (federated) members.
     if (principal.kind === 'application' || chat.tenant_id !== principal.tenantId) throw chatNotFound(chatId);

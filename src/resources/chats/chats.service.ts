@@ -5,6 +5,7 @@ import { type Page, pageOf } from '../../store/page.ts';
 import type { ChatInstalledAppTable, ChatTable, OperationTable } from '../../store/schema.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
+import { boundKey } from '../../wire/binds.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import type { OperationsService } from '../operations/operations.service.ts';
 import type { UsersService } from '../users/users.service.ts';
@@ -20,8 +21,6 @@ interface AppToInstall {
   readonly consentedPermissionSet: unknown;
 }
 
-// `…/appCatalogs/teamsApps/{id}` (chat-post.md examples 3 and 4).
-const teamsAppBind = /\/appCatalogs\/teamsApps(?:\/([^/?#()']+)|\('([^'()]+)'\))$/;
 const topicLengthMax = 250;
 // Members with their whole history visible, as Graph creates them with a chat (chat-post.md).
 const allHistory = '0001-01-01T00:00:00Z';
@@ -58,7 +57,9 @@ export class ChatsService {
     const chatId = chatType === 'oneOnOne' ? oneOnOneChatId(members) : `19:${randomUUID().replace(/-/g, '')}@thread.v2`;
     const write = () =>
       withTransaction(this.store, async (tx) => {
-        const chat = (await chatsStore.findChat(tx, chatId)) ?? (await this.insert(tx, principal, chatId, chatType, topic, members));
+        // A group chat's id is new; only a oneOnOne chat can exist already.
+        const existing = chatType === 'oneOnOne' ? await chatsStore.findChat(tx, chatId) : undefined;
+        const chat = existing ?? (await this.insert(tx, principal, chatId, chatType, topic, members));
         if (apps.length === 0) return { kind: 'created', chat } as const;
         const operation = await this.operations.enqueue(tx, {
           id: `${principal.tenantId}-${randomUUID()}-${randomUUID()}`,
@@ -189,8 +190,9 @@ function parseApps(bodies: readonly Record<string, unknown>[]): AppToInstall[] {
   return bodies.map((body) => {
     assertKnownProperties(body, 'teamsAppInstallation');
     const bind = body['teamsApp@odata.bind'];
-    const match = typeof bind === 'string' ? teamsAppBind.exec(bind) : null;
-    if (match === null) throw badRequest(`Invalid teamsApp@odata.bind '${typeof bind === 'string' ? bind : ''}': expected a URL ending in /appCatalogs/teamsApps/{id}.`);
-    return { teamsAppId: match[1] ?? match[2] ?? '', consentedPermissionSet: body.consentedPermissionSet };
+    // `…/appCatalogs/teamsApps/{id}` (chat-post.md examples 3 and 4).
+    const teamsAppId = boundKey('appCatalogs/teamsApps', bind);
+    if (teamsAppId === null) throw badRequest(`Invalid teamsApp@odata.bind '${typeof bind === 'string' ? bind : ''}': expected a URL ending in /appCatalogs/teamsApps/{id}.`);
+    return { teamsAppId, consentedPermissionSet: body.consentedPermissionSet };
   });
 }

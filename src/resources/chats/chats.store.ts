@@ -6,6 +6,20 @@ export function findChat(h: Handle, chatId: string) {
   return h.selectFrom('chats').selectAll().where('id', '=', chatId).executeTakeFirst();
 }
 
+/** A chat and whether the user is one of its members, in one read (every chat request asks both). */
+export async function findChatWithMember(h: Handle, chatId: string, userId: string | null) {
+  const row = await h
+    .selectFrom('chats')
+    .leftJoin('chat_members', (join) => join.onRef('chat_members.chat_id', '=', 'chats.id').on('chat_members.user_id', '=', userId))
+    .selectAll('chats')
+    .select('chat_members.user_id as member_id')
+    .where('chats.id', '=', chatId)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const { member_id, ...chat } = row;
+  return { chat, isMember: member_id !== null };
+}
+
 export async function insertChat(h: Handle, chat: ChatTable, members: readonly ChatMemberTable[]): Promise<void> {
   await h.insertInto('chats').values(chat).execute();
   await h.insertInto('chat_members').values([...members]).execute();

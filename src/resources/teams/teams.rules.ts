@@ -1,5 +1,6 @@
 import type { TeamTable } from '../../store/schema.ts';
-import { badRequest, forbidden } from '../../wire/errors.ts';
+import { boundKey } from '../../wire/binds.ts';
+import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import type { TeamCreateBody, TeamSettings, TeamSettingsBody } from './teams.schemas.ts';
 
 // The rules of team-post.md and team-update.md, checked before anything is read or written.
@@ -7,10 +8,12 @@ import type { TeamCreateBody, TeamSettings, TeamSettingsBody } from './teams.sch
 // Graph keeps an archived team read-only (team-archive.md): writes answer 403 until it is unarchived.
 export const teamArchived = (teamId: string) => forbidden(`Team ${teamId} is archived and read-only; unarchive it first.`);
 
+/** Graph's wording for a missing team (microsoft-graph-docs#8134). */
+export const teamNotFound = (teamId: string) => notFound(`No team found with Group Id ${teamId}`);
+
 export const teamDisplayNameMax = 256;
 const giphyContentRatings = ['strict', 'moderate'];
 const standardTemplate = /\/teamsTemplates\('standard'\)$/i;
-const groupBind = /\/groups\('([^']+)'\)$|\/groups\/([^/?]+)$/i;
 
 export function assertTeamName(displayName: string | undefined): asserts displayName is string {
   if (displayName === undefined || displayName.trim() === '') throw badRequest("The team's displayName is required.");
@@ -50,12 +53,11 @@ export function validateCreate(body: TeamCreateBody): { groupId: string | null }
     assertTeamName(body.displayName);
     return { groupId: null };
   }
-  const match = groupBind.exec(bind);
-  const groupId = match?.[1] ?? match?.[2];
-  if (groupId === undefined) throw badRequest("'group@odata.bind' must name a group, e.g. https://graph.microsoft.com/v1.0/groups('{id}').");
+  const groupId = boundKey('groups', bind);
+  if (groupId === null) throw badRequest("'group@odata.bind' must name a group, e.g. https://graph.microsoft.com/v1.0/groups('{id}').");
   // A team made from a group inherits these from it (team-post.md example 4).
   for (const name of ['displayName', 'visibility', 'specialization', 'members'] as const) {
     if (body[name] !== undefined) throw badRequest(`'${name}' cannot be given with 'group@odata.bind': the team inherits it from the group.`);
   }
-  return { groupId: decodeURIComponent(groupId) };
+  return { groupId };
 }

@@ -3,11 +3,11 @@ import { type Page, pageOf } from '../../store/page.ts';
 import type { OperationTable, TeamTable } from '../../store/schema.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
-import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
+import { badRequest, forbidden } from '../../wire/errors.ts';
 import type { GroupsService } from '../groups/groups.service.ts';
 import type { OperationsService } from '../operations/operations.service.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { assertTeamName, mergeSettings, parseVisibility, teamArchived } from './teams.rules.ts';
+import { assertTeamName, mergeSettings, parseVisibility, teamArchived, teamNotFound } from './teams.rules.ts';
 import type { TeamSettings, TeamUpdateBody } from './teams.schemas.ts';
 import * as teamsStore from './teams.store.ts';
 
@@ -25,15 +25,18 @@ export class TeamsService {
     operations.register('unarchiveTeam', (tx, operation) => setArchived(tx, operation, 0));
   }
 
-  /** Graph's wording for a missing team (microsoft-graph-docs#8134). */
   async get(principal: Principal, teamId: string): Promise<TeamTable> {
     const team = await teamsStore.findTeam(this.store.db, principal.tenantId, teamId);
-    if (team === undefined) throw notFound(`No team found with Group Id ${teamId}`);
-    if (team.visibility === 'private' && principal.userId !== null) {
-      const isMember = (await this.groups.roleOf(team.id, principal.userId)) !== null;
-      if (!isMember && !(await this.users.isAdmin(principal))) throw forbidden(`The caller is not a member of the private team ${teamId}.`);
-    }
+    if (team === undefined) throw teamNotFound(teamId);
+    const role = team.visibility === 'private' && principal.userId !== null ? await this.groups.roleOf(team.id, principal.userId) : null;
+    await this.assertVisible(principal, team, role);
     return team;
+  }
+
+  /** A private team is hidden from delegated callers outside it, tenant admins apart; `role` is the caller's in the team. */
+  async assertVisible(principal: Principal, team: TeamTable, role: 'owner' | 'member' | null): Promise<void> {
+    if (team.visibility !== 'private' || principal.userId === null || role !== null) return;
+    if (!(await this.users.isAdmin(principal))) throw forbidden(`The caller is not a member of the private team ${team.id}.`);
   }
 
   /** A team whose settings and roster the caller may change: its owners, tenant admins and applications. */

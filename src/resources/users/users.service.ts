@@ -5,6 +5,12 @@ import type { Principal } from '../../wire/auth.ts';
 import { directoryObjectNotFound } from '../../wire/errors.ts';
 import * as usersStore from './users.store.ts';
 
+/** A user as a conversation member names it: `users('{id or userPrincipalName}')`, maybe with a tenant. */
+export interface MemberReference {
+  readonly idOrUpn: string;
+  readonly tenantId: string | undefined;
+}
+
 export class UsersService {
   constructor(private readonly store: Store) {}
 
@@ -16,14 +22,21 @@ export class UsersService {
   }
 
   /**
-   * A user a conversation may name: in `tenantId` when given, else in the caller's tenant, else (by
-   * object id only) in any tenant, for federated chat members (docs/decisions.md #30).
+   * The users conversation members name, in order (undefined where none): each in its `tenantId` when
+   * given, else in the caller's tenant, else (by object id only) in any tenant, for federated chat
+   * members (docs/decisions.md #30). The caller's tenant is read once for all of them.
    */
-  async findMember(principal: Principal, idOrUpn: string, tenantId: string | undefined): Promise<UserTable | undefined> {
-    if (tenantId !== undefined) return usersStore.findUser(this.store.db, tenantId, idOrUpn);
-    const own = await usersStore.findUser(this.store.db, principal.tenantId, idOrUpn);
-    if (own !== undefined || idOrUpn.includes('@')) return own;
-    return usersStore.findUserAnyTenant(this.store.db, idOrUpn);
+  async findMembers(principal: Principal, references: readonly MemberReference[]): Promise<(UserTable | undefined)[]> {
+    const inOwnTenant = references.filter((reference) => reference.tenantId === undefined).map((reference) => reference.idOrUpn);
+    const own = await usersStore.findUsers(this.store.db, principal.tenantId, inOwnTenant);
+    return Promise.all(
+      references.map(async ({ idOrUpn, tenantId }) => {
+        if (tenantId !== undefined) return usersStore.findUser(this.store.db, tenantId, idOrUpn);
+        const user = own.find((row) => row.id === idOrUpn || row.upn_key === idOrUpn.toLowerCase());
+        if (user !== undefined || idOrUpn.includes('@')) return user;
+        return usersStore.findUserAnyTenant(this.store.db, idOrUpn);
+      }),
+    );
   }
 
   async list(principal: Principal, after: string | null, top: number): Promise<Page<UserTable>> {

@@ -40,6 +40,7 @@ for (const dialect of testDialects()) {
       assertGraphError(await server.request('POST', `${leadership}/members`, { body: member('8c0a1a67-50ce-4114-bb6c-da9c5dbcf6ca', []) }), 409, 'Conflict');
       assertGraphError(await server.request('POST', `${leadership}/members`, { body: member('62855810-484b-4823-9e01-60667f8b12ae', ['admin']) }), 400, 'BadRequest');
       assertGraphError(await server.request('POST', `${channels}/${generalChannelId}/members`, { body: member('62855810-484b-4823-9e01-60667f8b12ae', []) }), 400, 'BadRequest');
+      assertGraphError(await server.request('POST', `${leadership}/members`, { body: member('%E0%A4%A', []) }), 400, 'BadRequest');
       assert.deepEqual(await memberRows(server, leadershipChannelId), before);
     });
 

@@ -115,6 +115,7 @@ for (const dialect of testDialects()) {
       ['an unknown chatType', { ...example2, chatType: 'meeting' }, 400, 'BadRequest', /chatType must be/],
       ['members null', { chatType: 'group', members: null }, 400, 'BadRequest', /^Chat members cannot be null\. \(Parameter 'Members'\)$/],
       ['a malformed user@odata.bind', { chatType: 'group', members: [member(users.lee), { ...member(users.isaiah), 'user@odata.bind': 'users:82fe7758' }] }, 400, 'BadRequest', /Invalid user@odata.bind/],
+      ['a user@odata.bind with a malformed percent-escape', { chatType: 'group', members: [member(users.lee), { ...member(users.isaiah), 'user@odata.bind': "https://graph.microsoft.com/v1.0/users('%E0%A4%A')" }] }, 400, 'BadRequest', /Invalid user@odata.bind/],
       ['a member without the aadUserConversationMember type', { chatType: 'group', members: [member(users.lee), { ...member(users.isaiah), '@odata.type': '#microsoft.graph.conversationMember' }] }, 400, 'BadRequest', /@odata.type/],
       ['a member listed twice', { chatType: 'group', members: [member(users.lee), member(users.isaiah), member('IsaiahL@contoso.com')] }, 400, 'BadRequest', /more than once/],
       ['a member role that is neither owner nor guest', { chatType: 'group', members: [member(users.lee), member(users.isaiah, ['admin'])] }, 400, 'BadRequest', /owner or guest/],

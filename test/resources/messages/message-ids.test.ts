@@ -33,5 +33,17 @@ for (const dialect of testDialects()) {
         for (const id of ids) assert.match(id, /^\d{13}$/);
       });
     }
+
+    it('201 when a burst has taken the next 5,000 milliseconds: the new id skips past them', async () => {
+      const server = servers[0] as TestServer;
+      const channelId = '19:6a2c9e4b1d8f4c7ab0e5d3f2a1b4c6d8@thread.tacv2';
+      const template = await server.store.db.selectFrom('messages').selectAll().where('container_id', '=', channelId).limit(1).executeTakeFirstOrThrow();
+      const start = Date.now();
+      const taken = Array.from({ length: 5000 }, (_, i) => ({ ...template, id: String(start + i), reply_to_id: null }));
+      for (let i = 0; i < taken.length; i += 100) await server.store.db.insertInto('messages').values(taken.slice(i, i + 100)).execute();
+      const response = await server.request('POST', channelPath, { body: { body: { content: 'after the burst' } } });
+      assert.equal(response.status, 201, response.text);
+      assert.ok(Number(response.body.id) >= start + 5000, `${response.body.id} is past the burst`);
+    });
   });
 }

@@ -133,6 +133,7 @@ for (const dialect of testDialects()) {
       ['a guest as owner', { ...example1, members: [member(guestId, ['owner'])] }, 400, 'BadRequest'],
       ['a member who does not exist', { ...example1, members: [member('00000000-0000-0000-0000-000000000001', [])] }, 404, 'Request_ResourceNotFound'],
       ['displayName beside group@odata.bind', { 'template@odata.bind': standardTemplate, displayName: 'x', 'group@odata.bind': `https://graph.microsoft.com/v1.0/groups('${allCompanyGroupId}')` }, 400, 'BadRequest'],
+      ['a group@odata.bind with a malformed percent-escape', { 'template@odata.bind': standardTemplate, 'group@odata.bind': "https://graph.microsoft.com/v1.0/groups('%E0%A4%A')" }, 400, 'BadRequest'],
       ['a group that already has a team', { 'template@odata.bind': standardTemplate, 'group@odata.bind': `https://graph.microsoft.com/v1.0/groups('${architectureTeamId}')` }, 409, 'Conflict'],
     ];
     for (const [title, body, status, code] of invalid) {
