@@ -74,6 +74,15 @@ for (const dialect of testDialects()) {
       assertGraphError(await server.request('POST', '/v1.0/users', { rawBody: huge, headers: { 'content-type': 'application/json' } }), 413, 'RequestEntityTooLarge');
     });
 
+    it('400 for a body holding U+0000, on either database, with nothing written', async () => {
+      const messages = `/v1.0/chats/${encodeURIComponent('19:d5b2c3a4-e6f7-8901-abcd-ef3456789012@thread.v2')}/messages`;
+      const before = (await server.request('GET', messages)).body.value.length;
+      const response = await server.request('POST', messages, { rawBody: '{"body":{"content":"a\\u0000b"}}', headers: { 'content-type': 'application/json' } });
+      assertGraphError(response, 400, 'BadRequest', 'The request body holds a U+0000 character, which teamgraph does not store.');
+      assert.equal((await server.request('GET', messages)).body.value.length, before);
+      assertStatus(await server.request('POST', messages, { body: { body: { content: 'a\\u0000b as text' } } }), 201);
+    });
+
     it('400 for $select of an unknown property, naming it and the type', async () => {
       assertGraphError(
         await server.request('GET', '/v1.0/me?$select=displayName,shoeSize'),

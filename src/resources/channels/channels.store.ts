@@ -111,8 +111,9 @@ export function insertChannel(h: Handle, row: ChannelTable) {
   return h.insertInto('channels').values(row).execute();
 }
 
-export function updateChannel(h: Handle, channelId: string, changes: Partial<Omit<ChannelTable, 'id' | 'team_id'>>) {
-  return h.updateTable('channels').set(changes).where('id', '=', channelId).execute();
+export async function updateChannel(h: Handle, channelId: string, changes: Partial<Omit<ChannelTable, 'id' | 'team_id'>>): Promise<void> {
+  if (Object.keys(changes).length === 0) return; // a PATCH that changes nothing; SQL has no empty SET
+  await h.updateTable('channels').set(changes).where('id', '=', channelId).execute();
 }
 
 /** Removes the channel with its roster, shares and messages. */

@@ -53,6 +53,12 @@ for (const dialect of testDialects()) {
       assert.equal(read.body.description, 'Fortnightly');
     });
 
+    it('204 for a PATCH that changes nothing, leaving the channel as it was', async () => {
+      const before = await server.request('GET', designReviews);
+      assertStatus(await server.request('PATCH', designReviews, { body: {} }), 204);
+      assert.deepEqual((await server.request('GET', designReviews)).body, before.body);
+    });
+
     it('400 when membershipType would change, and 409 for a taken name, changing nothing', async () => {
       const before = await channelRows(server);
       assertGraphError(await server.request('PATCH', designReviews, { body: { membershipType: 'private' } }), 400, 'BadRequest', /membershipType/);
