@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type BatchItemResponse, type BatchStep, parseBatch, runBatch } from '../../src/wire/batch.ts';
 import { testDialects } from '../helpers/databases.ts';
@@ -69,6 +73,37 @@ describe('batch scheduling', () => {
   });
 });
 
+// The scheme of links is the server's, whatever the store: one dialect is enough.
+describe('JSON $batch over https', () => {
+  let server: TestServer;
+  let dataDir: string;
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamgraph-batch-'));
+    server = await startTestServer('sqlite', ['--https', '--data', dataDir]);
+  });
+  after(async () => {
+    await server.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('links in item bodies keep the https scheme and host of the batch', async () => {
+    const ca = fs.readFileSync(path.join(dataDir, 'tls', 'localhost.crt'));
+    const text = await new Promise<string>((resolve, reject) => {
+      const request = https.request(`${server.url}/v1.0/$batch`, { method: 'POST', ca, headers: { 'content-type': 'application/json' } }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve(body));
+      });
+      request.on('error', reject);
+      request.end(JSON.stringify({ requests: [get('users', '/users?$top=1')] }));
+    });
+    const users = (JSON.parse(text) as { responses: BatchItemResponse[] }).responses[0]?.body as { '@odata.context': string; '@odata.nextLink': string };
+    assert.equal(users['@odata.context'], `${server.url}/v1.0/$metadata#users`);
+    assert.ok(users['@odata.nextLink'].startsWith(`${server.url}/v1.0/users?`), users['@odata.nextLink']);
+    assert.ok(server.url.startsWith('https://'));
+  });
+});
+
 for (const dialect of testDialects()) {
   describe(`JSON $batch on ${dialect}`, () => {
     let server: TestServer;
@@ -86,7 +121,7 @@ for (const dialect of testDialects()) {
         get('key', `chats('${q4Chat}')?$select=topic`),
         { id: 'patch', method: 'patch', url: `/chats/${encodeURIComponent(doomed.body.id)}`, headers: { 'content-type': 'application/json' }, body: { topic: 'Renamed in a batch' } },
         { id: 'delete', method: 'DELETE', url: `/chats/${encodeURIComponent(doomed.body.id)}`, dependsOn: ['patch'] },
-        get('me', 'me'),
+        get('me', 'me', { headers: { 'client-request-id': 'item-trace' } }),
         get('versioned', '/v1.0/users?$top=1'),
       ]);
       assertStatus(response, 200);
@@ -111,6 +146,7 @@ for (const dialect of testDialects()) {
       assert.equal(items.get('delete')?.body, undefined);
       assertGraphError(await server.request('GET', `/v1.0/chats/${encodeURIComponent(doomed.body.id)}`), 404, 'NotFound');
       assert.equal((items.get('me')?.body as { id: string }).id, adele);
+      assert.equal(items.get('me')?.headers['client-request-id'], 'item-trace');
       const users = items.get('versioned')?.body as { '@odata.nextLink': string; value: unknown[] };
       assert.equal(users.value.length, 1);
       assert.ok(users['@odata.nextLink'].startsWith(`${server.url}/v1.0/users?$top=1&$skiptoken=`), users['@odata.nextLink']);
