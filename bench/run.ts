@@ -12,6 +12,10 @@ interface Target {
   readonly path: string;
   /** A fresh body per request (a new chat topic each time), or none. */
   readonly body?: () => unknown;
+  /** The server a baseline runs on: the bare baseline server unless the baseline is teamgraph itself. */
+  readonly server?: 'baseline' | 'teamgraph';
+  /** How many requests make one operation; rates are operations per second. */
+  readonly requestsPerOperation?: number;
 }
 
 interface Case {
@@ -33,6 +37,9 @@ const groupChat = () => ({
   members: [member(adele), member('8b081ef6-4792-4def-b2c9-c363a1bf41d5'), member('8c0a1a67-50ce-4114-bb6c-da9c5dbcf6ca')],
 });
 const message = () => ({ body: { contentType: 'text', content: `Bench message ${++sequence}` } });
+// One $batch of 20 user reads against the same 20 reads sent one by one to teamgraph.
+const batchSize = 20;
+const batchOfUserGets = { requests: Array.from({ length: batchSize }, (_, index) => ({ id: String(index + 1), method: 'GET', url: `/users/${adele}` })) };
 
 const cases: Case[] = [
   { name: 'user-get', graph: { method: 'GET', path: `/v1.0/users/${adele}` }, baseline: { method: 'GET', path: `/users/${adele}` } },
@@ -42,6 +49,11 @@ const cases: Case[] = [
     name: 'chat-get-members',
     graph: { method: 'GET', path: `/v1.0/chats/${encodeURIComponent(chatId)}?$expand=members` },
     baseline: { method: 'GET', path: `/chats/${encodeURIComponent(chatId)}` },
+  },
+  {
+    name: 'batch-get-20',
+    graph: { method: 'POST', path: '/v1.0/$batch', body: () => batchOfUserGets },
+    baseline: { method: 'GET', path: `/v1.0/users/${adele}`, server: 'teamgraph', requestsPerOperation: batchSize },
   },
   { name: 'channel-message-create', graph: { method: 'POST', path: channelMessages, body: message }, baseline: { method: 'POST', path: '/rows', body: message } },
   {
@@ -69,7 +81,7 @@ function startProcess(args: string[], ready: RegExp): Promise<{ child: ChildProc
   });
 }
 
-async function requestsPerSecond(port: number, target: Target): Promise<number> {
+async function operationsPerSecond(port: number, target: Target): Promise<number> {
   const { body } = target;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
@@ -85,7 +97,7 @@ async function requestsPerSecond(port: number, target: Target): Promise<number> 
     ],
   });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.method} ${target.path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
+  return result.requests.average / (target.requestsPerOperation ?? 1);
 }
 
 const median = (values: number[]) => {
@@ -125,22 +137,22 @@ async function benchStore(label: string, database: string): Promise<string[]> {
   try {
     const ratios = new Map<string, number[]>(selectedCases.map((c) => [c.name, []]));
     const rates = new Map<string, { graph: number[]; base: number[] }>(selectedCases.map((c) => [c.name, { graph: [], base: [] }]));
-    for (const c of selectedCases) await requestsPerSecond(teamgraph.port, c.graph); // warm-up; also fills the channel past 50 messages
+    for (const c of selectedCases) await operationsPerSecond(teamgraph.port, c.graph); // warm-up; also fills the channel past 50 messages
     for (let round = 1; round <= rounds; round++) {
       for (const c of selectedCases) {
-        const base = await requestsPerSecond(baseline.port, c.baseline);
-        const graph = await requestsPerSecond(teamgraph.port, c.graph);
+        const base = await operationsPerSecond(c.baseline.server === 'teamgraph' ? teamgraph.port : baseline.port, c.baseline);
+        const graph = await operationsPerSecond(teamgraph.port, c.graph);
         ratios.get(c.name)?.push(graph / base);
         rates.get(c.name)?.graph.push(graph);
         rates.get(c.name)?.base.push(base);
-        console.log(`${label} round ${round} ${c.name}: teamgraph ${graph.toFixed(0)} req/s, baseline ${base.toFixed(0)} req/s, ratio ${(graph / base).toFixed(2)}`);
+        console.log(`${label} round ${round} ${c.name}: teamgraph ${graph.toFixed(0)} op/s, baseline ${base.toFixed(0)} op/s, ratio ${(graph / base).toFixed(2)}`);
       }
     }
     for (const c of selectedCases) {
       const r = ratios.get(c.name) ?? [];
       const rate = rates.get(c.name) ?? { graph: [], base: [] };
       console.log(
-        `${label} ${c.name}: teamgraph median ${median(rate.graph).toFixed(0)} req/s, baseline median ${median(rate.base).toFixed(0)} req/s, ratio median ${median(r).toFixed(2)} (min ${Math.min(...r).toFixed(2)}, max ${Math.max(...r).toFixed(2)})`,
+        `${label} ${c.name}: teamgraph median ${median(rate.graph).toFixed(0)} op/s, baseline median ${median(rate.base).toFixed(0)} op/s, ratio median ${median(r).toFixed(2)} (min ${Math.min(...r).toFixed(2)}, max ${Math.max(...r).toFixed(2)})`,
       );
       summary.push(`ratio ${c.name}${label === 'sqlite' ? '' : `-${label}`} ${median(r).toFixed(2)}`);
     }

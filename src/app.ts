@@ -47,6 +47,7 @@ import type { Store } from './store/db.ts';
 import type { TlsOptions } from './tls.ts';
 import { loadOrCreateSecret } from './store/meta.ts';
 import { PageTokens } from './wire/odata.ts';
+import { registerBatchRoutes } from './wire/batch.ts';
 import { acceptJsonBodies, renderErrors } from './wire/pipeline.ts';
 import { newRequestId, setRequestIdHeaders } from './wire/request-id.ts';
 import { type GraphRoute, registerGraphRoutes, rewriteKeySegments } from './wire/routes.ts';
@@ -156,7 +157,10 @@ export async function buildApp({ config, store, seed, tls }: AppDeps): Promise<F
   const pageTokens = new PageTokens(await loadOrCreateSecret(store.db, 'page_token_secret'));
   registerGraphRoutes(app, routes, { authenticate, pageTokens, publicUrl: config.publicUrl });
 
-  // 8. The async-operation worker runs in every instance while it serves.
+  // 8. JSON $batch: each request it holds runs through stages 1-7 as a direct call would.
+  registerBatchRoutes(app, authenticate);
+
+  // 9. The async-operation worker runs in every instance while it serves.
   let stopWorker = (): void => undefined;
   app.addHook('onReady', (done) => {
     stopWorker = operations.start();

@@ -18,6 +18,7 @@ export const graphErrorStatus = {
   PreconditionFailed: 412,
   RequestEntityTooLarge: 413,
   UnsupportedMediaType: 415,
+  FailedDependency: 424,
   PreconditionRequired: 428,
   TooManyRequests: 429,
   InternalServerError: 500,

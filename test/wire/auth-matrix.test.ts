@@ -55,6 +55,18 @@ for (const dialect of testDialects()) {
       }
     });
 
+    // $batch is not in the route table: it needs a valid token but no permission of its own, and
+    // each request it holds is authorized as the direct call (test/wire/batch.test.ts).
+    it('$batch: 401 without a token, and a token without permissions gets each request\'s own 403', async () => {
+      const body = { requests: [{ id: '1', method: 'GET', url: '/chats' }] };
+      for (const version of ['v1.0', 'beta']) {
+        assertGraphError(await server.request('POST', `/${version}/$batch`, { body }), 401, 'InvalidAuthenticationToken');
+        const response = await server.request('POST', `/${version}/$batch`, { body, headers: bearer(await mintToken(server, { scp: 'Unrelated.Permission', oid: megan })) });
+        assert.equal(response.status, 200, describeResponse(response));
+        assert.equal(response.body.responses[0].status, 403, describeResponse(response));
+      }
+    });
+
     it('each listed permission alone gets past authorization', async () => {
       for (const route of routes) {
         const url = concreteUrl(route, (route.versions ?? ['v1.0'])[0] as string);
