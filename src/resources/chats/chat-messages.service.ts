@@ -61,8 +61,8 @@ export class ChatMessagesService {
     if (message.from_user_id !== principal.userId) throw forbidden('Only the sender can update a chat message.');
     const unknown = Object.keys(body).find((name) => !updatableProperties.includes(name));
     if (unknown !== undefined) throw badRequest(`The property '${unknown}' cannot be updated on a chatMessage.`);
-    const content = body.body as { content?: unknown; contentType?: unknown } | undefined;
-    if (content !== undefined && typeof content.content !== 'string') throw badRequest('body.content must be a string.');
+    const content = body.body as { content?: unknown; contentType?: unknown } | null | undefined;
+    if (content === null || (content !== undefined && typeof content.content !== 'string')) throw badRequest('body.content must be a string.');
     const now = new Date().toISOString();
     await withTransaction(this.store, (tx) =>
       messagesStore.updateMessage(tx, message.container_id, message.id, {
