@@ -5,7 +5,7 @@ import type { ChannelTable, MessageTable } from '../../store/schema.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import { teamArchived } from '../teams/teams.rules.ts';
-import { type ChannelAccess, channelArchived, channelNotFound } from './channels.access.ts';
+import { type ChannelAccess, type ChannelScope, channelArchived, channelNotFound } from './channels.access.ts';
 import * as messagesStore from './channel-messages.store.ts';
 import type { ChannelMessageBody, ChannelMessageUpdateBody, MessageWithSender } from './channel-messages.schemas.ts';
 
@@ -26,18 +26,20 @@ export class ChannelMessagesService {
   ) {}
 
   async post(principal: Principal, teamId: string, channelId: string, body: ChannelMessageBody, replyToId: string | null = null): Promise<MessageWithSender> {
-    const channel = await this.conversation(principal, teamId, channelId, true);
+    const { channel, caller } = await this.conversation(principal, teamId, channelId, true);
     if (replyToId !== null && (await messagesStore.findMessage(this.store.db, channel.id, replyToId, null)) === undefined) throw messageNotFound(replyToId);
     const row = this.newMessage(principal, channel, body, replyToId);
-    // One insert is atomic by itself; the message is read back with its sender's name.
+    // One insert is atomic by itself, so no transaction.
     row.id = await insertWithFreeMessageId(this.store.db, row);
+    if (row.from_user_id === principal.userId) return { ...row, sender_display_name: caller?.displayName ?? null, sender_tenant_id: caller?.tenantId ?? null };
+    // An import names its own sender: the message is read back with that user's name.
     const message = await messagesStore.findMessage(this.store.db, channel.id, row.id, replyToId);
     if (message === undefined) throw channelNotFound(channel.id); // the channel was deleted meanwhile
     return message;
   }
 
   async list(principal: Principal, teamId: string, channelId: string, before: string | null, top: number, expandReplies: boolean): Promise<Page<MessageThread>> {
-    const channel = await this.conversation(principal, teamId, channelId, false);
+    const { channel } = await this.conversation(principal, teamId, channelId, false);
     const page = pageOf(await messagesStore.listMessages(this.store.db, channel.id, null, before, top + 1), top, (row) => row.id);
     const replies = expandReplies ? await messagesStore.listRepliesOf(this.store.db, channel.id, page.items.map((row) => row.id)) : null;
     return {
@@ -47,7 +49,7 @@ export class ChannelMessagesService {
   }
 
   async get(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null = null): Promise<MessageWithSender> {
-    const channel = await this.conversation(principal, teamId, channelId, false);
+    const { channel } = await this.conversation(principal, teamId, channelId, false);
     const message = await messagesStore.findMessage(this.store.db, channel.id, messageId, replyToId);
     if (message === undefined) throw messageNotFound(messageId);
     return message;
@@ -76,7 +78,7 @@ export class ChannelMessagesService {
   /** softDelete and undoSoftDelete: the sender or an owner of the channel (chatmessage-softdelete.md). */
   async setDeleted(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null, isDeleted: boolean): Promise<void> {
     const message = await this.writable(principal, teamId, channelId, messageId, replyToId);
-    const channel = await this.conversation(principal, teamId, channelId, false);
+    const { channel } = await this.conversation(principal, teamId, channelId, false);
     if (message.from_user_id !== principal.userId && !(await this.access.ownsChannel(principal, channel))) {
       throw forbidden('Only the sender of a message or an owner of the channel can delete it.');
     }
@@ -93,10 +95,10 @@ export class ChannelMessagesService {
     return message;
   }
 
-  private async conversation(principal: Principal, teamId: string, channelId: string, isWrite: boolean): Promise<ChannelTable> {
-    const { channel } = await this.access.channel(principal, teamId, channelId, { write: isWrite, messages: true });
-    if (isWrite && channel.is_archived === 1) throw channelArchived(channel.id);
-    return channel;
+  private async conversation(principal: Principal, teamId: string, channelId: string, isWrite: boolean): Promise<ChannelScope> {
+    const scope = await this.access.channel(principal, teamId, channelId, { write: isWrite, messages: true });
+    if (isWrite && scope.channel.is_archived === 1) throw channelArchived(scope.channel.id);
+    return scope;
   }
 
   /**

@@ -19,6 +19,8 @@ export interface ChannelUse {
 export interface ChannelScope {
   readonly team: TeamTable;
   readonly channel: ChannelTable;
+  /** The signed-in user's name and tenant, as a message they send shows them; null for an app. */
+  readonly caller: { readonly displayName: string; readonly tenantId: string } | null;
 }
 
 export const channelNotFound = (channelId: string) => notFound(`Channel ${channelId} was not found in the team.`);
@@ -58,7 +60,7 @@ export class ChannelAccess {
     await this.teams.assertVisible(principal, team, scope.teamRole);
     if (use.write === true) await this.assertWritable(principal, team, scope.teamRole);
     if (channel === null || !(await this.seesChannel(principal, channel, scope.channelRoles !== null, use.messages === true))) throw channelNotFound(channelId);
-    return { team, channel };
+    return { team, channel, caller: scope.caller };
   }
 
   /** Not archived, and the caller in it (or an admin, or an app). */

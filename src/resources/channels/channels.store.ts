@@ -3,9 +3,9 @@ import type { ChannelMemberTable, ChannelSharedTeamTable, ChannelTable, TeamTabl
 import type { Handle } from '../../store/transaction.ts';
 
 /**
- * A team, the caller's role in it, one of its channels and the caller's channel roles, in one read:
- * every channel request needs all four, and reading them at once saves three round trips. Missing
- * parts come back null (no channel, not a member).
+ * A team, the caller's role in it, one of its channels, the caller's channel roles and the caller's
+ * name, in one read: channel requests need them all, and reading them at once saves round trips.
+ * Missing parts come back null (no channel, not a member, an application).
  */
 export async function findChannelScope(h: Handle, tenantId: string, teamId: string, channelId: string, userId: string | null) {
   const row = await h
@@ -13,8 +13,11 @@ export async function findChannelScope(h: Handle, tenantId: string, teamId: stri
     .leftJoin('group_members', (join) => join.onRef('group_members.group_id', '=', 'teams.id').on('group_members.user_id', '=', userId))
     .leftJoin('channels', (join) => join.onRef('channels.team_id', '=', 'teams.id').on('channels.id', '=', channelId))
     .leftJoin('channel_members', (join) => join.onRef('channel_members.channel_id', '=', 'channels.id').on('channel_members.user_id', '=', userId))
+    .leftJoin('users as caller', (join) => join.on('caller.id', '=', userId))
     .selectAll('teams')
     .select([
+      'caller.display_name as caller_display_name',
+      'caller.tenant_id as caller_tenant_id',
       'group_members.role as team_role',
       'channel_members.roles as channel_roles',
       'channels.id as channel_id',
@@ -33,7 +36,7 @@ export async function findChannelScope(h: Handle, tenantId: string, teamId: stri
     .where('teams.id', '=', teamId)
     .executeTakeFirst();
   if (row === undefined) return undefined;
-  const { team_role, channel_roles, channel_id, ...rest } = row;
+  const { team_role, channel_roles, channel_id, caller_display_name, caller_tenant_id, ...rest } = row;
   const team: TeamTable = {
     id: rest.id,
     tenant_id: rest.tenant_id,
@@ -65,7 +68,13 @@ export async function findChannelScope(h: Handle, tenantId: string, teamId: stri
           original_created_date_time: rest.channel_original_created_date_time,
           created_date_time: rest.channel_created_date_time as string,
         };
-  return { team, teamRole: team_role, channel, channelRoles: channel_roles === null ? null : (JSON.parse(channel_roles) as string[]) };
+  return {
+    team,
+    teamRole: team_role,
+    channel,
+    channelRoles: channel_roles === null ? null : (JSON.parse(channel_roles) as string[]),
+    caller: caller_display_name === null || caller_tenant_id === null ? null : { displayName: caller_display_name, tenantId: caller_tenant_id },
+  };
 }
 
 export function findChannel(h: Handle, teamId: string, channelId: string) {
