@@ -118,7 +118,6 @@ export function registerGraphRoutes(app: FastifyInstance, routes: readonly Graph
         handler: async (request, reply) => {
           const origin = deps.publicUrl ?? `${request.protocol}://${request.host}`;
           const odata = parseQueryOptions(request.query as Record<string, string>, request.headers, route.odata, route.operation, deps.pageTokens);
-          const query = queryDigest(odata.list.filter, odata.list.orderby);
           const graphRequest: GraphRequest = {
             principal: request.principal as Principal,
             params: request.params as Record<string, string>,
@@ -127,7 +126,10 @@ export function registerGraphRoutes(app: FastifyInstance, routes: readonly Graph
             version,
             serviceRoot: `${origin}/${version}`,
             odata,
-            nextLink: (after) => `${origin}${withSkipToken(request.url, deps.pageTokens.sign({ operation: route.operation, query, after }))}`,
+            nextLink: (after) => {
+              const query = queryDigest(odata.list.filter, odata.list.orderby);
+              return `${origin}${withSkipToken(request.url, deps.pageTokens.sign({ operation: route.operation, query, after }))}`;
+            },
           };
           await sendGraphResponse(reply, await route.handle(graphRequest));
         },

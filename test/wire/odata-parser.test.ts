@@ -114,6 +114,7 @@ describe('$orderby parser', () => {
 
   it('400 for unknown properties and syntax errors', () => {
     assert.throws(() => parseOrderby('nickname', context), /Could not find a property named 'nickname'/);
+    assert.throws(() => parseOrderby('jobTitle desc', context), { message: "Sorting on 'jobTitle' is not supported for this request." });
     assert.throws(() => parseOrderby('displayName sideways', context), /Syntax error at position 12/);
     assert.throws(() => parseOrderby('members', context), /is a collection/);
   });

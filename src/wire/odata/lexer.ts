@@ -14,7 +14,7 @@ export interface Token {
 }
 
 /** The longest $filter or $orderby value accepted, far above what Graph's URL limit lets through. */
-export const maxExpressionLength = 4096;
+const maxExpressionLength = 4096;
 
 const punctuation = new Set(['(', ')', ',', '/', ':']);
 export const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -12,7 +12,7 @@ export interface PagePosition {
   readonly after: readonly Literal[];
 }
 
-export const invalidSkipToken = () => badRequest('The $skiptoken value is not valid: use the @odata.nextLink exactly as returned.');
+const invalidSkipToken = () => badRequest('The $skiptoken value is not valid: use the @odata.nextLink exactly as returned.');
 
 /**
  * Signs and verifies $skiptoken values (HMAC-SHA256 over the payload) so that a forged, tampered,

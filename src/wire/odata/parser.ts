@@ -61,7 +61,7 @@ export function parseOrderby(text: string, context: ParseContext): SortKey[] {
   do {
     const path = parser.path(null);
     const direction = parser.takeWord('asc', 'desc');
-    keys.push({ property: parser.scalarField(context.fields, path, null).name, descending: direction === 'desc' });
+    keys.push({ property: parser.scalarField(context.fields, path, null, 'orderby').name, descending: direction === 'desc' });
   } while (parser.take(','));
   parser.expect('end');
   return keys;
@@ -187,7 +187,7 @@ class Parser {
   private lambda(scope: FieldSpecs, variable: string | null, path: Path, depth: number): FilterNode {
     this.expect('/');
     const operator = this.expect('word');
-    const collection = this.resolve(scope, path, variable);
+    const collection = this.resolve(scope, path, variable, 'filter');
     if (operator.text.toLowerCase() !== 'any') {
       if (otherOperators.has(operator.text.toLowerCase())) throw badRequest(`Invalid filter clause: the operator '${operator.text}' is not supported.`);
       throw syntaxError(this.text, operator.position);
@@ -218,17 +218,19 @@ class Parser {
     return { segments, position: first.position };
   }
 
-  private resolve(scope: FieldSpecs, path: Path, variable: string | null): { name: string; spec: FieldSpecs[string] } {
+  /** The declared field a path names; a property of the type that is not declared cannot be used here. */
+  private resolve(scope: FieldSpecs, path: Path, variable: string | null, clause: 'filter' | 'orderby'): { name: string; spec: FieldSpecs[string] } {
     const written = path.segments.join('/');
     const name = Object.keys(scope).find((known) => known.toLowerCase() === written.toLowerCase());
     if (name !== undefined) return { name, spec: scope[name] as FieldSpecs[string] };
     const known = variable === null && this.context.properties.some((property) => property.toLowerCase() === written.toLowerCase());
-    if (known) throw badRequest(`Unsupported or invalid query filter clause specified for property '${written}' of resource '${resourceName(this.context.entityType)}'.`);
-    throw badRequest(`Could not find a property named '${written}' on type '${this.context.entityType}'.`);
+    if (!known) throw badRequest(`Could not find a property named '${written}' on type '${this.context.entityType}'.`);
+    if (clause === 'orderby') throw badRequest(`Sorting on '${written}' is not supported for this request.`);
+    throw badRequest(`Unsupported or invalid query filter clause specified for property '${written}' of resource '${resourceName(this.context.entityType)}'.`);
   }
 
-  scalarField(scope: FieldSpecs, path: Path, variable: string | null): { name: string; spec: ScalarField } {
-    const field = this.resolve(scope, path, variable);
+  scalarField(scope: FieldSpecs, path: Path, variable: string | null, clause: 'filter' | 'orderby' = 'filter'): { name: string; spec: ScalarField } {
+    const field = this.resolve(scope, path, variable, clause);
     if (field.spec.type === 'collection') throw badRequest(`Invalid filter clause: '${field.name}' is a collection; use '${field.name}/any(…)'.`);
     return { name: field.name, spec: field.spec };
   }

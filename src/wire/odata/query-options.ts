@@ -41,7 +41,7 @@ export interface QueryOptions {
 
 const byId: readonly SortKey[] = [{ property: 'id', descending: false }];
 const wholeList: ListQuery = { filter: null, orderby: byId, after: null, skip: 0, top: 0, count: false };
-export const noQueryOptions: QueryOptions = { select: null, expand: null, list: wholeList };
+const noQueryOptions: QueryOptions = { select: null, expand: null, list: wholeList };
 
 /** Graph's cap on $skip where it takes one (Outlook's). */
 const maxSkip = 100_000;
