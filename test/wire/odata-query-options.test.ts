@@ -78,6 +78,9 @@ for (const dialect of testDialects()) {
       const newer = await server.request('GET', `${messages}?$filter=${q(`lastModifiedDateTime gt ${pivot}`)}&$orderby=${q('lastModifiedDateTime desc')}`);
       assertStatus(newer, 200);
       assert.deepEqual(ids(newer), ids(all).filter((_id, index) => (times[index] as string) > pivot));
+      // A seeded message, its time written without milliseconds in the seed file, matches exactly.
+      const seeded = await server.request('GET', `${messages}?$filter=${q('createdDateTime eq 2026-09-01T09:01:00Z')}`);
+      assert.deepEqual(ids(seeded), [String(Date.parse('2026-09-01T09:01:00Z'))]);
 
       const chats = await server.request('GET', '/v1.0/chats?$expand=members');
       const someone: string = chats.body.value[0].members[0].userId;
