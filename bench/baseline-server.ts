@@ -1,5 +1,6 @@
 // The benchmark's baseline: bare Fastify routes doing the same database work as each teamgraph case
-// (one point read, one one-row insert, one 50-row range read), with nothing of teamgraph's pipeline.
+// (one point read, one one-row insert, one 50-row range read, one filtered and ordered page read),
+// with nothing of teamgraph's pipeline.
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
@@ -14,6 +15,19 @@ app.get<{ Params: { id: string } }>('/teams/:id', async (request) => store.db.se
 app.get<{ Params: { id: string } }>('/chats/:id', async (request) => store.db.selectFrom('chats').selectAll().where('id', '=', request.params.id).executeTakeFirst());
 app.get<{ Params: { id: string } }>('/messages/:id', async (request) =>
   store.db.selectFrom('messages').selectAll().where('container_id', '=', request.params.id).orderBy('created_date_time', 'desc').limit(50).execute(),
+);
+// The chat-message-filter case: one filtered, ordered page read, as teamgraph's keyset query does.
+app.get<{ Params: { id: string }; Querystring: { after: string } }>('/chat-messages/:id', async (request) =>
+  store.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('container_id', '=', request.params.id)
+    .where('container_kind', '=', 'chat')
+    .where('last_modified_date_time', '>', request.query.after)
+    .orderBy('last_modified_date_time', 'desc')
+    .orderBy('id', 'desc')
+    .limit(51)
+    .execute(),
 );
 app.post('/rows', async (request, reply) => {
   const row = { id: randomUUID(), body: JSON.stringify(request.body), created_date_time: new Date().toISOString() };

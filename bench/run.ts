@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { openStore } from '../src/store/db.ts';
+import type { MessageTable } from '../src/store/schema.ts';
 
 interface Target {
   readonly method: 'GET' | 'POST';
@@ -40,6 +42,11 @@ const message = () => ({ body: { contentType: 'text', content: `Bench message ${
 // One $batch of 20 user reads against the same 20 reads sent one by one to teamgraph.
 const batchSize = 20;
 const batchOfUserGets = { requests: Array.from({ length: batchSize }, (_, index) => ({ id: String(index + 1), method: 'GET', url: `/users/${adele}` })) };
+// The chat the chat-message-filter case fills with 10,000 messages, one a minute from this instant.
+const filterChatId = '19:bench-filter-chat@thread.v2';
+const filterStart = Date.parse('2026-01-01T00:00:00Z');
+const filterMessages = 10_000;
+const filterAfter = new Date(filterStart + (filterMessages / 2) * 60_000).toISOString();
 
 const cases: Case[] = [
   { name: 'user-get', graph: { method: 'GET', path: `/v1.0/users/${adele}` }, baseline: { method: 'GET', path: `/users/${adele}` } },
@@ -60,6 +67,15 @@ const cases: Case[] = [
     name: 'channel-message-list',
     graph: { method: 'GET', path: `${channelMessages}?$top=50` },
     baseline: { method: 'GET', path: `/messages/${encodeURIComponent(channelId)}` },
+  },
+  {
+    // chat-list-messages.md's filter: lastModifiedDateTime gt …, with $orderby on the same property.
+    name: 'chat-message-filter',
+    graph: {
+      method: 'GET',
+      path: `/v1.0/chats/${encodeURIComponent(filterChatId)}/messages?$filter=${encodeURIComponent(`lastModifiedDateTime gt ${filterAfter}`)}&$orderby=${encodeURIComponent('lastModifiedDateTime desc')}&$top=50`,
+    },
+    baseline: { method: 'GET', path: `/chat-messages/${encodeURIComponent(filterChatId)}?after=${encodeURIComponent(filterAfter)}` },
   },
 ];
 const onlyCases = process.env.BENCH_CASES?.split(',');
@@ -130,8 +146,32 @@ async function postgresUrl(): Promise<string | null> {
   return url.toString();
 }
 
+/** Adele's group chat with 10,000 messages, written straight to the store (teamgraph has migrated it). */
+async function seedFilterChat(database: string): Promise<void> {
+  const store = await openStore(database.startsWith('postgres') ? { kind: 'postgres', url: database } : { kind: 'sqlite', file: database });
+  try {
+    const now = new Date(filterStart).toISOString();
+    await store.db
+      .insertInto('chats')
+      .values({ id: filterChatId, tenant_id: 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f', chat_type: 'group', topic: 'Bench filter chat', created_by_user_id: adele, created_by_app_id: null,
+        is_hidden_for_all_members: 0, migration_mode: null, original_created_date_time: null, created_date_time: now, last_updated_date_time: now })
+      .execute();
+    await store.db.insertInto('chat_members').values({ chat_id: filterChatId, user_id: adele, tenant_id: 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f', roles: '["owner"]', visible_history_start_date_time: '0001-01-01T00:00:00.000Z', created_date_time: now }).execute();
+    const rows: MessageTable[] = Array.from({ length: filterMessages }, (_unused, n) => {
+      const at = new Date(filterStart + n * 60_000).toISOString();
+      return { container_id: filterChatId, id: String(filterStart + n * 60_000), container_kind: 'chat', team_id: null, reply_to_id: null, message_type: 'message', from_user_id: adele, from_app_id: null,
+        subject: null, body_content_type: 'text', body_content: `Filter bench message ${n}`, importance: 'normal', attachments: '[]', mentions: '[]', reactions: '[]',
+        created_date_time: at, last_modified_date_time: at, last_edited_date_time: null, deleted_date_time: null };
+    });
+    for (let at = 0; at < rows.length; at += 500) await store.db.insertInto('messages').values(rows.slice(at, at + 500)).execute();
+  } finally {
+    await store.close();
+  }
+}
+
 async function benchStore(label: string, database: string): Promise<string[]> {
   const teamgraph = await startProcess(['bin/teamgraph.js', '--database', database, '--port', '0', '--log-level', 'silent'], /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  if (selectedCases.some((c) => c.name === 'chat-message-filter')) await seedFilterChat(database);
   const baseline = await startProcess(['--import', 'tsx', 'bench/baseline-server.ts', database], /listening (\d+)/);
   const summary: string[] = [];
   try {

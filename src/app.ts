@@ -46,7 +46,7 @@ import type { SeedFile } from './seed/seed.schemas.ts';
 import type { Store } from './store/db.ts';
 import type { TlsOptions } from './tls.ts';
 import { loadOrCreateSecret } from './store/meta.ts';
-import { PageTokens } from './wire/odata.ts';
+import { PageTokens } from './wire/odata/page-tokens.ts';
 import { registerBatchRoutes } from './wire/batch.ts';
 import { acceptJsonBodies, renderErrors } from './wire/pipeline.ts';
 import { newRequestId, setRequestIdHeaders } from './wire/request-id.ts';

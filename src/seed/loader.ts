@@ -32,7 +32,19 @@ export async function readSeed(source: SeedSource): Promise<SeedFile | null> {
   }
   const problems = [...Value.Errors(SeedFile, parsed)].slice(0, 3).map((error) => `${error.instancePath || '/'} ${error.message}`);
   if (problems.length > 0) throw new SeedInvalid(`invalid seed file ${file}: ${problems.join('; ')}`);
-  return parsed as SeedFile;
+  return withStoredTimes(parsed) as SeedFile;
+}
+
+/**
+ * Every `…DateTime` of the seed in the stored form, ISO 8601 UTC with milliseconds, as the services
+ * write them: text order is then time order, which $filter and $orderby rely on (decision 74).
+ */
+function withStoredTimes(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((item) => withStoredTimes(item));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, withStoredTimes(inner, name)]));
+  if (typeof value !== 'string' || !key.endsWith('DateTime')) return value;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? value : new Date(time).toISOString();
 }
 
 /**

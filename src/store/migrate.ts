@@ -10,6 +10,7 @@ import * as chatApps from './migrations/0006-chats.ts';
 import * as channels from './migrations/0007-channels.ts';
 import * as conversations from './migrations/0008-conversations.ts';
 import * as identity from './migrations/0010-identity.ts';
+import * as listIndexes from './migrations/0011-list-indexes.ts';
 
 // Append-only: a released migration is never edited; a change is a new file here.
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0007-channels': channels,
   '0008-conversations': conversations,
   '0010-identity': identity,
+  '0011-list-indexes': listIndexes,
 };
 
 /**

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { type Authenticator, type Principal, type RoutePermissions, assertPermitted, signedInUserId } from './auth.ts';
-import { type PageTokens, type QueryOptions, type QuerySupport, applySelect, parseQueryOptions } from './odata.ts';
+import type { ListPage, Literal } from '../query/list-query.ts';
+import type { PageTokens } from './odata/page-tokens.ts';
+import { type QueryOptions, type QuerySupport, applySelect, parseQueryOptions, queryDigest } from './odata/query-options.ts';
 
 export const apiVersions = ['v1.0', 'beta'] as const;
 export type ApiVersion = (typeof apiVersions)[number];
@@ -18,7 +20,7 @@ export interface GraphRequest<Params = Record<string, string>, Body = unknown> {
   readonly serviceRoot: string;
   readonly odata: QueryOptions;
   /** The absolute URL of the next page: this request's URL with a signed $skiptoken for `after`. */
-  nextLink(after: unknown): string;
+  nextLink(after: readonly Literal[]): string;
 }
 
 export interface GraphResponse {
@@ -59,14 +61,15 @@ export function entityResponse(req: GraphRequest<unknown, unknown>, contextPath:
   };
 }
 
-/** A page of a collection; `after` is the position of the next page, or null on the last one. */
-export function collectionResponse(req: GraphRequest<unknown, unknown>, contextPath: string, items: readonly object[], after: unknown): GraphResponse {
+/** A page of a collection, its items already in Graph's shape; `@odata.count` when it was counted. */
+export function collectionResponse(req: GraphRequest<unknown, unknown>, contextPath: string, page: ListPage<object>): GraphResponse {
   return {
     status: 200,
     body: {
       '@odata.context': contextUrl(req, contextPath, false),
-      ...(after === null ? {} : { '@odata.nextLink': req.nextLink(after) }),
-      value: items.map((item) => applySelect(item, req.odata.select, req.odata.expand)),
+      ...(page.count === undefined ? {} : { '@odata.count': page.count }),
+      ...(page.after === null ? {} : { '@odata.nextLink': req.nextLink(page.after) }),
+      value: page.items.map((item) => applySelect(item, req.odata.select, req.odata.expand)),
     },
   };
 }
@@ -114,6 +117,7 @@ export function registerGraphRoutes(app: FastifyInstance, routes: readonly Graph
         },
         handler: async (request, reply) => {
           const origin = deps.publicUrl ?? `${request.protocol}://${request.host}`;
+          const odata = parseQueryOptions(request.query as Record<string, string>, request.headers, route.odata, route.operation, deps.pageTokens);
           const graphRequest: GraphRequest = {
             principal: request.principal as Principal,
             params: request.params as Record<string, string>,
@@ -121,8 +125,11 @@ export function registerGraphRoutes(app: FastifyInstance, routes: readonly Graph
             headers: request.headers as Record<string, string | undefined>,
             version,
             serviceRoot: `${origin}/${version}`,
-            odata: parseQueryOptions(request.query as Record<string, string>, route.odata, route.operation, deps.pageTokens),
-            nextLink: (after) => `${origin}${withSkipToken(request.url, deps.pageTokens.sign(route.operation, after))}`,
+            odata,
+            nextLink: (after) => {
+              const query = queryDigest(odata.list.filter, odata.list.orderby);
+              return `${origin}${withSkipToken(request.url, deps.pageTokens.sign({ operation: route.operation, query, after }))}`;
+            },
           };
           await sendGraphResponse(reply, await route.handle(graphRequest));
         },
@@ -141,10 +148,13 @@ async function sendGraphResponse(reply: FastifyReply, response: GraphResponse): 
   await reply.type(graphJsonContentType).send(JSON.stringify(response.body));
 }
 
-/** The request's own path and options, its $skiptoken replaced, written as Graph writes nextLinks. */
+/**
+ * The request's own path and options, its $skiptoken replaced, written as Graph writes nextLinks.
+ * `$skip` is dropped: it placed the first page, and the token carries the position from there.
+ */
 function withSkipToken(requestUrl: string, token: string): string {
   const [path, query = ''] = requestUrl.split('?', 2) as [string, string?];
-  const kept = query.split('&').filter((pair) => pair !== '' && !/^(\$|%24)?skiptoken=/i.test(pair));
+  const kept = query.split('&').filter((pair) => pair !== '' && !/^(\$|%24)?skip(token)?=/i.test(pair));
   return `${path}?${[...kept, `$skiptoken=${token}`].join('&')}`;
 }
 

@@ -96,7 +96,7 @@ for (const dialect of testDialects()) {
       for (const top of ['0', '1000', 'ten', '-1']) {
         assertGraphError(await server.request('GET', `/v1.0/users?$top=${top}`), 400, 'BadRequest', new RegExp(`Invalid page size specified: '${top}'`));
       }
-      assertGraphError(await server.request('GET', "/v1.0/users?$filter=displayName eq 'x'"), 400, 'BadRequest', "Query option '$filter' is not supported for this request.");
+      assertGraphError(await server.request('GET', "/v1.0/me?$filter=displayName eq 'x'"), 400, 'BadRequest', "Query option '$filter' is not supported for this request.");
       assertGraphError(await server.request('GET', '/v1.0/me?$top=1'), 400, 'BadRequest', "Query option '$top' is not supported for this request.");
       assertGraphError(await server.request('GET', '/v1.0/me?$bogus=1'), 400, 'BadRequest', "Query option '$bogus' is not supported.");
     });

@@ -24,7 +24,7 @@ export function channelMemberRoutes(members: ChannelMembersService): GraphRoute[
       handle: async (req) => {
         const views = await members.list(req.principal, req.params.teamId, req.params.channelId);
         const items = views.map((view) => conversationMemberJson(req.params.channelId, view.user, view.roles));
-        return collectionResponse(req, membersContext(req.params.teamId, req.params.channelId), items, null);
+        return collectionResponse(req, membersContext(req.params.teamId, req.params.channelId), { items, after: null });
       },
     }),
     defineRoute({

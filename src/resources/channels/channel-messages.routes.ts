@@ -1,3 +1,4 @@
+import type { QuerySupport } from '../../wire/odata/query-options.ts';
 import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { chatMessageProperties } from '../messages/messages.schemas.ts';
 import { TeamChannelParams } from './channels.schemas.ts';
@@ -7,8 +8,9 @@ import { ChannelMessageBody, ChannelMessageParams, ChannelMessageUpdateBody, Cha
 type Params = { teamId: string; channelId: string; messageId?: string; replyId?: string };
 
 const messageQuery = { entityType: 'microsoft.graph.chatMessage', properties: chatMessageProperties } as const;
-// Root messages: 20 a page by default, at most 50 (channel-list-messages.md).
-const pageQuery = { ...messageQuery, top: { default: 20, max: 50 } };
+// Root messages and replies: 20 a page by default, at most 50, newest first; no $filter or
+// $orderby (channel-list-messages.md, chatmessage-list-replies.md).
+const pageQuery: QuerySupport = { ...messageQuery, top: { default: 20, max: 50 }, defaultOrder: [{ property: 'id', descending: true }] };
 const send = { delegated: ['ChannelMessage.Send', 'Group.ReadWrite.All'], application: ['Teamwork.Migrate.All'] };
 const read = {
   delegated: ['ChannelMessage.Read.All', 'Group.Read.All', 'Group.ReadWrite.All'],
@@ -47,14 +49,14 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       permissions: read,
       odata: { ...pageQuery, expand: ['replies'] },
       handle: async (req) => {
-        const page = await messages.list(req.principal, req.params.teamId, req.params.channelId, req.odata.after as string | null, req.odata.top, req.odata.expand === 'replies');
+        const page = await messages.list(req.principal, req.params.teamId, req.params.channelId, req.odata.list, req.odata.expand === 'replies');
         const items = page.items.map(({ message, replies }) => {
           const json = channelMessageJson(message);
           if (replies === null) return json;
           const repliesContext = `${req.serviceRoot}/$metadata#${messagesContext({ ...req.params, messageId: message.id })}`;
           return { ...json, 'replies@odata.context': repliesContext, replies: replies.map(channelMessageJson) };
         });
-        return collectionResponse(req, messagesContext(req.params), items, page.after);
+        return collectionResponse(req, messagesContext(req.params), { ...page, items });
       },
     }),
     defineRoute({
@@ -100,8 +102,8 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       permissions: read,
       odata: pageQuery,
       handle: async (req) => {
-        const page = await messages.listReplies(req.principal, req.params.teamId, req.params.channelId, req.params.messageId, req.odata.after as string | null, req.odata.top);
-        return collectionResponse(req, messagesContext(req.params), page.items.map(channelMessageJson), page.after);
+        const page = await messages.listReplies(req.principal, req.params.teamId, req.params.channelId, req.params.messageId, req.odata.list);
+        return collectionResponse(req, messagesContext(req.params), { ...page, items: page.items.map(channelMessageJson) });
       },
     }),
     defineRoute({

@@ -1,6 +1,6 @@
+import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import { insertWithFreeMessageId } from '../../store/message-ids.ts';
-import { type Page, pageOf } from '../../store/page.ts';
 import type { ChannelTable, MessageTable } from '../../store/schema.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
@@ -38,13 +38,13 @@ export class ChannelMessagesService {
     return message;
   }
 
-  async list(principal: Principal, teamId: string, channelId: string, before: string | null, top: number, expandReplies: boolean): Promise<Page<MessageThread>> {
+  async list(principal: Principal, teamId: string, channelId: string, list: ListQuery, expandReplies: boolean): Promise<ListPage<MessageThread>> {
     const { channel } = await this.conversation(principal, teamId, channelId, false);
-    const page = pageOf(await messagesStore.listMessages(this.store.db, channel.id, null, before, top + 1), top, (row) => row.id);
+    const page = await messagesStore.listMessages(this.store.db, channel.id, null, list);
     const replies = expandReplies ? await messagesStore.listRepliesOf(this.store.db, channel.id, page.items.map((row) => row.id)) : null;
     return {
+      ...page,
       items: page.items.map((message) => ({ message, replies: replies === null ? null : replies.filter((reply) => reply.reply_to_id === message.id) })),
-      after: page.after,
     };
   }
 
@@ -55,9 +55,9 @@ export class ChannelMessagesService {
     return message;
   }
 
-  async listReplies(principal: Principal, teamId: string, channelId: string, messageId: string, before: string | null, top: number): Promise<Page<MessageWithSender>> {
+  async listReplies(principal: Principal, teamId: string, channelId: string, messageId: string, list: ListQuery): Promise<ListPage<MessageWithSender>> {
     const root = await this.get(principal, teamId, channelId, messageId);
-    return pageOf(await messagesStore.listMessages(this.store.db, root.container_id, root.id, before, top + 1), top, (row) => row.id);
+    return messagesStore.listMessages(this.store.db, root.container_id, root.id, list);
   }
 
   /** Delegated callers edit their own messages; policyViolation is an application's to set (chatmessage-update.md). */

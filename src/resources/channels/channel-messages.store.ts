@@ -1,3 +1,5 @@
+import type { ListQuery } from '../../query/list-query.ts';
+import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { MessageTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 
@@ -19,11 +21,16 @@ export function findMessage(h: Handle, channelId: string, messageId: string, rep
     .executeTakeFirst();
 }
 
-/** Root messages (replyToId null) or the replies to one, newest first, keyset-paged by id. */
-export function listMessages(h: Handle, channelId: string, replyToId: string | null, beforeId: string | null, limit: number) {
-  let query = withSender(h).where('messages.container_id', '=', channelId).where('messages.reply_to_id', replyToId === null ? 'is' : '=', replyToId);
-  if (beforeId !== null) query = query.where('messages.id', '<', beforeId);
-  return query.orderBy('messages.id', 'desc').limit(limit).execute();
+/**
+ * Channel message lists take no $filter or $orderby (channel-list-messages.md): they page by id,
+ * which orders by creation (ids are epoch milliseconds of equal width).
+ */
+const channelMessageColumns: ListColumns = { id: { type: 'string', column: 'messages.id' } };
+
+/** Root messages (replyToId null) or the replies to one, in the list's order. */
+export function listMessages(h: Handle, channelId: string, replyToId: string | null, list: ListQuery) {
+  const query = withSender(h).where('messages.container_id', '=', channelId).where('messages.reply_to_id', replyToId === null ? 'is' : '=', replyToId);
+  return listPage(query, channelMessageColumns, list);
 }
 
 /** The replies to many root messages at once, for $expand=replies. */

@@ -2,7 +2,7 @@ import { includesUnknownEnumMembers } from '../../wire/prefer.ts';
 import { type GraphRequest, type GraphResponse, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { TeamKeyParams } from '../teams/teams.schemas.ts';
 import type { ChannelArchiveService } from './channel-archive.service.ts';
-import type { ChannelsService } from './channels.service.ts';
+import { type ChannelsService, channelFields } from './channels.service.ts';
 
 type ChannelTable = Awaited<ReturnType<ChannelsService['get']>>;
 import { ChannelCreateBody, ChannelUpdateBody, TeamChannelParams, channelJson, channelProperties, sharedWithTeamJson } from './channels.schemas.ts';
@@ -50,11 +50,12 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       url: '/teams/{teamId}/channels',
       params: TeamKeyParams,
       permissions: readChannel,
-      odata: { ...channelQuery, top: { default: 100, max: 999 }, filter: ['membershipType'] },
+      // channel-list.md: $filter and $select; pages since April 2026 (concepts/whats-new.md).
+      odata: { ...channelQuery, top: { default: 100, max: 999 }, fields: channelFields },
       handle: async (req) => {
-        const page = await channels.list(req.principal, req.params.teamId, req.odata.filter?.value ?? null, req.odata.after as string | null, req.odata.top);
+        const page = await channels.list(req.principal, req.params.teamId, req.odata.list);
         const items = await Promise.all(page.items.map((row) => channelBody(req, channels, row)));
-        return collectionResponse(req, `teams('${contextKey(req.params.teamId)}')/channels`, items, page.after);
+        return collectionResponse(req, `teams('${contextKey(req.params.teamId)}')/channels`, { ...page, items });
       },
     }),
     defineRoute({
@@ -118,8 +119,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       url: '/teams/{teamId}/allChannels',
       params: TeamKeyParams,
       permissions: otherTeamChannels,
-      odata: { ...channelQuery, filter: ['membershipType'] },
-      handle: async (req) => wholeList(req, channels, 'allChannels', await channels.all(req.principal, req.params.teamId, req.odata.filter?.value ?? null)),
+      odata: { ...channelQuery, fields: channelFields },
+      handle: async (req) => wholeList(req, channels, 'allChannels', await channels.all(req.principal, req.params.teamId, req.odata.list.filter)),
     }),
     defineRoute({
       operation: 'incoming-channel-list',
@@ -128,8 +129,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       url: '/teams/{teamId}/incomingChannels',
       params: TeamKeyParams,
       permissions: otherTeamChannels,
-      odata: { ...channelQuery, filter: ['membershipType'] },
-      handle: async (req) => wholeList(req, channels, 'incomingChannels', await channels.incoming(req.principal, req.params.teamId, req.odata.filter?.value ?? null)),
+      odata: { ...channelQuery, fields: channelFields },
+      handle: async (req) => wholeList(req, channels, 'incomingChannels', await channels.incoming(req.principal, req.params.teamId, req.odata.list.filter)),
     }),
     defineRoute({
       operation: 'channel-archive',
@@ -162,7 +163,7 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       handle: async (req) => {
         const teams = await channels.sharedWith(req.principal, req.params.teamId, req.params.channelId);
         const context = `teams('${contextKey(req.params.teamId)}')/channels('${contextKey(req.params.channelId)}')/sharedWithTeams`;
-        return collectionResponse(req, context, teams.map((team) => sharedWithTeamJson(team, team.is_host_team === 1)), null);
+        return collectionResponse(req, context, { items: teams.map((team) => sharedWithTeamJson(team, team.is_host_team === 1)), after: null });
       },
     }),
     defineRoute({
@@ -192,7 +193,7 @@ async function channelResponse(req: GraphRequest<unknown, unknown>, channels: Ch
 /** allChannels and incomingChannels come whole (decision 49). */
 async function wholeList(req: GraphRequest<{ teamId: string }, unknown>, channels: ChannelsService, segment: string, rows: readonly ChannelTable[]) {
   const items = await Promise.all(rows.map((row) => channelBody(req, channels, row)));
-  return collectionResponse(req, `teams('${contextKey(req.params.teamId)}')/${segment}`, items, null);
+  return collectionResponse(req, `teams('${contextKey(req.params.teamId)}')/${segment}`, { items, after: null });
 }
 
 /** Path style, no key parentheses, empty body (channel-archive.md example 1). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { FilterNode, ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import { StoreConflict } from '../../store/errors.ts';
-import { type Page, pageOf } from '../../store/page.ts';
 import type { ChannelTable, OperationTable, TeamTable } from '../../store/schema.ts';
 import type { NewTeamChannel } from '../teams/teams.schemas.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
@@ -13,6 +13,8 @@ import { type ChannelAccess, channelArchived } from './channels.access.ts';
 import { assertChannelName, validateCreate } from './channels.rules.ts';
 import type { ChannelCreateBody, ChannelUpdateBody } from './channels.schemas.ts';
 import * as channelsStore from './channels.store.ts';
+
+export { channelColumns as channelFields } from './channels.store.ts';
 
 export type ChannelCreated = { readonly kind: 'created'; readonly channel: ChannelTable } | { readonly kind: 'accepted'; readonly teamId: string; readonly operationId: string };
 
@@ -111,23 +113,22 @@ export class ChannelsService {
     }
   }
 
-  async list(principal: Principal, teamId: string, membershipType: string | null, after: string | null, top: number): Promise<Page<ChannelTable>> {
+  async list(principal: Principal, teamId: string, list: ListQuery): Promise<ListPage<ChannelTable>> {
     const team = await this.access.readableTeam(principal, teamId);
     const seesAll = principal.userId === null;
-    const rows = await channelsStore.listChannels(this.store.db, { teamId: team.id, memberId: seesAll ? null : principal.userId, membershipType, afterId: after, limit: top + 1 });
-    return pageOf(rows, top, (row) => row.id);
+    return channelsStore.listChannels(this.store.db, team.id, seesAll ? null : principal.userId, list);
   }
 
   /** Channels shared with the team by other teams (team-list-incomingchannels.md). */
-  async incoming(principal: Principal, teamId: string, membershipType: string | null): Promise<ChannelTable[]> {
+  async incoming(principal: Principal, teamId: string, filter: FilterNode | null): Promise<ChannelTable[]> {
     const team = await this.access.readableTeam(principal, teamId);
-    return channelsStore.listIncomingChannels(this.store.db, team.id, membershipType);
+    return channelsStore.listIncomingChannels(this.store.db, team.id, filter);
   }
 
   /** The team's own channels the caller sees, then its incoming ones (team-list-allchannels.md). */
-  async all(principal: Principal, teamId: string, membershipType: string | null): Promise<ChannelTable[]> {
-    const own = await this.list(principal, teamId, membershipType, null, allChannelsMax);
-    return [...own.items, ...(await this.incoming(principal, teamId, membershipType))];
+  async all(principal: Principal, teamId: string, filter: FilterNode | null): Promise<ChannelTable[]> {
+    const own = await this.list(principal, teamId, { filter, orderby: [{ property: 'id', descending: false }], after: null, skip: 0, top: allChannelsMax, count: false });
+    return [...own.items, ...(await this.incoming(principal, teamId, filter))];
   }
 
   async get(principal: Principal, teamId: string, channelId: string): Promise<ChannelTable> {

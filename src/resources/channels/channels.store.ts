@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import type { FilterNode, ListQuery } from '../../query/list-query.ts';
+import { type ListColumns, applyFilter, listPage } from '../../store/list-query.ts';
 import type { ChannelMemberTable, ChannelSharedTeamTable, ChannelTable, TeamTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 
@@ -91,18 +93,19 @@ export function findChannelByName(h: Handle, teamId: string, displayName: string
     .executeTakeFirst();
 }
 
-export interface ChannelListFilter {
-  readonly teamId: string;
-  /** Private and shared channels are listed only for their members; null lists them all. */
-  readonly memberId: string | null;
-  readonly membershipType: string | null;
-  readonly afterId: string | null;
-  readonly limit: number;
-}
+/** The channel properties $filter and $orderby reach (channel-list.md), and their columns. */
+export const channelColumns: ListColumns = {
+  id: { type: 'string', column: 'channels.id' },
+  displayName: { type: 'string', column: 'channels.display_name' },
+  description: { type: 'string', column: 'channels.description' },
+  membershipType: { type: 'enum', values: ['standard', 'private', 'unknownFutureValue', 'shared'], column: 'channels.membership_type' },
+  isArchived: { type: 'boolean', column: 'channels.is_archived' },
+  createdDateTime: { type: 'dateTime', column: 'channels.created_date_time' },
+};
 
-export function listChannels(h: Handle, filter: ChannelListFilter) {
-  let query = h.selectFrom('channels').selectAll().where('team_id', '=', filter.teamId);
-  const { memberId } = filter;
+/** A team's channels; private and shared ones only for their members unless `memberId` is null. */
+export function listChannels(h: Handle, teamId: string, memberId: string | null, list: ListQuery) {
+  let query = h.selectFrom('channels').selectAll().where('team_id', '=', teamId);
   if (memberId !== null) {
     query = query.where((eb) =>
       eb.or([
@@ -111,9 +114,7 @@ export function listChannels(h: Handle, filter: ChannelListFilter) {
       ]),
     );
   }
-  if (filter.membershipType !== null) query = query.where('membership_type', '=', filter.membershipType as ChannelTable['membership_type']);
-  if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query.orderBy('id').limit(filter.limit).execute();
+  return listPage(query, channelColumns, list);
 }
 
 export function insertChannel(h: Handle, row: ChannelTable) {
@@ -187,13 +188,12 @@ export function listSharedTeams(h: Handle, channelId: string) {
 }
 
 /** Shared channels other teams host and share with this team (team-list-incomingchannels.md). */
-export function listIncomingChannels(h: Handle, teamId: string, membershipType: string | null) {
-  let query = h
+export function listIncomingChannels(h: Handle, teamId: string, filter: FilterNode | null) {
+  const query = h
     .selectFrom('channel_shared_teams')
     .innerJoin('channels', 'channels.id', 'channel_shared_teams.channel_id')
     .selectAll('channels')
     .where('channel_shared_teams.team_id', '=', teamId)
     .where('channel_shared_teams.is_host_team', '=', 0);
-  if (membershipType !== null) query = query.where('channels.membership_type', '=', membershipType as ChannelTable['membership_type']);
-  return query.orderBy('channels.id').execute();
+  return applyFilter(query, channelColumns, filter).orderBy('channels.id').execute();
 }

@@ -14,7 +14,7 @@ const membersContext = (chatId: string) => `chats('${contextKey(chatId)}')/membe
 
 export function chatMemberRoutes(members: ChatMembersService): GraphRoute[] {
   const list = async (req: GraphRequest<unknown, unknown>, chatId: string, pathUserId?: string) =>
-    collectionResponse(req, membersContext(chatId), (await members.list(req.principal, chatId, pathUserId)).map(memberJson), null);
+    collectionResponse(req, membersContext(chatId), { items: (await members.list(req.principal, chatId, pathUserId)).map(memberJson), after: null });
   return [
     defineRoute({
       operation: 'chat-member-list',

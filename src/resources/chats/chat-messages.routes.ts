@@ -1,15 +1,23 @@
 import Type from 'typebox';
 import { signedInUserId } from '../../wire/auth.ts';
+import type { QuerySupport } from '../../wire/odata/query-options.ts';
 import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { ChatMessageBody, type MessageRow, chatMessageJson, chatMessageProperties, senderOf } from '../messages/messages.schemas.ts';
-import type { ChatMessagesService } from './chat-messages.service.ts';
+import { type ChatMessagesService, chatMessageFields } from './chat-messages.service.ts';
 import { ChatKeyParams, UserChatKeyParams } from './chats.schemas.ts';
 
 const MessageKeyParams = Type.Object({ chatId: Type.String({ minLength: 1 }), messageId: Type.String({ minLength: 1 }) });
 const UserMessageKeyParams = Type.Object({ userId: Type.String({ minLength: 1 }), chatId: Type.String({ minLength: 1 }), messageId: Type.String({ minLength: 1 }) });
 const messageQuery = { entityType: 'microsoft.graph.chatMessage', properties: chatMessageProperties } as const;
-// chat-list-messages.md: $top at most 50, newest first.
-const messageListQuery = { ...messageQuery, top: { default: 20, max: 50 } } as const;
+// chat-list-messages.md: $top at most 50; newest modification first by default; $orderby on
+// lastModifiedDateTime or createdDateTime, descending only; $filter on the message's fields.
+const messageListQuery: QuerySupport = {
+  ...messageQuery,
+  top: { default: 20, max: 50 },
+  fields: chatMessageFields,
+  defaultOrder: [{ property: 'lastModifiedDateTime', descending: true }],
+  orderby: { lastModifiedDateTime: 'desc', createdDateTime: 'desc' },
+};
 const readPermissions = {
   delegated: ['Chat.Read', 'Chat.ReadWrite'],
   application: ['ChatMessage.Read.Chat', 'Chat.Read.All', 'Chat.ReadWrite.All'],
@@ -20,8 +28,8 @@ const messagesContext = (chatId: string) => `chats('${contextKey(chatId)}')/mess
 
 export function chatMessageRoutes(messages: ChatMessagesService): GraphRoute[] {
   const list = async (req: GraphRequest<unknown, unknown>, chatId: string, pathUserId?: string) => {
-    const page = await messages.list(req.principal, chatId, pathUserId, req.odata.after as string | null, req.odata.top);
-    return collectionResponse(req, messagesContext(chatId), page.items.map(chatMessageView), page.after);
+    const page = await messages.list(req.principal, chatId, pathUserId, req.odata.list);
+    return collectionResponse(req, messagesContext(chatId), { ...page, items: page.items.map(chatMessageView) });
   };
   const get = async (req: GraphRequest<unknown, unknown>, chatId: string, messageId: string, pathUserId?: string) =>
     entityResponse(req, messagesContext(chatId), chatMessageView(await messages.get(req.principal, chatId, messageId, pathUserId)));

@@ -1,6 +1,6 @@
+import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import { insertWithFreeMessageId } from '../../store/message-ids.ts';
-import { type Page, pageOf } from '../../store/page.ts';
 import type { ChatTable, MessageTable } from '../../store/schema.ts';
 import { withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
@@ -9,6 +9,8 @@ import type { ChatMessageBody, MessageRow } from '../messages/messages.schemas.t
 import type { ChatAccess } from './chats.access.ts';
 import * as messagesStore from './chat-messages.store.ts';
 import * as chatsStore from './chats.store.ts';
+
+export { chatMessageColumns as chatMessageFields } from './chat-messages.store.ts';
 
 const messageNotFound = (messageId: string) => notFound(`Message '${messageId}' was not found in the chat.`);
 // What a delegated caller may change on a message (chatmessage-update.md); policyViolation is the app's.
@@ -35,10 +37,9 @@ export class ChatMessagesService {
     return (await messagesStore.findMessage(this.store.db, chat.id, messageId)) as MessageRow;
   }
 
-  async list(principal: Principal, chatId: string, pathUserId: string | undefined, after: string | null, top: number): Promise<Page<MessageRow>> {
+  async list(principal: Principal, chatId: string, pathUserId: string | undefined, list: ListQuery): Promise<ListPage<MessageRow>> {
     const chat = await this.access.visibleChat(principal, chatId, pathUserId);
-    const rows = await messagesStore.listMessages(this.store.db, chat.id, after, top + 1);
-    return pageOf(rows, top, (row) => row.id);
+    return messagesStore.listMessages(this.store.db, chat.id, list);
   }
 
   async get(principal: Principal, chatId: string, messageId: string, pathUserId?: string): Promise<MessageRow> {

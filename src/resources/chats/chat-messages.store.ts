@@ -1,3 +1,5 @@
+import type { ListQuery } from '../../query/list-query.ts';
+import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { MessageTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 
@@ -14,14 +16,22 @@ export function findMessage(h: Handle, chatId: string, messageId: string) {
   return messagesQuery(h).where('messages.container_id', '=', chatId).where('messages.id', '=', messageId).executeTakeFirst();
 }
 
-/**
- * Newest first. Ids are creation times in epoch milliseconds of equal width, so ordering by id is
- * ordering by creation and the id is the keyset.
- */
-export function listMessages(h: Handle, chatId: string, afterId: string | null, limit: number) {
-  let query = messagesQuery(h).where('messages.container_id', '=', chatId);
-  if (afterId !== null) query = query.where('messages.id', '<', afterId);
-  return query.orderBy('messages.id', 'desc').limit(limit).execute();
+/** The chatMessage properties $filter and $orderby reach on a chat's messages, and their columns. */
+export const chatMessageColumns: ListColumns = {
+  id: { type: 'string', column: 'messages.id' },
+  createdDateTime: { type: 'dateTime', column: 'messages.created_date_time' },
+  lastModifiedDateTime: { type: 'dateTime', column: 'messages.last_modified_date_time' },
+  lastEditedDateTime: { type: 'dateTime', column: 'messages.last_edited_date_time' },
+  deletedDateTime: { type: 'dateTime', column: 'messages.deleted_date_time' },
+  messageType: { type: 'enum', values: ['message', 'chatEvent', 'typing', 'unknownFutureValue', 'systemEventMessage'], column: 'messages.message_type' },
+  importance: { type: 'enum', values: ['normal', 'high', 'urgent', 'unknownFutureValue'], column: 'messages.importance' },
+  subject: { type: 'string', column: 'messages.subject' },
+  'from/user/id': { type: 'guid', column: 'messages.from_user_id' },
+  'from/user/displayName': { type: 'string', column: 'users.display_name' },
+};
+
+export function listMessages(h: Handle, chatId: string, list: ListQuery) {
+  return listPage(messagesQuery(h).where('messages.container_id', '=', chatId), chatMessageColumns, list);
 }
 
 export function lastMessage(h: Handle, chatId: string) {

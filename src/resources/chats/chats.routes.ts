@@ -1,4 +1,5 @@
 import { signedInUserId } from '../../wire/auth.ts';
+import type { QuerySupport } from '../../wire/odata/query-options.ts';
 import { type GraphRequest, type GraphResponse, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { chatMessageInfoJson } from '../messages/messages.schemas.ts';
 import type { ChatMessagesService } from './chat-messages.service.ts';
@@ -15,19 +16,22 @@ import {
   installedAppProperties,
   memberJson,
 } from './chats.schemas.ts';
-import type { ChatsService } from './chats.service.ts';
+import { type ChatsService, chatFields } from './chats.service.ts';
 
 type ChatRow = Parameters<typeof chatJson>[0];
-type ChatPosition = Parameters<ChatsService['list']>[2];
 
 const chatQuery = { entityType: 'microsoft.graph.chat', properties: chatProperties, expand: ['members'] } as const;
-// chat-list.md: $top at most 50; $expand members or lastMessagePreview; one $orderby.
-const chatListQuery = {
+// chat-list.md: $top at most 50; $expand members or lastMessagePreview; $orderby only
+// lastMessagePreview/createdDateTime desc, which is also the default; $filter on the chat's fields
+// and members/any(…).
+const chatListQuery: QuerySupport = {
   ...chatQuery,
   top: { default: 50, max: 50 },
   expand: ['members', 'lastMessagePreview'],
-  orderby: ['lastMessagePreview/createdDateTime desc'],
-} as const;
+  fields: chatFields,
+  defaultOrder: [{ property: 'lastMessagePreview/createdDateTime', descending: true }],
+  orderby: { 'lastMessagePreview/createdDateTime': 'desc' },
+};
 const installedAppQuery = { entityType: 'microsoft.graph.teamsAppInstallation', properties: installedAppProperties } as const;
 
 const listPermissions = {
@@ -136,7 +140,7 @@ export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): 
       odata: installedAppQuery,
       handle: async (req) => {
         const rows = await chats.installedApps(req.principal, req.params.chatId);
-        return collectionResponse(req, `chats('${contextKey(req.params.chatId)}')/installedApps`, rows.map(installedAppJson), null);
+        return collectionResponse(req, `chats('${contextKey(req.params.chatId)}')/installedApps`, { items: rows.map(installedAppJson), after: null });
       },
     }),
     defineRoute({
@@ -156,8 +160,8 @@ export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): 
 }
 
 async function listChats(req: GraphRequest<unknown, unknown>, chats: ChatsService, messages: ChatMessagesService, pathUserId: string | undefined): Promise<GraphResponse> {
-  const page = await chats.list(req.principal, pathUserId, req.odata.after as ChatPosition | null, req.odata.top);
-  return collectionResponse(req, 'chats', await chatViews(req, chats, messages, page.items), page.after);
+  const page = await chats.list(req.principal, pathUserId, req.odata.list);
+  return collectionResponse(req, 'chats', { ...page, items: await chatViews(req, chats, messages, page.items) });
 }
 
 /** Chats as Graph shows them, with the navigation properties the request expands. */

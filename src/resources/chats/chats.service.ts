@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import { StoreConflict } from '../../store/errors.ts';
-import { type Page, pageOf } from '../../store/page.ts';
 import type { ChatInstalledAppTable, ChatTable, OperationTable } from '../../store/schema.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
@@ -13,6 +13,8 @@ import { type ChatMembersService, type NewMember, memberRow } from './chat-membe
 import { type ChatAccess, chatNotFound } from './chats.access.ts';
 import { type ChatCreateBody, type ChatUpdateBody, type MemberRow, assertKnownProperties } from './chats.schemas.ts';
 import * as chatsStore from './chats.store.ts';
+
+export { chatColumns as chatFields } from './chats.store.ts';
 
 export type ChatCreated = { readonly kind: 'created'; readonly chat: ChatTable } | { readonly kind: 'accepted'; readonly chatId: string; readonly operationId: string };
 
@@ -123,11 +125,10 @@ export class ChatsService {
   }
 
   /** /chats lists the signed-in user's chats; an app names the user (chat-list.md). */
-  async list(principal: Principal, pathUserId: string | undefined, after: chatsStore.ChatPosition | null, top: number): Promise<Page<ChatTable, chatsStore.ChatPosition>> {
+  async list(principal: Principal, pathUserId: string | undefined, list: ListQuery): Promise<ListPage<ChatTable>> {
     const viewerId = await this.access.viewerOf(principal, pathUserId);
     if (viewerId === null) throw badRequest('With application permissions, list the chats of a user: GET /users/{id}/chats.');
-    const rows = await chatsStore.listChatsOf(this.store.db, viewerId, after, top + 1);
-    return pageOf(rows, top, (row) => ({ at: row.last_activity, id: row.id }));
+    return chatsStore.listChatsOf(this.store.db, viewerId, list);
   }
 
   /** At most 25 members per chat come with $expand=members (chat-list.md). */

@@ -1,4 +1,6 @@
-import { type ExpressionBuilder, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, expressionBuilder, sql } from 'kysely';
+import type { ListQuery } from '../../query/list-query.ts';
+import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { ChatInstalledAppTable, ChatMemberTable, ChatTable, Database } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 
@@ -43,24 +45,44 @@ function lastActivity(eb: ExpressionBuilder<Database, 'chats'>) {
   return eb.fn.coalesce(lastMessage, 'chats.created_date_time');
 }
 
-export interface ChatPosition {
-  readonly at: string;
-  readonly id: string;
+const chatsScope = expressionBuilder<Database, 'chats'>();
+
+/** A chat's members for `members/any(m: …)`, aliased apart from the list's own roster join. */
+function membersWhere(where: Expression<SqlBool> | null): Expression<SqlBool> {
+  const members = chatsScope
+    .selectFrom('chat_members as any_member')
+    .leftJoin('users as any_user', 'any_user.id', 'any_member.user_id')
+    .select('any_member.user_id')
+    .whereRef('any_member.chat_id', '=', 'chats.id');
+  return chatsScope.exists(where === null ? members : members.where(where));
 }
 
-/** A user's chats, most recent activity first, keyset-paged on (activity, id). */
-export async function listChatsOf(h: Handle, userId: string, after: ChatPosition | null, limit: number) {
-  let query = h
-    .selectFrom('chats')
-    .innerJoin('chat_members', 'chat_members.chat_id', 'chats.id')
-    .selectAll('chats')
-    .select((eb) => lastActivity(eb).as('last_activity'))
-    .where('chat_members.user_id', '=', userId);
-  if (after !== null) {
-    query = query.where((eb) => eb.or([eb(lastActivity(eb), '<', after.at), eb.and([eb(lastActivity(eb), '=', after.at), eb('chats.id', '<', after.id)])]));
-  }
-  const rows = await query.orderBy((eb) => lastActivity(eb), 'desc').orderBy('chats.id', 'desc').limit(limit).execute();
-  return rows.map((row) => ({ ...row, last_activity: String(row.last_activity) }));
+/** The chat properties $filter and $orderby reach on a chat list, and their columns. */
+export const chatColumns: ListColumns = {
+  id: { type: 'string', column: 'chats.id' },
+  topic: { type: 'string', column: 'chats.topic' },
+  chatType: { type: 'enum', values: ['oneOnOne', 'group', 'meeting', 'unknownFutureValue'], column: 'chats.chat_type' },
+  tenantId: { type: 'guid', column: 'chats.tenant_id' },
+  createdDateTime: { type: 'dateTime', column: 'chats.created_date_time' },
+  lastUpdatedDateTime: { type: 'dateTime', column: 'chats.last_updated_date_time' },
+  // Never null, as a sort key must be: a chat without messages sorts by its creation.
+  'lastMessagePreview/createdDateTime': { type: 'dateTime', column: lastActivity(chatsScope) },
+  members: {
+    type: 'collection',
+    fields: {
+      userId: { type: 'guid', column: 'any_member.user_id' },
+      displayName: { type: 'string', column: 'any_user.display_name' },
+      email: { type: 'string', column: 'any_user.mail' },
+      visibleHistoryStartDateTime: { type: 'dateTime', column: 'any_member.visible_history_start_date_time' },
+    },
+    exists: membersWhere,
+  },
+};
+
+/** A user's chats under the request's filter and order (most recent activity first by default). */
+export function listChatsOf(h: Handle, userId: string, list: ListQuery) {
+  const query = h.selectFrom('chats').innerJoin('chat_members', 'chat_members.chat_id', 'chats.id').selectAll('chats').where('chat_members.user_id', '=', userId);
+  return listPage(query, chatColumns, list);
 }
 
 function membersQuery(h: Handle) {

@@ -7,16 +7,24 @@ import {
   GroupParams,
   TeamParams,
   conversationJson,
-  conversationProperties, type LatestKey } from './conversations.schemas.ts';
-import type { ConversationsService } from './conversations.service.ts';
+  conversationProperties,
+} from './conversations.schemas.ts';
+import { type ConversationsService, conversationFields } from './conversations.service.ts';
 
 // Reads accept the newer Group-Conversation permissions first (learn:group-list-conversations).
 export const conversationReadPermissions = ['Group-Conversation.Read.All', 'Group-Conversation.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All'];
 // Creating conversations, threads and thread replies is delegated only (group-post-conversations.md).
 export const delegatedWrite = { delegated: ['Group.ReadWrite.All'], application: [] };
 export const groupWrite = { delegated: ['Group.ReadWrite.All'], application: ['Group.ReadWrite.All'] };
-/** Newest first by delivery, like the group's mailbox; Graph documents no page size, Outlook's is 10. */
-export const pageSize = { default: 10, max: 1000 };
+/**
+ * Paging of the Outlook-backed lists: Graph documents no page size, Outlook's is 10; Outlook also
+ * takes $skip. Conversations and threads come newest delivery first, like the group's mailbox.
+ */
+export const outlookPaging = { top: { default: 10, max: 1000 }, skip: true } as const;
+export const newestDeliveryFirst = {
+  defaultOrder: [{ property: 'lastDeliveredDateTime', descending: true }],
+  orderby: { lastDeliveredDateTime: 'both', topic: 'both' },
+} as const;
 
 const conversationQuery = { entityType: 'microsoft.graph.conversation', properties: conversationProperties } as const;
 const groupContext = (groupId: string) => `groups('${contextKey(groupId)}')/conversations`;
@@ -30,10 +38,10 @@ export function conversationRoutes(conversations: ConversationsService): GraphRo
       url: '/groups/{groupId}/conversations',
       params: GroupParams,
       permissions: { delegated: conversationReadPermissions, application: conversationReadPermissions },
-      odata: { ...conversationQuery, top: pageSize },
+      odata: { ...conversationQuery, ...outlookPaging, ...newestDeliveryFirst, fields: conversationFields },
       handle: async (req) => {
-        const page = await conversations.list(req.principal, req.params.groupId, req.odata.after as LatestKey | null, req.odata.top);
-        return collectionResponse(req, groupContext(req.params.groupId), page.items.map(conversationJson), page.after);
+        const page = await conversations.list(req.principal, req.params.groupId, req.odata.list);
+        return collectionResponse(req, groupContext(req.params.groupId), { ...page, items: page.items.map(conversationJson) });
       },
     }),
     // Graph's text says 201 while its example shows 200; teamgraph answers 201 (docs/decisions.md).

@@ -10,8 +10,6 @@ export const ThreadParams = Type.Object({ groupId: Key, conversationId: Type.Opt
 export const PostParams = Type.Object({ groupId: Key, conversationId: Type.Optional(Key), threadId: Key, postId: Key });
 export type ThreadAddress = Static<typeof ThreadParams>;
 export type PostAddress = Static<typeof PostParams>;
-/** Where a page resumes: the last row's time and id. */
-export type LatestKey = readonly [string, string];
 
 // Request bodies are open like Graph's (post is an open type): properties Graph computes are ignored.
 export const Recipient = Type.Object({ emailAddress: Type.Object({ name: Type.Optional(Type.String()), address: Type.String() }) });

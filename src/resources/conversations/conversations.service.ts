@@ -1,5 +1,5 @@
+import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
-import { type Page, pageOf } from '../../store/page.ts';
 import type { GroupConversationTable, GroupPostTable, GroupThreadTable } from '../../store/schema.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
@@ -8,8 +8,9 @@ import type { GroupView } from '../groups/groups.service.ts';
 import type { UsersService } from '../users/users.service.ts';
 import type { ConversationsAccess } from './conversations.access.ts';
 import { conversationIdOf, isPostIdShaped, newKey, parseConversationId, parseThreadId, threadIdOf } from './conversations.ids.ts';
-import type { ConversationRefBody, ForwardBody, PostAddress, PostInput, Recipient, ThreadAddress, LatestKey } from './conversations.schemas.ts';
+import type { ConversationRefBody, ForwardBody, PostAddress, PostInput, Recipient, ThreadAddress } from './conversations.schemas.ts';
 import * as conversationsStore from './conversations.store.ts';
+export { conversationColumns as conversationFields, postColumns as postFields, threadColumns as threadFields } from './conversations.store.ts';
 import { assertPostInput, assertRecipient, authorOf, groupRecipient, newPostRow, postInstant, summaryOf, withParticipants } from './posts.compose.ts';
 
 // Exchange's answers for ids (group conversation APIs are served by the group mailbox).
@@ -36,10 +37,9 @@ export class ConversationsService {
     private readonly users: UsersService,
   ) {}
 
-  async list(principal: Principal, groupId: string, after: LatestKey | null, top: number): Promise<Page<GroupConversationTable, LatestKey>> {
+  async list(principal: Principal, groupId: string, list: ListQuery): Promise<ListPage<GroupConversationTable>> {
     const group = await this.access.groupFor(principal, groupId);
-    const rows = await conversationsStore.listConversations(this.store.db, group.row.id, after, top + 1);
-    return pageOf(rows, top, (row) => [row.last_delivered_date_time, row.id] as const);
+    return conversationsStore.listConversations(this.store.db, group.row.id, list);
   }
 
   async get(principal: Principal, groupId: string, conversationId: string): Promise<GroupConversationTable> {
@@ -82,11 +82,10 @@ export class ConversationsService {
     });
   }
 
-  async listThreads(principal: Principal, groupId: string, conversationId: string | null, after: LatestKey | null, top: number): Promise<Page<GroupThreadTable, LatestKey>> {
+  async listThreads(principal: Principal, groupId: string, conversationId: string | null, list: ListQuery): Promise<ListPage<GroupThreadTable>> {
     const group = await this.access.groupFor(principal, groupId);
     if (conversationId !== null) await this.findConversation(this.store.db, group, conversationId);
-    const rows = await conversationsStore.listThreads(this.store.db, group.row.id, conversationId, after, top + 1);
-    return pageOf(rows, top, (row) => [row.last_delivered_date_time, row.id] as const);
+    return conversationsStore.listThreads(this.store.db, group.row.id, conversationId, list);
   }
 
   async getThread(principal: Principal, address: ThreadAddress): Promise<GroupThreadTable> {
@@ -144,11 +143,10 @@ export class ConversationsService {
     });
   }
 
-  async listPosts(principal: Principal, address: ThreadAddress, after: LatestKey | null, top: number): Promise<Page<GroupPostTable, LatestKey>> {
+  async listPosts(principal: Principal, address: ThreadAddress, list: ListQuery): Promise<ListPage<GroupPostTable>> {
     const group = await this.access.groupFor(principal, address.groupId);
     const thread = await this.findThread(this.store.db, group, address);
-    const rows = await conversationsStore.listPosts(this.store.db, thread.id, after, top + 1);
-    return pageOf(rows, top, (row) => [row.created_date_time, row.id] as const);
+    return conversationsStore.listPosts(this.store.db, thread.id, list);
   }
 
   async getPost(principal: Principal, address: PostAddress): Promise<GroupPostTable> {

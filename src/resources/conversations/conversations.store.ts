@@ -1,13 +1,27 @@
-import { sql } from 'kysely';
-import type { Handle } from '../../store/transaction.ts';
+import type { ListQuery } from '../../query/list-query.ts';
+import { type ListColumns, type ScalarColumn, listPage } from '../../store/list-query.ts';
 import type { GroupConversationTable, GroupPostTable, GroupThreadTable } from '../../store/schema.ts';
-import type { LatestKey } from './conversations.schemas.ts';
+import type { Handle } from '../../store/transaction.ts';
 
+const conversationSummaryColumns: Readonly<Record<string, ScalarColumn>> = {
+  id: { type: 'string', column: 'id' },
+  topic: { type: 'string', column: 'topic' },
+  hasAttachments: { type: 'boolean', column: 'has_attachments' },
+  lastDeliveredDateTime: { type: 'dateTime', column: 'last_delivered_date_time' },
+  preview: { type: 'string', column: 'preview' },
+};
 
-/** Rows past a page's last key, `(time, id)` compared as a row value (SQLite and PostgreSQL both do). */
-function keyset(timeColumn: string, direction: '<' | '>', [time, id]: LatestKey) {
-  return sql<boolean>`(${sql.ref(timeColumn)}, id) ${sql.raw(direction)} (${time}, ${id})`;
-}
+/** The conversation properties $filter and $orderby reach (group-list-conversations.md). */
+export const conversationColumns: ListColumns = conversationSummaryColumns;
+/** The conversationThread properties $filter and $orderby reach (group-list-threads.md). */
+export const threadColumns: ListColumns = { ...conversationSummaryColumns, isLocked: { type: 'boolean', column: 'is_locked' } };
+/** The post properties $filter and $orderby reach (conversationthread-list-posts.md). */
+export const postColumns: ListColumns = {
+  id: { type: 'string', column: 'id' },
+  createdDateTime: { type: 'dateTime', column: 'created_date_time' },
+  lastModifiedDateTime: { type: 'dateTime', column: 'last_modified_date_time' },
+  receivedDateTime: { type: 'dateTime', column: 'received_date_time' },
+};
 
 export function insertConversation(h: Handle, row: GroupConversationTable) {
   return h.insertInto('group_conversations').values(row).execute();
@@ -38,26 +52,19 @@ export function findPostsByIds(h: Handle, postIds: readonly string[]) {
   return h.selectFrom('group_posts').selectAll().where('id', 'in', postIds).execute();
 }
 
-/** A group's conversations, most recently delivered first. */
-export function listConversations(h: Handle, groupId: string, after: LatestKey | null, limit: number) {
-  let query = h.selectFrom('group_conversations').selectAll().where('group_id', '=', groupId);
-  if (after !== null) query = query.where(keyset('last_delivered_date_time', '<', after));
-  return query.orderBy('last_delivered_date_time', 'desc').orderBy('id', 'desc').limit(limit).execute();
+export function listConversations(h: Handle, groupId: string, list: ListQuery) {
+  return listPage(h.selectFrom('group_conversations').selectAll().where('group_id', '=', groupId), conversationColumns, list);
 }
 
-/** A group's threads (or one conversation's), most recently delivered first. */
-export function listThreads(h: Handle, groupId: string, conversationId: string | null, after: LatestKey | null, limit: number) {
+/** A group's threads, or one conversation's. */
+export function listThreads(h: Handle, groupId: string, conversationId: string | null, list: ListQuery) {
   let query = h.selectFrom('group_threads').selectAll().where('group_id', '=', groupId);
   if (conversationId !== null) query = query.where('conversation_id', '=', conversationId);
-  if (after !== null) query = query.where(keyset('last_delivered_date_time', '<', after));
-  return query.orderBy('last_delivered_date_time', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return listPage(query, threadColumns, list);
 }
 
-/** A thread's posts, oldest first, as a mailbox shows a conversation. */
-export function listPosts(h: Handle, threadId: string, after: LatestKey | null, limit: number) {
-  let query = h.selectFrom('group_posts').selectAll().where('thread_id', '=', threadId);
-  if (after !== null) query = query.where(keyset('created_date_time', '>', after));
-  return query.orderBy('created_date_time').orderBy('id').limit(limit).execute();
+export function listPosts(h: Handle, threadId: string, list: ListQuery) {
+  return listPage(h.selectFrom('group_posts').selectAll().where('thread_id', '=', threadId), postColumns, list);
 }
 
 export function findLatestPost(h: Handle, threadId: string) {

@@ -1,7 +1,7 @@
 import { type GraphRequest, type GraphRoute, collectionResponse, defineRoute, entityResponse } from '../../wire/routes.ts';
-import { conversationReadPermissions, groupWrite, pageSize } from './conversations.routes.ts';
-import { ForwardBody, PostParams, ReplyBody, ThreadParams, postJson, postProperties, type LatestKey } from './conversations.schemas.ts';
-import type { ConversationsService } from './conversations.service.ts';
+import { conversationReadPermissions, groupWrite, outlookPaging } from './conversations.routes.ts';
+import { ForwardBody, PostParams, ReplyBody, ThreadParams, postJson, postProperties } from './conversations.schemas.ts';
+import { type ConversationsService, postFields } from './conversations.service.ts';
 import { threadContext, threadForms } from './threads.routes.ts';
 
 // conversationthread-list-posts.md: `$select`, and `$expand` of one relationship per request.
@@ -19,10 +19,11 @@ export function postRoutes(conversations: ConversationsService): GraphRoute[] {
       url: `${form.url}/posts`,
       params: ThreadParams,
       permissions: readPermissions,
-      odata: { ...postQuery, top: pageSize },
+      // Oldest first, as a mailbox shows a conversation.
+      odata: { ...postQuery, ...outlookPaging, fields: postFields, defaultOrder: [{ property: 'createdDateTime', descending: false }], orderby: { createdDateTime: 'both' } },
       handle: async (req) => {
-        const page = await conversations.listPosts(req.principal, req.params, req.odata.after as LatestKey | null, req.odata.top);
-        return collectionResponse(req, `${threadContext(req.params)}/posts`, await expanded(req, conversations, page.items), page.after);
+        const page = await conversations.listPosts(req.principal, req.params, req.odata.list);
+        return collectionResponse(req, `${threadContext(req.params)}/posts`, { ...page, items: await expanded(req, conversations, page.items) });
       },
     }),
     defineRoute({

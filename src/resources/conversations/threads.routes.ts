@@ -1,5 +1,5 @@
 import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
-import { conversationReadPermissions, delegatedWrite, groupWrite, pageSize } from './conversations.routes.ts';
+import { conversationReadPermissions, delegatedWrite, groupWrite, newestDeliveryFirst, outlookPaging } from './conversations.routes.ts';
 import {
   ConversationParams,
   ConversationThreadCreateBody,
@@ -10,8 +10,8 @@ import {
   ThreadParams,
   ThreadUpdateBody,
   threadJson,
-  threadProperties, type LatestKey } from './conversations.schemas.ts';
-import type { ConversationsService } from './conversations.service.ts';
+  threadProperties } from './conversations.schemas.ts';
+import { type ConversationsService, threadFields } from './conversations.service.ts';
 
 const threadQuery = { entityType: 'microsoft.graph.conversationThread', properties: threadProperties } as const;
 const readPermissions = { delegated: conversationReadPermissions, application: conversationReadPermissions };
@@ -36,8 +36,8 @@ function threadsContext(groupId: string, conversationId: string | undefined): st
 export function threadRoutes(conversations: ConversationsService): GraphRoute[] {
   const listThreads = async (req: GraphRequest<{ groupId: string; conversationId?: string }, unknown>) => {
     const { groupId, conversationId } = req.params;
-    const page = await conversations.listThreads(req.principal, groupId, conversationId ?? null, req.odata.after as LatestKey | null, req.odata.top);
-    return collectionResponse(req, threadsContext(groupId, conversationId), page.items.map((row) => threadJson(row, req.odata.select)), page.after);
+    const page = await conversations.listThreads(req.principal, groupId, conversationId ?? null, req.odata.list);
+    return collectionResponse(req, threadsContext(groupId, conversationId), { ...page, items: page.items.map((row) => threadJson(row, req.odata.select)) });
   };
   return [
     defineRoute({
@@ -47,7 +47,7 @@ export function threadRoutes(conversations: ConversationsService): GraphRoute[] 
       url: '/groups/{groupId}/threads',
       params: GroupParams,
       permissions: readPermissions,
-      odata: { ...threadQuery, top: pageSize },
+      odata: { ...threadQuery, ...outlookPaging, ...newestDeliveryFirst, fields: threadFields },
       handle: listThreads,
     }),
     defineRoute({
@@ -70,7 +70,7 @@ export function threadRoutes(conversations: ConversationsService): GraphRoute[] 
       url: '/groups/{groupId}/conversations/{conversationId}/threads',
       params: ConversationParams,
       permissions: readPermissions,
-      odata: { ...threadQuery, top: pageSize },
+      odata: { ...threadQuery, ...outlookPaging, ...newestDeliveryFirst, fields: threadFields },
       handle: listThreads,
     }),
     defineRoute({

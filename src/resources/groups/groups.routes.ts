@@ -1,6 +1,6 @@
 import { type GraphRoute, collectionResponse, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { GroupKeyParams, groupJson, groupProperties } from './groups.schemas.ts';
-import type { GroupsService } from './groups.service.ts';
+import { type GroupsService, groupFields } from './groups.service.ts';
 
 const groupQuery = { entityType: 'microsoft.graph.group', properties: groupProperties } as const;
 const readAll = ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
@@ -13,10 +13,12 @@ export function groupRoutes(groups: GroupsService): GraphRoute[] {
       method: 'GET',
       url: '/groups',
       permissions: { delegated: readAll, application: readAll },
-      odata: { ...groupQuery, top: { default: 100, max: 999 } },
+      // group-list.md: $top up to 999; $orderby displayName; $count only with ConsistencyLevel:
+      // eventual; no $skip.
+      odata: { ...groupQuery, top: { default: 100, max: 999 }, fields: groupFields, orderby: { displayName: 'both' }, countNeedsEventual: true },
       handle: async (req) => {
-        const page = await groups.list(req.principal, req.odata.after as string | null, req.odata.top);
-        return collectionResponse(req, 'groups', page.items.map((view) => groupJson(view.row, view.isTeam)), page.after);
+        const page = await groups.list(req.principal, req.odata.list);
+        return collectionResponse(req, 'groups', { ...page, items: page.items.map((view) => groupJson(view.row, view.isTeam)) });
       },
     }),
     defineRoute({

@@ -1,10 +1,12 @@
+import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
-import { type Page, pageOf } from '../../store/page.ts';
 import type { GroupMemberTable, GroupTable, UserTable } from '../../store/schema.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { directoryObjectNotFound } from '../../wire/errors.ts';
 import * as groupsStore from './groups.store.ts';
+
+export { groupColumns as groupFields } from './groups.store.ts';
 
 export interface GroupView {
   readonly row: GroupTable;
@@ -21,10 +23,10 @@ export class GroupsService {
     return { row, isTeam: teamIds.has(row.id) };
   }
 
-  async list(principal: Principal, after: string | null, top: number): Promise<Page<GroupView>> {
-    const page = pageOf(await groupsStore.listGroups(this.store.db, principal.tenantId, after, top + 1), top, (row) => row.id);
+  async list(principal: Principal, list: ListQuery): Promise<ListPage<GroupView>> {
+    const page = await groupsStore.listGroups(this.store.db, principal.tenantId, list);
     const teamIds = await groupsStore.teamIdsAmong(this.store.db, page.items.map((row) => row.id));
-    return { items: page.items.map((row) => ({ row, isTeam: teamIds.has(row.id) })), after: page.after };
+    return { ...page, items: page.items.map((row) => ({ row, isTeam: teamIds.has(row.id) })) };
   }
 
   /** The user's role in the group, or null when they are not in it. */

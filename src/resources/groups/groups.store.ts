@@ -1,3 +1,5 @@
+import type { ListQuery } from '../../query/list-query.ts';
+import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { GroupMemberTable, GroupTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 
@@ -5,10 +7,21 @@ export function findGroup(h: Handle, tenantId: string, groupId: string) {
   return h.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).where('id', '=', groupId).executeTakeFirst();
 }
 
-export function listGroups(h: Handle, tenantId: string, afterId: string | null, limit: number) {
-  let query = h.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId);
-  if (afterId !== null) query = query.where('id', '>', afterId);
-  return query.orderBy('id').limit(limit).execute();
+/** The group properties $filter and $orderby reach (group-list.md), and their columns. */
+export const groupColumns: ListColumns = {
+  id: { type: 'guid', column: 'id' },
+  displayName: { type: 'string', column: 'display_name' },
+  description: { type: 'string', column: 'description' },
+  mail: { type: 'string', column: 'mail' },
+  mailNickname: { type: 'string', column: 'mail_nickname' },
+  visibility: { type: 'enum', values: ['Public', 'Private', 'HiddenMembership'], column: 'visibility' },
+  mailEnabled: { type: 'boolean', column: 'mail_enabled' },
+  securityEnabled: { type: 'boolean', column: 'security_enabled' },
+  createdDateTime: { type: 'dateTime', column: 'created_date_time' },
+};
+
+export function listGroups(h: Handle, tenantId: string, list: ListQuery) {
+  return listPage(h.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId), groupColumns, list);
 }
 
 export function findMembership(h: Handle, groupId: string, userId: string) {

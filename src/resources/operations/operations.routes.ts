@@ -63,7 +63,7 @@ export function operationRoutes(operations: OperationsService, teams: TeamsServi
         const chat = await chats.get(req.principal, req.params.chatId);
         const rows = await operations.list('chat', chat.id);
         const isUnmasked = includesUnknownEnumMembers(req.headers);
-        return collectionResponse(req, `chats('${contextKey(chat.id)}')/operations`, rows.map((row) => operationJson(row, isUnmasked)), null);
+        return collectionResponse(req, `chats('${contextKey(chat.id)}')/operations`, { items: rows.map((row) => operationJson(row, isUnmasked)), after: null });
       },
     }),
   ];

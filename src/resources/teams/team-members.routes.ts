@@ -20,7 +20,7 @@ export function teamMemberRoutes(members: TeamMembersService): GraphRoute[] {
       odata: memberQuery,
       handle: async (req) => {
         const views = await members.list(req.principal, req.params.teamId);
-        return collectionResponse(req, membersContext(req.params.teamId), views.map((view) => conversationMemberJson(req.params.teamId, view.user, view.roles)), null);
+        return collectionResponse(req, membersContext(req.params.teamId), { items: views.map((view) => conversationMemberJson(req.params.teamId, view.user, view.roles)), after: null });
       },
     }),
     defineRoute({

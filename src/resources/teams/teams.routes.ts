@@ -119,6 +119,6 @@ export function teamRoutes(teams: TeamsService, creation: TeamCreateService): Gr
 }
 
 async function joinedTeams(req: GraphRequest<unknown, unknown>, teams: TeamsService, userId: string) {
-  const page = await teams.listJoined(req.principal, userId, req.odata.after as string | null, req.odata.top);
-  return collectionResponse(req, 'teams', page.items.map(joinedTeamJson), page.after);
+  const page = await teams.listJoined(req.principal, userId, req.odata.list);
+  return collectionResponse(req, 'teams', { ...page, items: page.items.map(joinedTeamJson) });
 }

@@ -1,5 +1,5 @@
+import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
-import { type Page, pageOf } from '../../store/page.ts';
 import type { OperationTable, TeamTable } from '../../store/schema.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
@@ -48,13 +48,12 @@ export class TeamsService {
   }
 
   /** With delegated permissions Graph lists joined teams for the signed-in user only (user-list-joinedteams.md). */
-  async listJoined(principal: Principal, userIdOrUpn: string, after: string | null, top: number): Promise<Page<TeamTable>> {
+  async listJoined(principal: Principal, userIdOrUpn: string, list: ListQuery): Promise<ListPage<TeamTable>> {
     const user = await this.users.get(principal, userIdOrUpn);
     if (principal.userId !== null && principal.userId !== user.id) {
       throw forbidden('With delegated permissions, joinedTeams can be listed only for the signed-in user.');
     }
-    const rows = await teamsStore.listJoinedTeams(this.store.db, principal.tenantId, user.id, after, top + 1);
-    return pageOf(rows, top, (row) => row.id);
+    return teamsStore.listJoinedTeams(this.store.db, principal.tenantId, user.id, list);
   }
 
   /** Settings objects merge member by member; name, description and visibility are the group's too (team-update.md). */

@@ -1,3 +1,5 @@
+import type { ListQuery } from '../../query/list-query.ts';
+import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { TeamTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 
@@ -5,16 +7,18 @@ export function findTeam(h: Handle, tenantId: string, teamId: string) {
   return h.selectFrom('teams').selectAll().where('tenant_id', '=', tenantId).where('id', '=', teamId).executeTakeFirst();
 }
 
-/** Teams whose group has the user as owner or member, by team id. */
-export function listJoinedTeams(h: Handle, tenantId: string, userId: string, afterId: string | null, limit: number) {
-  let query = h
+/** joinedTeams takes no $filter or $orderby (user-list-joinedteams.md): it pages by team id. */
+const joinedTeamColumns: ListColumns = { id: { type: 'guid', column: 'teams.id' } };
+
+/** Teams whose group has the user as owner or member. */
+export function listJoinedTeams(h: Handle, tenantId: string, userId: string, list: ListQuery) {
+  const query = h
     .selectFrom('teams')
     .innerJoin('group_members', 'group_members.group_id', 'teams.id')
     .selectAll('teams')
     .where('teams.tenant_id', '=', tenantId)
     .where('group_members.user_id', '=', userId);
-  if (afterId !== null) query = query.where('teams.id', '>', afterId);
-  return query.orderBy('teams.id').limit(limit).execute();
+  return listPage(query, joinedTeamColumns, list);
 }
 
 export function insertTeam(h: Handle, row: TeamTable) {

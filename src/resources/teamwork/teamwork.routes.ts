@@ -1,6 +1,6 @@
 import Type, { type TSchema } from 'typebox';
 import { signedInUserId } from '../../wire/auth.ts';
-import { type QuerySupport, applySelect } from '../../wire/odata.ts';
+import { type QuerySupport, applySelect } from '../../wire/odata/query-options.ts';
 import type { GraphRequest, GraphResponse, GraphRoute, HttpMethod } from '../../wire/routes.ts';
 import type { TeamworkItemsService } from './teamwork-items.service.ts';
 import { AnyObjectBody, etagOf, itemJson, parseVersion, sectionJson, sectionProperties } from './teamwork.schemas.ts';

@@ -2,7 +2,7 @@ import { signedInUserId } from '../../wire/auth.ts';
 import type { GraphRequest } from '../../wire/routes.ts';
 import { type GraphRoute, collectionResponse, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { UserKeyParams, userJson, userProperties } from './users.schemas.ts';
-import type { UsersService } from './users.service.ts';
+import { type UsersService, userFields } from './users.service.ts';
 
 const userQuery = { entityType: 'microsoft.graph.user', properties: userProperties } as const;
 const readAll = {
@@ -18,10 +18,18 @@ export function userRoutes(users: UsersService): GraphRoute[] {
       method: 'GET',
       url: '/users',
       permissions: readAll,
-      odata: { ...userQuery, top: { default: 100, max: 999 } },
+      // user-list.md: $top up to 999; $orderby displayName or userPrincipalName; $count only with
+      // ConsistencyLevel: eventual; no $skip (directory objects page by token only).
+      odata: {
+        ...userQuery,
+        top: { default: 100, max: 999 },
+        fields: userFields,
+        orderby: { displayName: 'both', userPrincipalName: 'both' },
+        countNeedsEventual: true,
+      },
       handle: async (req) => {
-        const page = await users.list(req.principal, req.odata.after as string | null, req.odata.top);
-        return collectionResponse(req, 'users', page.items.map((row) => userJson(row, isSelecting(req))), page.after);
+        const page = await users.list(req.principal, req.odata.list);
+        return collectionResponse(req, 'users', { ...page, items: page.items.map((row) => userJson(row, isSelecting(req))) });
       },
     }),
     defineRoute({

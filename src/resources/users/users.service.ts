@@ -1,9 +1,11 @@
+import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
-import { type Page, pageOf } from '../../store/page.ts';
 import type { UserTable } from '../../store/schema.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { directoryObjectNotFound } from '../../wire/errors.ts';
 import * as usersStore from './users.store.ts';
+
+export { userColumns as userFields } from './users.store.ts';
 
 /** A user as a conversation member names it: `users('{id or userPrincipalName}')`, maybe with a tenant. */
 export interface MemberReference {
@@ -39,9 +41,8 @@ export class UsersService {
     );
   }
 
-  async list(principal: Principal, after: string | null, top: number): Promise<Page<UserTable>> {
-    const rows = await usersStore.listUsers(this.store.db, principal.tenantId, after, top + 1);
-    return pageOf(rows, top, (row) => row.id);
+  list(principal: Principal, list: ListQuery): Promise<ListPage<UserTable>> {
+    return usersStore.listUsers(this.store.db, principal.tenantId, list);
   }
 
   /** Tenant admins see and manage what ordinary members cannot (Teams service administrator). */

@@ -1,3 +1,5 @@
+import type { ListQuery } from '../../query/list-query.ts';
+import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { Handle } from '../../store/transaction.ts';
 
 export function findUser(h: Handle, tenantId: string, idOrUpn: string) {
@@ -29,8 +31,23 @@ export function findUserAnyTenant(h: Handle, idOrUpn: string) {
     .executeTakeFirst();
 }
 
-export function listUsers(h: Handle, tenantId: string, afterId: string | null, limit: number) {
-  let query = h.selectFrom('users').selectAll().where('tenant_id', '=', tenantId);
-  if (afterId !== null) query = query.where('id', '>', afterId);
-  return query.orderBy('id').limit(limit).execute();
+/** The user properties $filter and $orderby reach (user-list.md, concepts/aad-advanced-queries.md). */
+export const userColumns: ListColumns = {
+  id: { type: 'guid', column: 'id' },
+  displayName: { type: 'string', column: 'display_name' },
+  givenName: { type: 'string', column: 'given_name' },
+  surname: { type: 'string', column: 'surname' },
+  mail: { type: 'string', column: 'mail' },
+  userPrincipalName: { type: 'string', column: 'user_principal_name' },
+  jobTitle: { type: 'string', column: 'job_title' },
+  officeLocation: { type: 'string', column: 'office_location' },
+  preferredLanguage: { type: 'string', column: 'preferred_language' },
+  mobilePhone: { type: 'string', column: 'mobile_phone' },
+  accountEnabled: { type: 'boolean', column: 'account_enabled' },
+  userType: { type: 'enum', values: ['Member', 'Guest'], column: 'user_type' },
+  createdDateTime: { type: 'dateTime', column: 'created_date_time' },
+};
+
+export function listUsers(h: Handle, tenantId: string, list: ListQuery) {
+  return listPage(h.selectFrom('users').selectAll().where('tenant_id', '=', tenantId), userColumns, list);
 }
