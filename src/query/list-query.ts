@@ -41,11 +41,17 @@ export interface SortKey {
   readonly descending: boolean;
 }
 
+/** The keys a page is sorted and positioned on: the requested ones, then `id` to break ties unless they name it. */
+export function pagingKeys(orderby: readonly SortKey[]): readonly SortKey[] {
+  if (orderby.some((key) => key.property === 'id')) return orderby;
+  return [...orderby, { property: 'id', descending: orderby[orderby.length - 1]?.descending ?? false }];
+}
+
 export interface ListQuery {
   readonly filter: FilterNode | null;
-  /** The sort keys, never empty; the store breaks ties by `id` in the last key's direction. */
+  /** The sort keys, never empty; paging adds `id` as a tie-breaker (pagingKeys). */
   readonly orderby: readonly SortKey[];
-  /** The last row of the previous page: one value per sort key, then its id. */
+  /** The last row of the previous page: one value per paging key. */
   readonly after: readonly Literal[] | null;
   readonly skip: number;
   readonly top: number;

@@ -1,5 +1,5 @@
 import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
-import type { CollectionField, CompareOp, FilterNode, ListPage, ListQuery, Literal, ScalarField } from '../query/list-query.ts';
+import { type CollectionField, type CompareOp, type FilterNode, type ListPage, type ListQuery, type Literal, type ScalarField, pagingKeys } from '../query/list-query.ts';
 
 // Compiles a checked $filter and $orderby (src/query/list-query.ts) to a Kysely query: properties
 // map to the columns a store declares here, literals are always bound parameters, and paging is
@@ -103,8 +103,7 @@ const sortAlias = (index: number) => `list_sort_${index}`;
  */
 export async function listPage<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, columns: ListColumns, list: ListQuery): Promise<ListPage<O>> {
   const filtered = applyFilter(query, columns, list.filter);
-  const lastDescending = list.orderby[list.orderby.length - 1]?.descending ?? false;
-  const keys: SortColumn[] = [...list.orderby, { property: 'id', descending: lastDescending }].map((key) => ({
+  const keys: SortColumn[] = pagingKeys(list.orderby).map((key) => ({
     expression: expressionOf(scalar(columns, key.property)),
     descending: key.descending,
   }));

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AllowedHostsValidator, BaseBearerTokenAuthenticationProvider } from '@microsoft/kiota-abstractions';
 import { BatchRequestContent as ClientBatchRequestContent, BatchResponseContent as ClientBatchResponseContent } from '@microsoft/microsoft-graph-client';
-import { GraphRequestAdapter, createGraphServiceClient } from '@microsoft/msgraph-sdk';
+import { createGraphServiceClient } from '@microsoft/msgraph-sdk';
 import { BatchRequestContent } from '@microsoft/msgraph-sdk-core';
 import { createODataErrorFromDiscriminatorValue } from '@microsoft/msgraph-sdk/models/oDataErrors/index.js';
 import '@microsoft/msgraph-sdk-chats';
 import '@microsoft/msgraph-sdk-users';
 import { testDialects } from '../helpers/databases.ts';
-import { graphClientOverHttp } from '../helpers/graph-client.ts';
+import { graphClientOverHttp, kiotaAdapterOverHttp } from '../helpers/graph-client.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { userToken } from '../helpers/tokens.ts';
 
@@ -58,9 +57,7 @@ for (const dialect of testDialects()) {
     });
 
     it('Kiota BatchRequestContent posts request informations built by the fluent client and reads each status', async () => {
-      const auth = new BaseBearerTokenAuthenticationProvider({ getAuthorizationToken: () => Promise.resolve(token), getAllowedHostsValidator: () => new AllowedHostsValidator() });
-      const adapter = new GraphRequestAdapter(auth);
-      adapter.baseUrl = `${server.url}/v1.0`;
+      const adapter = kiotaAdapterOverHttp(`${server.url}/v1.0`, token);
       const client = createGraphServiceClient(adapter);
       const batch = new BatchRequestContent(adapter, { XXX: createODataErrorFromDiscriminatorValue });
       const me = batch.addBatchRequest(client.me.toGetRequestInformation());

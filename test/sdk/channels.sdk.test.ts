@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AllowedHostsValidator, BaseBearerTokenAuthenticationProvider } from '@microsoft/kiota-abstractions';
-import { GraphRequestAdapter, createGraphServiceClient } from '@microsoft/msgraph-sdk';
+import { type GraphRequestAdapter, createGraphServiceClient } from '@microsoft/msgraph-sdk';
 import '@microsoft/msgraph-sdk-teams';
 import { testDialects } from '../helpers/databases.ts';
+import { kiotaAdapterOverHttp } from '../helpers/graph-client.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 
 const teamId = '57fb72d0-d811-46f4-8947-305e6072eaa5';
@@ -16,8 +16,7 @@ for (const dialect of testDialects()) {
     before(async () => {
       server = await startTestServer(dialect, ['--operation-delay-ms', '5']);
       // No token: the dev-mode caller (Adele) acts, as an unmodified app does against `npm start`.
-      adapter = new GraphRequestAdapter(new BaseBearerTokenAuthenticationProvider({ getAuthorizationToken: () => Promise.resolve(''), getAllowedHostsValidator: () => new AllowedHostsValidator() }));
-      adapter.baseUrl = `${server.url}/v1.0`;
+      adapter = kiotaAdapterOverHttp(`${server.url}/v1.0`, '');
     });
     after(() => server.close());
 

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AllowedHostsValidator, BaseBearerTokenAuthenticationProvider } from '@microsoft/kiota-abstractions';
-import { GraphRequestAdapter, createGraphServiceClient } from '@microsoft/msgraph-sdk';
+import { createGraphServiceClient } from '@microsoft/msgraph-sdk';
 import '@microsoft/msgraph-sdk-chats';
 import { testDialects } from '../helpers/databases.ts';
-import { graphClientOverHttp } from '../helpers/graph-client.ts';
+import { graphClientOverHttp, kiotaAdapterOverHttp } from '../helpers/graph-client.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { userToken } from '../helpers/tokens.ts';
 
@@ -24,9 +23,7 @@ for (const dialect of testDialects()) {
     after(() => server.close());
 
     it('Kiota v1.0 SDK creates a group chat, sends a message and lists both', async () => {
-      const auth = new BaseBearerTokenAuthenticationProvider({ getAuthorizationToken: () => Promise.resolve(token), getAllowedHostsValidator: () => new AllowedHostsValidator() });
-      const adapter = new GraphRequestAdapter(auth);
-      adapter.baseUrl = `${server.url}/v1.0`;
+      const adapter = kiotaAdapterOverHttp(`${server.url}/v1.0`, token);
       const client = createGraphServiceClient(adapter);
       const chat = await client.chats.post({
         chatType: 'group',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FieldSpecs, FilterNode, ListQuery, SortKey } from '../../query/list-query.ts';
+import { type FieldSpecs, type FilterNode, type ListQuery, type SortKey, pagingKeys } from '../../query/list-query.ts';
 import { badRequest } from '../errors.ts';
 import type { PageTokens } from './page-tokens.ts';
 import { type ParseContext, parseFilter, parseOrderby } from './parser.ts';
@@ -71,7 +71,7 @@ export function parseQueryOptions(
     list: {
       filter,
       orderby,
-      after: skiptoken === undefined ? null : tokens.verify(skiptoken, operation, queryDigest(filter, orderby), orderby.length + 1),
+      after: skiptoken === undefined ? null : tokens.verify(skiptoken, operation, queryDigest(filter, orderby), pagingKeys(orderby).length),
       skip: parseSkip(options.get('skip')),
       top: parseTop(options.get('top'), support),
       count,
