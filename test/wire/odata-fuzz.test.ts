@@ -105,11 +105,12 @@ function randomQuery(random: () => number, route: GraphRoute): string {
 function encodeQuery(query: string): string {
   return query
     .split('&')
+    // Mutations may split a surrogate pair; a client could not send half a character either.
+    .map((raw) => raw.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '?'))
     .map((pair) => {
       const at = pair.indexOf('=');
       if (at === -1) return encodeURIComponent(pair);
-      // Mutations may split a surrogate pair; a client could not send half a character either.
-      const value = pair.slice(at + 1).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '?');
+      const value = pair.slice(at + 1);
       // Half the time send the value already encoded, half as raw as fetch allows (a real client's mistakes).
       return `${pair.slice(0, at)}=${value.length % 2 === 0 ? encodeURIComponent(value) : encodeURI(value)}`;
     })
