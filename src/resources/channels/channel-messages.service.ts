@@ -62,7 +62,7 @@ export class ChannelMessagesService {
 
   /** Delegated callers edit their own messages; policyViolation is an application's to set (chatmessage-update.md). */
   async update(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null, body: ChannelMessageUpdateBody): Promise<void> {
-    const message = await this.writable(principal, teamId, channelId, messageId, replyToId);
+    const { message } = await this.writable(principal, teamId, channelId, messageId, replyToId);
     if (principal.userId === null) throw forbidden('An application can update only the policyViolation of a message.');
     if (message.from_user_id !== principal.userId) throw forbidden('Only the sender of a message can edit it.');
     const now = new Date().toISOString();
@@ -77,8 +77,7 @@ export class ChannelMessagesService {
 
   /** softDelete and undoSoftDelete: the sender or an owner of the channel (chatmessage-softdelete.md). */
   async setDeleted(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null, isDeleted: boolean): Promise<void> {
-    const message = await this.writable(principal, teamId, channelId, messageId, replyToId);
-    const { channel } = await this.conversation(principal, teamId, channelId, false);
+    const { message, channel } = await this.writable(principal, teamId, channelId, messageId, replyToId);
     if (message.from_user_id !== principal.userId && !(await this.access.ownsChannel(principal, channel))) {
       throw forbidden('Only the sender of a message or an owner of the channel can delete it.');
     }
@@ -86,13 +85,14 @@ export class ChannelMessagesService {
     await messagesStore.updateMessage(this.store.db, message.container_id, message.id, { deleted_date_time: isDeleted ? now : null, last_modified_date_time: now });
   }
 
-  private async writable(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null): Promise<MessageWithSender> {
+  /** A message that may change, with its channel: both the team and the channel must be active. */
+  private async writable(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null): Promise<{ message: MessageWithSender; channel: ChannelTable }> {
     const { team, channel } = await this.access.channel(principal, teamId, channelId, { messages: true });
     const message = await messagesStore.findMessage(this.store.db, channel.id, messageId, replyToId);
     if (message === undefined) throw messageNotFound(messageId);
     if (team.is_archived === 1) throw teamArchived(team.id);
     if (channel.is_archived === 1) throw channelArchived(channel.id);
-    return message;
+    return { message, channel };
   }
 
   private async conversation(principal: Principal, teamId: string, channelId: string, isWrite: boolean): Promise<ChannelScope> {
