@@ -79,10 +79,6 @@ export async function findChannelScope(h: Handle, tenantId: string, teamId: stri
   };
 }
 
-export function findChannel(h: Handle, teamId: string, channelId: string) {
-  return h.selectFrom('channels').selectAll().where('team_id', '=', teamId).where('id', '=', channelId).executeTakeFirst();
-}
-
 /** A channel of the given name in the team, compared as the unique index does: case-insensitively. */
 export function findChannelByName(h: Handle, teamId: string, displayName: string) {
   return h

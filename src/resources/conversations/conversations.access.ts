@@ -1,6 +1,7 @@
 import type { Principal } from '../../wire/auth.ts';
 import { GraphError } from '../../wire/errors.ts';
 import type { GroupView, GroupsService } from '../groups/groups.service.ts';
+import { teamNotFound } from '../teams/teams.rules.ts';
 import type { UsersService } from '../users/users.service.ts';
 
 // Exchange's words for a mailbox the caller may not open and for a group that has none
@@ -31,7 +32,7 @@ export class ConversationsAccess {
 
   /** `/me/joinedTeams/{id}` names only a team the signed-in user belongs to (user-list-joinedteams.md). */
   async joinedTeamFor(principal: Principal, userId: string, teamId: string): Promise<GroupView> {
-    const noTeam = new GraphError('NotFound', `No team found with Group Id ${teamId}`);
+    const noTeam = teamNotFound(teamId);
     const group = await this.groups.get(principal, teamId).catch((err: unknown) => {
       throw err instanceof GraphError ? noTeam : err;
     });
