@@ -30,7 +30,7 @@ export async function openStore(target: DatabaseTarget): Promise<Store> {
       throw new StoreUnavailable(`cannot open SQLite database ${target.file}: ${(err as Error).message}`);
     }
   } else {
-    db = new Kysely<Database>({ dialect: postgresDialect(target.url).dialect });
+    db = new Kysely<Database>({ dialect: postgresDialect(target.url) });
   }
   const store: Store = {
     db,

@@ -5,27 +5,50 @@ import type { Handle } from './transaction.ts';
 // Each miss jumps past every id taken at or after the candidate, so only a race with another
 // sender makes a second attempt miss too.
 const attemptsMax = 20;
+const claimedMax = 10_000;
+// A candidate at most this old is a live post, which follows the newest claimed id however far a burst
+// has run ahead of the clock; an older one is a back-dated import, which keeps its own time.
+const liveWindowMs = 1000;
 
 /**
- * Inserts a chat or channel message under the first free id from `row.id` upward, and returns that
- * id. Graph's message ids are creation times in epoch milliseconds, unique within their conversation
- * (chatmessage resource); messages of one millisecond get neighbouring ids, and a burst of them runs
- * ahead of the clock. `ON CONFLICT DO NOTHING` makes a taken id a cheap miss instead of an error, so
- * concurrent senders on any instance never block each other on the whole conversation, and a failed
- * attempt does not abort the caller's transaction.
+ * Inserts chat and channel messages under free ids. Graph's message ids are creation times in epoch
+ * milliseconds, unique within their conversation (chatmessage resource); messages of one millisecond
+ * get neighbouring ids, and a burst of them runs ahead of the clock.
+ *
+ * `ON CONFLICT DO NOTHING` makes a taken id a cheap miss instead of an error, so concurrent senders on
+ * any instance never block each other on the whole conversation, and a failed attempt does not abort
+ * the caller's transaction. Posts to one conversation often come faster than one a millisecond (a bot,
+ * an import, a load test), so each allocator also remembers the newest id it claimed per conversation
+ * and starts past it: within one instance, concurrent posts then never miss. It is a hint, not a lock:
+ * other instances and restarts fall back to the miss path.
  */
-export async function insertWithFreeMessageId(h: Handle, row: MessageTable): Promise<string> {
-  let id = Number(row.id);
-  for (let attempt = 0; attempt < attemptsMax; attempt++) {
-    const result = await h
-      .insertInto('messages')
-      .values({ ...row, id: String(id) })
-      .onConflict((oc) => oc.columns(['container_id', 'id']).doNothing())
-      .executeTakeFirst();
-    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 1) return String(id);
-    id = Math.max(id + 1, (await newestIdFrom(h, row.container_id, id)) + 1);
+export class MessageIdAllocator {
+  private readonly claimed = new Map<string, number>();
+
+  /** Inserts `row` under the first free id from `row.id` upward (or past this instance's newest), and returns that id. */
+  async insert(h: Handle, row: MessageTable): Promise<string> {
+    let id = Number(row.id);
+    const newest = this.claimed.get(row.container_id);
+    if (newest !== undefined && newest >= id && id > Date.now() - liveWindowMs) id = newest + 1;
+    for (let attempt = 0; attempt < attemptsMax; attempt++) {
+      this.claim(row.container_id, id);
+      const result = await h
+        .insertInto('messages')
+        .values({ ...row, id: String(id) })
+        .onConflict((oc) => oc.columns(['container_id', 'id']).doNothing())
+        .executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0) === 1) return String(id);
+      id = Math.max(id + 1, (await newestIdFrom(h, row.container_id, id)) + 1);
+    }
+    throw new Error(`no free message id in ${row.container_id} near ${row.id}`);
   }
-  throw new Error(`no free message id in ${row.container_id} near ${row.id}`);
+
+  /** Claims `id` before the insert awaits, so that a concurrent post in this instance tries the next one. */
+  private claim(containerId: string, id: number): void {
+    if ((this.claimed.get(containerId) ?? 0) >= id) return; // a back-dated import: keep the newest
+    if (this.claimed.size >= claimedMax) this.claimed.clear();
+    this.claimed.set(containerId, id);
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
-import { insertWithFreeMessageId } from '../../store/message-ids.ts';
+import { MessageIdAllocator } from '../../store/message-ids.ts';
 import type { ChannelTable, MessageTable } from '../../store/schema.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
@@ -20,6 +20,8 @@ const migratePermission = 'Teamwork.Migrate.All';
 
 /** Channel messages and their replies (channel-post-messages.md, chatmessage-post-replies.md, channel-list-messages.md). */
 export class ChannelMessagesService {
+  private readonly messageIds = new MessageIdAllocator();
+
   constructor(
     private readonly store: Store,
     private readonly access: ChannelAccess,
@@ -30,7 +32,7 @@ export class ChannelMessagesService {
     if (replyToId !== null && (await messagesStore.findMessage(this.store.db, channel.id, replyToId, null)) === undefined) throw messageNotFound(replyToId);
     const row = this.newMessage(principal, channel, body, replyToId);
     // One insert is atomic by itself, so no transaction.
-    row.id = await insertWithFreeMessageId(this.store.db, row);
+    row.id = await this.messageIds.insert(this.store.db, row);
     if (row.from_user_id === principal.userId) return { ...row, sender_display_name: caller?.displayName ?? null, sender_tenant_id: caller?.tenantId ?? null };
     // An import names its own sender: the message is read back with that user's name.
     const message = await messagesStore.findMessage(this.store.db, channel.id, row.id, replyToId);

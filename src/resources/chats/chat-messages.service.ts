@@ -1,6 +1,6 @@
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
-import { insertWithFreeMessageId } from '../../store/message-ids.ts';
+import { MessageIdAllocator } from '../../store/message-ids.ts';
 import type { ChatTable, MessageTable } from '../../store/schema.ts';
 import { withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
@@ -17,6 +17,8 @@ const messageNotFound = (messageId: string) => notFound(`Message '${messageId}' 
 const updatableProperties = ['body', 'subject', 'importance', 'mentions', 'attachments', 'reactions'];
 
 export class ChatMessagesService {
+  private readonly messageIds = new MessageIdAllocator();
+
   constructor(
     private readonly store: Store,
     private readonly access: ChatAccess,
@@ -30,7 +32,7 @@ export class ChatMessagesService {
     const chat = await this.access.visibleChat(principal, chatId);
     const messageId = await withTransaction(this.store, async (tx) => {
       const now = new Date();
-      const id = await insertWithFreeMessageId(tx, newMessage(chat, principal, String(now.getTime()), now.toISOString(), body));
+      const id = await this.messageIds.insert(tx, newMessage(chat, principal, String(now.getTime()), now.toISOString(), body));
       await chatsStore.updateChat(tx, chat.id, { last_updated_date_time: now.toISOString() });
       return id;
     });

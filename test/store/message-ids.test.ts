@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { KyselyPlugin } from 'kysely';
+import type { Db } from '../../src/store/db.ts';
+import { MessageIdAllocator } from '../../src/store/message-ids.ts';
+import { migrate } from '../../src/store/migrate.ts';
+import type { MessageTable } from '../../src/store/schema.ts';
+import { testDialects } from '../helpers/databases.ts';
+import { useSharedDatabase } from '../helpers/stores.ts';
+
+const chatId = '19:allocator@thread.v2';
+
+function message(id: number): MessageTable {
+  const at = new Date(id).toISOString();
+  return {
+    container_id: chatId, id: String(id), container_kind: 'chat', team_id: null, reply_to_id: null, message_type: 'message', from_user_id: null, from_app_id: 'app',
+    subject: null, body_content_type: 'text', body_content: 'hi', importance: 'normal', attachments: '[]', mentions: '[]', reactions: '[]',
+    created_date_time: at, last_modified_date_time: at, last_edited_date_time: null, deleted_date_time: null,
+  };
+}
+
+/** The database handle with a count of the statements run through it, by kind. */
+function counted(db: Db): { db: Db; inserts: () => number; selects: () => number } {
+  const counts = { InsertQueryNode: 0, SelectQueryNode: 0 };
+  const plugin: KyselyPlugin = {
+    transformQuery: ({ node }) => {
+      if (node.kind === 'InsertQueryNode' || node.kind === 'SelectQueryNode') counts[node.kind]++;
+      return node;
+    },
+    transformResult: ({ result }) => Promise.resolve(result),
+  };
+  return { db: db.withPlugin(plugin), inserts: () => counts.InsertQueryNode, selects: () => counts.SelectQueryNode };
+}
+
+// The allocator gives each message of a conversation its own millisecond id; within one instance,
+// concurrent posts claim ids before they insert, so none of them first tries a taken one.
+for (const dialect of testDialects()) {
+  describe(`message id allocation on ${dialect}`, () => {
+    const { open } = useSharedDatabase(dialect);
+
+    it('a burst of 300 posts in one millisecond takes 300 neighbouring ids with one insert each', async () => {
+      const store = await open();
+      await migrate(store);
+      const { db, inserts, selects } = counted(store.db);
+      const allocator = new MessageIdAllocator();
+      const now = Date.now();
+      const ids = await Promise.all(Array.from({ length: 300 }, () => allocator.insert(db, message(now))));
+      assert.deepEqual(ids.map(Number).sort((a, b) => a - b), Array.from({ length: 300 }, (_, i) => now + i));
+      assert.equal(inserts(), 300);
+      assert.equal(selects(), 0);
+    });
+
+    it('a live post follows the newest id however far a burst ran ahead of the clock, without a miss', async () => {
+      const store = await open();
+      await migrate(store);
+      const allocator = new MessageIdAllocator();
+      const ahead = Date.now() + 5000; // where 5,000 posts faster than one a millisecond would have left the newest id
+      await allocator.insert(store.db, message(ahead));
+      const { db, inserts, selects } = counted(store.db);
+      assert.equal(await allocator.insert(db, message(Date.now())), String(ahead + 1));
+      assert.deepEqual([inserts(), selects()], [1, 0]);
+    });
+
+    it('a back-dated import keeps its own time after live posts', async () => {
+      const store = await open();
+      await migrate(store);
+      const allocator = new MessageIdAllocator();
+      await allocator.insert(store.db, message(Date.now()));
+      const dayAgo = Date.now() - 86_400_000;
+      assert.equal(await allocator.insert(store.db, message(dayAgo)), String(dayAgo));
+    });
+
+    it('two instances posting in the same millisecond miss each other once and still get distinct ids', async () => {
+      const [first, second] = [await open(), await open()];
+      await migrate(first);
+      const now = Date.now();
+      const [a, b] = [new MessageIdAllocator(), new MessageIdAllocator()];
+      const ids = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a.insert(first.db, message(now)) : b.insert(second.db, message(now)))));
+      assert.equal(new Set(ids).size, 40);
+      const stored = await first.db.selectFrom('messages').select('id').where('container_id', '=', chatId).execute();
+      assert.equal(stored.length, 40);
+    });
+  });
+}
