@@ -11,6 +11,7 @@ import * as channels from './migrations/0007-channels.ts';
 import * as conversations from './migrations/0008-conversations.ts';
 import * as identity from './migrations/0010-identity.ts';
 import * as listIndexes from './migrations/0011-list-indexes.ts';
+import * as rootMessages from './migrations/0012-root-messages.ts';
 
 // Append-only: a released migration is never edited; a change is a new file here.
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0008-conversations': conversations,
   '0010-identity': identity,
   '0011-list-indexes': listIndexes,
+  '0012-root-messages': rootMessages,
 };
 
 /**
