@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { prepare } from './prepared.ts';
 import type { MessageTable } from './schema.ts';
 import type { Handle } from './transaction.ts';
 
@@ -9,6 +10,21 @@ const claimedMax = 10_000;
 // A candidate at most this old is a live post, which follows the newest claimed id however far a burst
 // has run ahead of the clock; an older one is a back-dated import, which keeps its own time.
 const liveWindowMs = 1000;
+
+// Every column, checked by the compiler: a column missing here would be left out of the insert.
+const everyColumn: Record<keyof MessageTable, true> = {
+  container_id: true, id: true, container_kind: true, team_id: true, reply_to_id: true, message_type: true, from_user_id: true, from_app_id: true,
+  subject: true, body_content_type: true, body_content: true, importance: true, attachments: true, mentions: true, reactions: true,
+  created_date_time: true, last_modified_date_time: true, last_edited_date_time: true, deleted_date_time: true,
+};
+const messageColumns = Object.keys(everyColumn) as (keyof MessageTable)[];
+
+const insertUnlessTaken = prepare(messageColumns, (h, row: MessageTable) =>
+  h
+    .insertInto('messages')
+    .values(row)
+    .onConflict((oc) => oc.columns(['container_id', 'id']).doNothing()),
+);
 
 /**
  * Inserts chat and channel messages under free ids. Graph's message ids are creation times in epoch
@@ -32,12 +48,8 @@ export class MessageIdAllocator {
     if (newest !== undefined && newest >= id && id > Date.now() - liveWindowMs) id = newest + 1;
     for (let attempt = 0; attempt < attemptsMax; attempt++) {
       this.claim(row.container_id, id);
-      const result = await h
-        .insertInto('messages')
-        .values({ ...row, id: String(id) })
-        .onConflict((oc) => oc.columns(['container_id', 'id']).doNothing())
-        .executeTakeFirst();
-      if (Number(result.numInsertedOrUpdatedRows ?? 0) === 1) return String(id);
+      const result = await insertUnlessTaken(h, { ...row, id: String(id) });
+      if (result.numAffectedRows === 1n) return String(id);
       id = Math.max(id + 1, (await newestIdFrom(h, row.container_id, id)) + 1);
     }
     throw new Error(`no free message id in ${row.container_id} near ${row.id}`);

@@ -2,20 +2,16 @@ import { sql } from 'kysely';
 import type { FilterNode, ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, applyFilter, listPage } from '../../store/list-query.ts';
 import type { ChannelMemberTable, ChannelSharedTeamTable, ChannelTable, TeamTable } from '../../store/schema.ts';
+import { prepare } from '../../store/prepared.ts';
 import type { Handle } from '../../store/transaction.ts';
 
-/**
- * A team, the caller's role in it, one of its channels, the caller's channel roles and the caller's
- * name, in one read: channel requests need them all, and reading them at once saves round trips.
- * Missing parts come back null (no channel, not a member, an application).
- */
-export async function findChannelScope(h: Handle, tenantId: string, teamId: string, channelId: string, userId: string | null) {
-  const row = await h
+const channelScopeQuery = prepare(['tenantId', 'teamId', 'channelId', 'userId'], (h, p: { tenantId: string; teamId: string; channelId: string; userId: string | null }) =>
+  h
     .selectFrom('teams')
-    .leftJoin('group_members', (join) => join.onRef('group_members.group_id', '=', 'teams.id').on('group_members.user_id', '=', userId))
-    .leftJoin('channels', (join) => join.onRef('channels.team_id', '=', 'teams.id').on('channels.id', '=', channelId))
-    .leftJoin('channel_members', (join) => join.onRef('channel_members.channel_id', '=', 'channels.id').on('channel_members.user_id', '=', userId))
-    .leftJoin('users as caller', (join) => join.on('caller.id', '=', userId))
+    .leftJoin('group_members', (join) => join.onRef('group_members.group_id', '=', 'teams.id').on('group_members.user_id', '=', p.userId))
+    .leftJoin('channels', (join) => join.onRef('channels.team_id', '=', 'teams.id').on('channels.id', '=', p.channelId))
+    .leftJoin('channel_members', (join) => join.onRef('channel_members.channel_id', '=', 'channels.id').on('channel_members.user_id', '=', p.userId))
+    .leftJoin('users as caller', (join) => join.on('caller.id', '=', p.userId))
     .selectAll('teams')
     .select([
       'caller.display_name as caller_display_name',
@@ -34,9 +30,17 @@ export async function findChannelScope(h: Handle, tenantId: string, teamId: stri
       'channels.original_created_date_time as channel_original_created_date_time',
       'channels.created_date_time as channel_created_date_time',
     ])
-    .where('teams.tenant_id', '=', tenantId)
-    .where('teams.id', '=', teamId)
-    .executeTakeFirst();
+    .where('teams.tenant_id', '=', p.tenantId)
+    .where('teams.id', '=', p.teamId),
+);
+
+/**
+ * A team, the caller's role in it, one of its channels, the caller's channel roles and the caller's
+ * name, in one read: channel requests need them all, and reading them at once saves round trips.
+ * Missing parts come back null (no channel, not a member, an application).
+ */
+export async function findChannelScope(h: Handle, tenantId: string, teamId: string, channelId: string, userId: string | null) {
+  const [row] = (await channelScopeQuery(h, { tenantId, teamId, channelId, userId })).rows;
   if (row === undefined) return undefined;
   const { team_role, channel_roles, channel_id, caller_display_name, caller_tenant_id, ...rest } = row;
   const team: TeamTable = {

@@ -15,6 +15,7 @@ import {
   installedAppJson,
   installedAppProperties,
   memberJson,
+  type MemberRow,
 } from './chats.schemas.ts';
 import { type ChatsService, chatFields } from './chats.service.ts';
 
@@ -49,9 +50,12 @@ const installedAppPermissions = {
 
 export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): GraphRoute[] {
   const list = (req: GraphRequest<unknown, unknown>, pathUserId: string | undefined) => listChats(req, chats, messages, pathUserId);
+  // A single chat expands members only (chat-get.md); with them, the chat and its members are one read.
   const get = async (req: GraphRequest<unknown, unknown>, chatId: string, pathUserId?: string) => {
-    const [chat] = await chatViews(req, chats, messages, [await chats.get(req.principal, chatId, pathUserId)]);
-    return entityResponse(req, 'chats', chat as object);
+    const isBeta = req.version === 'beta';
+    if (req.odata.expand !== 'members') return entityResponse(req, 'chats', chatJson(await chats.get(req.principal, chatId, pathUserId), isBeta));
+    const { chat, members } = await chats.getWithMembers(req.principal, chatId, pathUserId);
+    return entityResponse(req, 'chats', withMembers(req, chatJson(chat, isBeta), chat.id, members));
   };
   return [
     defineRoute({
@@ -171,10 +175,7 @@ async function chatViews(req: GraphRequest<unknown, unknown>, chats: ChatsServic
   const previews = expand === 'lastMessagePreview' ? await messages.lastMessages(rows) : null;
   return rows.map((row) => {
     const chat: Record<string, unknown> = chatJson(row, req.version === 'beta');
-    if (members !== null) {
-      chat['members@odata.context'] = `${req.serviceRoot}/$metadata#chats('${contextKey(row.id)}')/members`;
-      chat.members = (members.get(row.id) ?? []).map(memberJson);
-    }
+    if (members !== null) return withMembers(req, chat, row.id, members.get(row.id) ?? []);
     if (previews !== null) {
       const preview = previews.get(row.id);
       chat['lastMessagePreview@odata.context'] = `${req.serviceRoot}/$metadata#chats('${contextKey(row.id)}')/lastMessagePreview/$entity`;
@@ -182,4 +183,8 @@ async function chatViews(req: GraphRequest<unknown, unknown>, chats: ChatsServic
     }
     return chat;
   });
+}
+
+function withMembers(req: GraphRequest<unknown, unknown>, chat: object, chatId: string, members: readonly MemberRow[]): object {
+  return { ...chat, 'members@odata.context': `${req.serviceRoot}/$metadata#chats('${contextKey(chatId)}')/members`, members: members.map(memberJson) };
 }

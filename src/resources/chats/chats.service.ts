@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import { StoreConflict } from '../../store/errors.ts';
-import type { ChatInstalledAppTable, ChatTable, OperationTable } from '../../store/schema.ts';
+import type { ChatInstalledAppTable, ChatMemberTable, ChatTable, OperationTable } from '../../store/schema.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { boundKey } from '../../wire/binds.ts';
@@ -23,6 +23,8 @@ interface AppToInstall {
   readonly consentedPermissionSet: unknown;
 }
 
+// $expand=members brings at most this many members per chat (chat-list.md).
+const expandedMembersMax = 25;
 const topicLengthMax = 250;
 // Members with their whole history visible, as Graph creates them with a chat (chat-post.md).
 const allHistory = '0001-01-01T00:00:00Z';
@@ -57,11 +59,21 @@ export class ChatsService {
     this.members.assertCallerListed(principal, members);
 
     const chatId = chatType === 'oneOnOne' ? oneOnOneChatId(members) : `19:${randomUUID().replace(/-/g, '')}@thread.v2`;
+    // A group chat's id is new, so without apps to install its creation is one write of its own.
+    if (chatType === 'group' && apps.length === 0) {
+      const { chat, memberRows } = newChat(principal, chatId, chatType, topic, members);
+      await chatsStore.insertNewChat(this.store, chat, memberRows);
+      return { kind: 'created', chat };
+    }
     const write = () =>
       withTransaction(this.store, async (tx) => {
-        // A group chat's id is new; only a oneOnOne chat can exist already.
-        const existing = chatType === 'oneOnOne' ? await chatsStore.findChat(tx, chatId) : undefined;
-        const chat = existing ?? (await this.insert(tx, principal, chatId, chatType, topic, members));
+        // Only a oneOnOne chat can exist already.
+        let chat = chatType === 'oneOnOne' ? await chatsStore.findChat(tx, chatId) : undefined;
+        if (chat === undefined) {
+          const created = newChat(principal, chatId, chatType, topic, members);
+          await chatsStore.insertChat(tx, created.chat, created.memberRows);
+          chat = created.chat;
+        }
         if (apps.length === 0) return { kind: 'created', chat } as const;
         const operation = await this.operations.enqueue(tx, {
           id: `${principal.tenantId}-${randomUUID()}-${randomUUID()}`,
@@ -82,25 +94,6 @@ export class ChatsService {
       if (err instanceof StoreConflict && chatType === 'oneOnOne') return write();
       throw err;
     }
-  }
-
-  private async insert(tx: Handle, principal: Principal, chatId: string, chatType: 'oneOnOne' | 'group', topic: string | null, members: readonly NewMember[]): Promise<ChatTable> {
-    const now = new Date().toISOString();
-    const chat: ChatTable = {
-      id: chatId,
-      tenant_id: principal.tenantId,
-      chat_type: chatType,
-      topic,
-      created_by_user_id: principal.userId,
-      created_by_app_id: principal.userId === null ? principal.appId : null,
-      is_hidden_for_all_members: 0,
-      migration_mode: null,
-      original_created_date_time: null,
-      created_date_time: now,
-      last_updated_date_time: now,
-    };
-    await chatsStore.insertChat(tx, chat, members.map((member) => memberRow(chatId, member, now, allHistory)));
-    return chat;
   }
 
   /** The createChat handler: installs the requested apps once the worker runs the operation. */
@@ -124,6 +117,12 @@ export class ChatsService {
     return this.access.visibleChat(principal, chatId, pathUserId);
   }
 
+  /** The chat with at most 25 of its members, as $expand=members gives them (chat-list.md). */
+  async getWithMembers(principal: Principal, chatId: string, pathUserId?: string): Promise<{ chat: ChatTable; members: MemberRow[] }> {
+    const { chat, members } = await this.access.visibleChatWithMembers(principal, chatId, pathUserId);
+    return { chat, members: members.slice(0, expandedMembersMax) };
+  }
+
   /** /chats lists the signed-in user's chats; an app names the user (chat-list.md). */
   async list(principal: Principal, pathUserId: string | undefined, list: ListQuery): Promise<ListPage<ChatTable>> {
     const viewerId = await this.access.viewerOf(principal, pathUserId);
@@ -136,7 +135,7 @@ export class ChatsService {
     const byChat = new Map<string, MemberRow[]>(chatIds.map((id) => [id, []]));
     for (const member of await chatsStore.findMembers(this.store.db, chatIds)) {
       const list = byChat.get(member.chat_id);
-      if (list !== undefined && list.length < 25) list.push(member);
+      if (list !== undefined && list.length < expandedMembersMax) list.push(member);
     }
     return byChat;
   }
@@ -196,4 +195,22 @@ function parseApps(bodies: readonly Record<string, unknown>[]): AppToInstall[] {
     if (teamsAppId === null) throw badRequest(`Invalid teamsApp@odata.bind '${typeof bind === 'string' ? bind : ''}': expected a URL ending in /appCatalogs/teamsApps/{id}.`);
     return { teamsAppId, consentedPermissionSet: body.consentedPermissionSet };
   });
+}
+
+function newChat(principal: Principal, chatId: string, chatType: 'oneOnOne' | 'group', topic: string | null, members: readonly NewMember[]): { chat: ChatTable; memberRows: ChatMemberTable[] } {
+  const now = new Date().toISOString();
+  const chat: ChatTable = {
+    id: chatId,
+    tenant_id: principal.tenantId,
+    chat_type: chatType,
+    topic,
+    created_by_user_id: principal.userId,
+    created_by_app_id: principal.userId === null ? principal.appId : null,
+    is_hidden_for_all_members: 0,
+    migration_mode: null,
+    original_created_date_time: null,
+    created_date_time: now,
+    last_updated_date_time: now,
+  };
+  return { chat, memberRows: members.map((member) => memberRow(chatId, member, now, allHistory)) };
 }

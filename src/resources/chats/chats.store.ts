@@ -2,29 +2,94 @@ import { type Expression, type ExpressionBuilder, type SqlBool, expressionBuilde
 import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { ChatInstalledAppTable, ChatMemberTable, ChatTable, Database } from '../../store/schema.ts';
-import type { Handle } from '../../store/transaction.ts';
+import type { Store } from '../../store/db.ts';
+import { prepare } from '../../store/prepared.ts';
+import { type Handle, withTransaction } from '../../store/transaction.ts';
 
 export function findChat(h: Handle, chatId: string) {
   return h.selectFrom('chats').selectAll().where('id', '=', chatId).executeTakeFirst();
 }
 
-/** A chat and whether the user is one of its members, in one read (every chat request asks both). */
-export async function findChatWithMember(h: Handle, chatId: string, userId: string | null) {
-  const row = await h
+const chatWithMemberQuery = prepare(['chatId', 'userId'], (h, p: { chatId: string; userId: string | null }) =>
+  h
     .selectFrom('chats')
-    .leftJoin('chat_members', (join) => join.onRef('chat_members.chat_id', '=', 'chats.id').on('chat_members.user_id', '=', userId))
+    .leftJoin('chat_members', (join) => join.onRef('chat_members.chat_id', '=', 'chats.id').on('chat_members.user_id', '=', p.userId))
     .selectAll('chats')
     .select('chat_members.user_id as member_id')
-    .where('chats.id', '=', chatId)
-    .executeTakeFirst();
+    .where('chats.id', '=', p.chatId),
+);
+
+/** A chat and whether the user is one of its members, in one read (every chat request asks both). */
+export async function findChatWithMember(h: Handle, chatId: string, userId: string | null) {
+  const [row] = (await chatWithMemberQuery(h, { chatId, userId })).rows;
   if (row === undefined) return undefined;
   const { member_id, ...chat } = row;
   return { chat, isMember: member_id !== null };
 }
 
+const chatWithMembersQuery = prepare(['chatId'], (h, p: { chatId: string }) =>
+  h
+    .selectFrom('chats')
+    .leftJoin('chat_members', 'chat_members.chat_id', 'chats.id')
+    .leftJoin('users', 'users.id', 'chat_members.user_id')
+    .selectAll('chats')
+    .select([
+      'chat_members.user_id as member_user_id',
+      'chat_members.tenant_id as member_tenant_id',
+      'chat_members.roles as member_roles',
+      'chat_members.visible_history_start_date_time as member_visible_history_start_date_time',
+      'chat_members.created_date_time as member_created_date_time',
+      'users.display_name as member_display_name',
+      'users.mail as member_mail',
+    ])
+    .where('chats.id', '=', p.chatId)
+    .orderBy('chat_members.created_date_time')
+    .orderBy('chat_members.user_id'),
+);
+
+/**
+ * A chat with every member and their names, in one read, for GET /chats/{id}?$expand=members: whether
+ * the caller is a member is read off the same rows.
+ */
+export async function findChatWithMembers(h: Handle, chatId: string) {
+  const { rows } = await chatWithMembersQuery(h, { chatId });
+  const [first] = rows;
+  if (first === undefined) return undefined;
+  const { member_user_id, member_tenant_id, member_roles, member_visible_history_start_date_time, member_created_date_time, member_display_name, member_mail, ...chat } = first;
+  const members = rows.flatMap((row) =>
+    row.member_user_id === null
+      ? []
+      : [{
+          chat_id: chat.id,
+          user_id: row.member_user_id,
+          tenant_id: row.member_tenant_id as string,
+          roles: row.member_roles as string,
+          visible_history_start_date_time: row.member_visible_history_start_date_time as string,
+          created_date_time: row.member_created_date_time as string,
+          display_name: row.member_display_name,
+          mail: row.member_mail,
+        }],
+  );
+  return { chat, members };
+}
+
 export async function insertChat(h: Handle, chat: ChatTable, members: readonly ChatMemberTable[]): Promise<void> {
   await h.insertInto('chats').values(chat).execute();
   await h.insertInto('chat_members').values([...members]).execute();
+}
+
+/**
+ * A new chat and its members as one write of their own. On PostgreSQL that is one statement, atomic by
+ * itself, where a transaction would take four round trips; SQLite cannot put an INSERT in a WITH, and
+ * its transaction costs no round trip.
+ */
+export async function insertNewChat(store: Store, chat: ChatTable, members: readonly ChatMemberTable[]): Promise<void> {
+  if (store.kind === 'sqlite') return withTransaction(store, (tx) => insertChat(tx, chat, members));
+  await store.db
+    .with('chat', (db) => db.insertInto('chats').values(chat))
+    .insertInto('chat_members')
+    .values([...members])
+    .execute();
 }
 
 export function updateChat(h: Handle, chatId: string, changes: Partial<Omit<ChatTable, 'id'>>) {

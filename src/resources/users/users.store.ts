@@ -1,14 +1,19 @@
 import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
+import { prepare } from '../../store/prepared.ts';
 import type { Handle } from '../../store/transaction.ts';
 
-export function findUser(h: Handle, tenantId: string, idOrUpn: string) {
-  return h
+const userQuery = prepare(['tenantId', 'id', 'upnKey'], (h, p: { tenantId: string; id: string; upnKey: string }) =>
+  h
     .selectFrom('users')
     .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where((eb) => eb.or([eb('id', '=', idOrUpn), eb('upn_key', '=', idOrUpn.toLowerCase())]))
-    .executeTakeFirst();
+    .where('tenant_id', '=', p.tenantId)
+    .where((eb) => eb.or([eb('id', '=', p.id), eb('upn_key', '=', p.upnKey)])),
+);
+
+export async function findUser(h: Handle, tenantId: string, idOrUpn: string) {
+  const [user] = (await userQuery(h, { tenantId, id: idOrUpn, upnKey: idOrUpn.toLowerCase() })).rows;
+  return user;
 }
 
 /** The users of a tenant named by any of the ids or user principal names, in one read. */

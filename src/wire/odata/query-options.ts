@@ -185,9 +185,9 @@ function parseSortOrder(value: string | undefined, support: QuerySupport, contex
   return keys;
 }
 
-/** Keeps `@odata.*` annotations, `id`, the selected and the expanded properties, in the entity's own order. */
+/** Keeps `@odata.*` annotations, `id`, the selected and the expanded properties (with their own @odata.context), in the entity's own order. */
 export function applySelect<T extends object>(entity: T, select: readonly string[] | null, expand: string | null = null): Partial<T> {
   if (select === null) return entity;
-  const kept = new Set([...select, 'id', ...(expand === null ? [] : [expand])]);
+  const kept = new Set([...select, 'id', ...(expand === null ? [] : [expand, `${expand}@odata.context`])]);
   return Object.fromEntries(Object.entries(entity).filter(([key]) => key.startsWith('@odata.') || kept.has(key))) as Partial<T>;
 }

@@ -46,6 +46,42 @@ for (const dialect of testDialects()) {
       assertGraphError(await server.request('GET', `/v1.0/users/${users.megan}/chats/${chatPath}`), 403, 'Forbidden');
     });
 
+    it('with $expand=members (one read of chat and members) the same callers get the same answers', async () => {
+      const expanded = `/v1.0/chats/${chatPath}?$expand=members`;
+      const johanna = bearer(await userToken(server, 'JohannaL@contoso.com'));
+      assertGraphError(await server.request('GET', expanded, { headers: johanna }), 403, 'Forbidden');
+      assertGraphError(await server.request('GET', `/v1.0/users/${users.megan}/chats/${chatPath}?$expand=members`), 403, 'Forbidden');
+      assertGraphError(await server.request('GET', `/v1.0/chats/${encodeURIComponent('19:nope@thread.v2')}?$expand=members`), 404, 'NotFound');
+      const app = bearer(await appToken(server));
+      const asApp = await server.request('GET', expanded, { headers: app });
+      assertStatus(asApp, 200);
+      assert.equal(asApp.body.members.length, 3);
+      const viaMe = await server.request('GET', `/v1.0/me/chats/${chatPath}?$select=topic&$expand=members`);
+      assertStatus(viaMe, 200);
+      assert.deepEqual(Object.keys(viaMe.body).sort(), ['@odata.context', 'id', 'members', 'members@odata.context', 'topic']);
+    });
+
+    it('$expand=members brings the first 25 members of a larger chat, in the order they joined', async () => {
+      const chatId = '19:many-members@thread.v2';
+      const now = new Date().toISOString();
+      const seeded = await server.store.db.selectFrom('chats').selectAll().where('id', '=', seededGroupChat).executeTakeFirstOrThrow();
+      await server.store.db.insertInto('chats').values({ ...seeded, id: chatId }).execute();
+      const people = await server.store.db.selectFrom('users').select(['id', 'tenant_id']).limit(13).execute();
+      // The demo tenant has 13 people; the rest of the roster are ids the directory does not know.
+      const roster = Array.from({ length: 30 }, (_, i) => ({
+        chat_id: chatId,
+        user_id: i < people.length ? (people[i] as { id: string }).id : `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+        tenant_id: seeded.tenant_id,
+        roles: '["owner"]',
+        visible_history_start_date_time: '0001-01-01T00:00:00Z',
+        created_date_time: new Date(Date.parse(now) + i).toISOString(),
+      }));
+      await server.store.db.insertInto('chat_members').values(roster).execute();
+      const response = await server.request('GET', `/v1.0/chats/${encodeURIComponent(chatId)}?$expand=members`);
+      assertStatus(response, 200);
+      assert.deepEqual(response.body.members.map((member: { userId: string }) => member.userId), roster.slice(0, 25).map((row) => row.user_id));
+    });
+
     it('404 for an unknown chat, and 400 for an unsupported $expand', async () => {
       assertGraphError(await server.request('GET', `/v1.0/chats/${encodeURIComponent('19:nope@thread.v2')}`), 404, 'NotFound');
       assertGraphError(await server.request('GET', `/v1.0/chats/${chatPath}?$expand=tabs`), 400, 'BadRequest', /Could not find a property named 'tabs'/);
