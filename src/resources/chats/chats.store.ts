@@ -73,9 +73,22 @@ export async function findChatWithMembers(h: Handle, chatId: string) {
   return { chat, members };
 }
 
+// Every column, checked by the compiler: a column missing here would be left out of the insert.
+const everyChatColumn: Record<keyof ChatTable, true> = {
+  id: true, tenant_id: true, chat_type: true, topic: true, created_by_user_id: true, created_by_app_id: true, is_hidden_for_all_members: true,
+  migration_mode: true, original_created_date_time: true, created_date_time: true, last_updated_date_time: true,
+};
+const everyMemberColumn: Record<keyof ChatMemberTable, true> = { chat_id: true, user_id: true, tenant_id: true, roles: true, visible_history_start_date_time: true, created_date_time: true };
+const insertChatRow = prepare(Object.keys(everyChatColumn) as (keyof ChatTable)[], (h, row: ChatTable) => h.insertInto('chats').values(row));
+const insertMemberRow = prepare(Object.keys(everyMemberColumn) as (keyof ChatMemberTable)[], (h, row: ChatMemberTable) => h.insertInto('chat_members').values(row));
+
+/**
+ * A chat and its members, a prepared statement per row: building a multi-row insert costs more than
+ * SQLite takes to run the rows one by one. Call it in a transaction.
+ */
 export async function insertChat(h: Handle, chat: ChatTable, members: readonly ChatMemberTable[]): Promise<void> {
-  await h.insertInto('chats').values(chat).execute();
-  await h.insertInto('chat_members').values([...members]).execute();
+  await insertChatRow(h, chat);
+  for (const member of members) await insertMember(h, member);
 }
 
 /**
@@ -176,8 +189,8 @@ export function countMembers(h: Handle, chatId: string) {
     .then((row) => Number(row.count));
 }
 
-export function insertMember(h: Handle, member: ChatMemberTable) {
-  return h.insertInto('chat_members').values(member).execute();
+export async function insertMember(h: Handle, member: ChatMemberTable): Promise<void> {
+  await insertMemberRow(h, member);
 }
 
 export function deleteMember(h: Handle, chatId: string, userId: string) {

@@ -26,17 +26,18 @@ export class UsersService {
   /**
    * The users conversation members name, in order (undefined where none): each in its `tenantId` when
    * given, else in the caller's tenant, else (by object id only) in any tenant, for federated chat
-   * members (docs/decisions.md #30). The caller's tenant is read once for all of them.
+   * members (docs/decisions.md #30). One read finds all that name no tenant.
    */
-  async findMembers(principal: Principal, references: readonly MemberReference[]): Promise<(UserTable | undefined)[]> {
-    const inOwnTenant = references.filter((reference) => reference.tenantId === undefined).map((reference) => reference.idOrUpn);
-    const own = await usersStore.findUsers(this.store.db, principal.tenantId, inOwnTenant);
+  async findMembers(principal: Principal, references: readonly MemberReference[]): Promise<(usersStore.MemberUser | undefined)[]> {
+    const inAnyTenant = references.filter((reference) => reference.tenantId === undefined).map((reference) => reference.idOrUpn);
+    const found = await usersStore.findUsers(this.store.db, inAnyTenant);
     return Promise.all(
       references.map(async ({ idOrUpn, tenantId }) => {
         if (tenantId !== undefined) return usersStore.findUser(this.store.db, tenantId, idOrUpn);
-        const user = own.find((row) => row.id === idOrUpn || row.upn_key === idOrUpn.toLowerCase());
-        if (user !== undefined || idOrUpn.includes('@')) return user;
-        return usersStore.findUserAnyTenant(this.store.db, idOrUpn);
+        const named = found.filter((row) => row.id === idOrUpn || row.upn_key === idOrUpn.toLowerCase());
+        const own = named.find((row) => row.tenant_id === principal.tenantId);
+        if (own !== undefined || idOrUpn.includes('@')) return own;
+        return named[0];
       }),
     );
   }

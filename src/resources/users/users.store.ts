@@ -1,6 +1,7 @@
 import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
 import { prepare } from '../../store/prepared.ts';
+import type { UserTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 
 const userQuery = prepare(['tenantId', 'id', 'upnKey'], (h, p: { tenantId: string; id: string; upnKey: string }) =>
@@ -16,24 +17,21 @@ export async function findUser(h: Handle, tenantId: string, idOrUpn: string) {
   return user;
 }
 
-/** The users of a tenant named by any of the ids or user principal names, in one read. */
-export function findUsers(h: Handle, tenantId: string, idsOrUpns: readonly string[]) {
+/** What a conversation member's user is checked for. */
+export type MemberUser = Pick<UserTable, 'id' | 'tenant_id' | 'upn_key' | 'user_type'>;
+
+/**
+ * The users, of any tenant, that any of the ids or user principal names name, in one read; the caller
+ * keeps the tenants it wants. A tenant condition here would make SQLite walk the tenant's index instead
+ * of probing the two unique ones.
+ */
+export function findUsers(h: Handle, idsOrUpns: readonly string[]): Promise<MemberUser[]> {
   if (idsOrUpns.length === 0) return Promise.resolve([]);
   return h
     .selectFrom('users')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
+    .select(['id', 'tenant_id', 'upn_key', 'user_type'])
     .where((eb) => eb.or([eb('id', 'in', [...idsOrUpns]), eb('upn_key', 'in', idsOrUpns.map((key) => key.toLowerCase()))]))
     .execute();
-}
-
-/** A user of any tenant, for references that may cross tenants (federated chat members). */
-export function findUserAnyTenant(h: Handle, idOrUpn: string) {
-  return h
-    .selectFrom('users')
-    .selectAll()
-    .where((eb) => eb.or([eb('id', '=', idOrUpn), eb('upn_key', '=', idOrUpn.toLowerCase())]))
-    .executeTakeFirst();
 }
 
 /** The user properties $filter and $orderby reach (user-list.md, concepts/aad-advanced-queries.md). */
