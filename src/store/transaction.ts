@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Db, Store } from './db.ts';
 import type { Database } from './schema.ts';
+import { CommitGroups } from './commit-group.ts';
 import { StoreConflict } from './errors.ts';
 
 /** What store functions take first: the database itself or an open transaction. */
@@ -8,17 +9,20 @@ export type Handle = Db | Transaction<Database>;
 export type AfterCommit = (hook: () => void) => void;
 
 const attemptsMax = 5;
+const commitGroups = new WeakMap<Store, CommitGroups>();
 
 /**
  * Runs `fn` in one transaction. Serialization failures and deadlocks (PostgreSQL) or a busy file
  * (SQLite) are retried a bounded number of times; unique violations surface as StoreConflict.
  * Hooks given to `afterCommit` run only once the transaction has committed, never after a rollback.
+ * On SQLite, transactions of concurrent requests commit together (commit-group.ts).
  */
 export async function withTransaction<T>(store: Store, fn: (tx: Transaction<Database>, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const hooks: (() => void)[] = [];
     try {
-      const result = await store.db.transaction().execute((tx) => fn(tx, (hook) => hooks.push(hook)));
+      const work = (tx: Transaction<Database>) => fn(tx, (hook) => hooks.push(hook));
+      const result = store.kind === 'sqlite' ? await groupsOf(store).run(work) : await store.db.transaction().execute(work);
       for (const hook of hooks) hook();
       return result;
     } catch (err) {
@@ -31,4 +35,21 @@ export async function withTransaction<T>(store: Store, fn: (tx: Transaction<Data
       throw err;
     }
   }
+}
+
+function groupsOf(store: Store): CommitGroups {
+  let groups = commitGroups.get(store);
+  if (groups === undefined) {
+    groups = new CommitGroups(store.db);
+    commitGroups.set(store, groups);
+  }
+  return groups;
+}
+
+/**
+ * A write that is atomic by itself, one statement: PostgreSQL runs it alone, without the round trips
+ * of BEGIN and COMMIT; SQLite commits it with the other requests' writes (commit-group.ts).
+ */
+export function withSingleWrite<T>(store: Store, write: (h: Handle) => Promise<T>): Promise<T> {
+  return store.kind === 'sqlite' ? withTransaction(store, write) : write(store.db);
 }

@@ -1,6 +1,7 @@
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import { MessageIdAllocator } from '../../store/message-ids.ts';
+import { withSingleWrite } from '../../store/transaction.ts';
 import type { ChannelTable, MessageTable } from '../../store/schema.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
@@ -31,8 +32,7 @@ export class ChannelMessagesService {
     const { channel, caller } = await this.conversation(principal, teamId, channelId, true);
     if (replyToId !== null && (await messagesStore.findMessage(this.store.db, channel.id, replyToId, null)) === undefined) throw messageNotFound(replyToId);
     const row = this.newMessage(principal, channel, body, replyToId);
-    // One insert is atomic by itself, so no transaction.
-    row.id = await this.messageIds.insert(this.store.db, row);
+    row.id = await withSingleWrite(this.store, (h) => this.messageIds.insert(h, row));
     if (row.from_user_id === principal.userId) return { ...row, sender_display_name: caller?.displayName ?? null, sender_tenant_id: caller?.tenantId ?? null };
     // An import names its own sender: the message is read back with that user's name.
     const message = await messagesStore.findMessage(this.store.db, channel.id, row.id, replyToId);
