@@ -85,7 +85,7 @@ function createdBy(row: ChatTable): unknown {
 
 /** createdBy appears on the beta chat only (chat-post.md beta examples); v1.0's chat has no such property. */
 export function chatJson(row: ChatTable, isBeta: boolean): Partial<Chat> {
-  const chat: Chat = {
+  const chat: Partial<Chat> = {
     id: row.id,
     topic: row.topic,
     createdDateTime: row.created_date_time,
@@ -98,10 +98,9 @@ export function chatJson(row: ChatTable, isBeta: boolean): Partial<Chat> {
     onlineMeetingInfo: null,
     migrationMode: row.migration_mode,
     originalCreatedDateTime: row.original_created_date_time,
-    createdBy: createdBy(row),
   };
-  if (isBeta) return chat;
-  return Object.fromEntries(Object.entries(chat).filter(([name]) => name !== 'createdBy'));
+  if (isBeta) chat.createdBy = createdBy(row);
+  return chat;
 }
 
 /** Membership ids are base64 of `0##{tenantId}##{chatId}##{userId}` (graph-surface.md 1.11). */
