@@ -36,7 +36,8 @@ export function listMessages(h: Handle, channelId: string, replyToId: string | n
 /** The replies to many root messages at once, for $expand=replies. */
 export function listRepliesOf(h: Handle, channelId: string, rootIds: readonly string[]) {
   if (rootIds.length === 0) return Promise.resolve([]);
-  return withSender(h).where('messages.container_id', '=', channelId).where('messages.reply_to_id', 'in', [...rootIds]).orderBy('messages.id', 'desc').execute();
+  // Ordered as the replies index is, so that it serves the read; each root's replies stay newest first.
+  return withSender(h).where('messages.container_id', '=', channelId).where('messages.reply_to_id', 'in', [...rootIds]).orderBy('messages.reply_to_id', 'desc').orderBy('messages.id', 'desc').execute();
 }
 
 export function updateMessage(h: Handle, channelId: string, messageId: string, changes: Partial<Omit<MessageTable, 'container_id' | 'id'>>) {

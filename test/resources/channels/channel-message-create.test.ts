@@ -50,6 +50,20 @@ for (const dialect of testDialects()) {
       assertGraphError(await server.request('GET', `${general}/messages/${reply.body.id}`), 404, 'NotFound');
     });
 
+    it("$expand=replies nests each thread's own replies, newest first", async () => {
+      const post = async (path: string, content: string) => (await server.request('POST', path, { body: { body: { content } } })).body.id as string;
+      const first = await post(`${general}/messages`, 'first thread');
+      const second = await post(`${general}/messages`, 'second thread');
+      const firstOld = await post(`${general}/messages/${first}/replies`, 'first, older');
+      const secondOnly = await post(`${general}/messages/${second}/replies`, 'second');
+      const firstNew = await post(`${general}/messages/${first}/replies`, 'first, newer');
+      const expanded = await server.request('GET', `${general}/messages?$expand=replies`);
+      assertStatus(expanded, 200);
+      const repliesOf = (id: string) => expanded.body.value.find((message: { id: string }) => message.id === id).replies.map((reply: { id: string }) => reply.id);
+      assert.deepEqual(repliesOf(first), [firstNew, firstOld]);
+      assert.deepEqual(repliesOf(second), [secondOnly]);
+    });
+
     it('200 pages 20 by default, at most 50, with a nextLink that reaches every message once', async () => {
       for (let index = 0; index < 25; index++) await server.request('POST', `${general}/messages`, { body: { body: { content: `bulk ${index}` } } });
       const first = await server.request('GET', `${general}/messages`);
