@@ -12,7 +12,6 @@ import * as conversations from './migrations/0008-conversations.ts';
 import * as identity from './migrations/0010-identity.ts';
 import * as listIndexes from './migrations/0011-list-indexes.ts';
 import * as rootMessages from './migrations/0012-root-messages.ts';
-import * as replyIndex from './migrations/0013-reply-index.ts';
 
 // Append-only: a released migration is never edited; a change is a new file here.
 const migrations: Record<string, Migration> = {
@@ -27,7 +26,6 @@ const migrations: Record<string, Migration> = {
   '0010-identity': identity,
   '0011-list-indexes': listIndexes,
   '0012-root-messages': rootMessages,
-  '0013-reply-index': replyIndex,
 };
 
 /**
