@@ -200,7 +200,7 @@ function parseApps(bodies: readonly Record<string, unknown>[]): AppToInstall[] {
 /**
  * Graph's `19:{32 hex digits}@thread.v2`, the first twelve digits the creation time in milliseconds:
  * new chats, and their rosters keyed by chat id, then append at the end of their indexes instead of
- * landing on random pages, which halves what a SQLite commit of a new chat writes (docs/decisions.md #36).
+ * landing on random pages: a SQLite commit of a new chat wrote about eleven pages, now seven (docs/decisions.md #36).
  */
 function groupChatId(): string {
   return `19:${Date.now().toString(16).padStart(12, '0')}${randomUUID().replace(/-/g, '').slice(12)}@thread.v2`;
