@@ -1,7 +1,8 @@
-import type { ListQuery } from '../../query/list-query.ts';
+import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { MessageTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
+import type { MessageWithSender } from './channel-messages.schemas.ts';
 
 // Channel messages live in the messages table shared with chats, keyed by container (the channel id).
 
@@ -27,10 +28,28 @@ export function findMessage(h: Handle, channelId: string, messageId: string, rep
  */
 const channelMessageColumns: ListColumns = { id: { type: 'string', column: 'messages.id' } };
 
-/** Root messages (replyToId null) or the replies to one, in the list's order. */
-export function listMessages(h: Handle, channelId: string, replyToId: string | null, list: ListQuery) {
-  const query = withSender(h).where('messages.container_id', '=', channelId).where('messages.reply_to_id', replyToId === null ? 'is' : '=', replyToId);
-  return listPage(query, channelMessageColumns, list);
+/**
+ * Root messages (replyToId null) or the replies to one, in the list's order, with their senders'
+ * names. The page is read from the messages alone and the names after it, in one read for all the
+ * page's senders: joined in the page's query, the users let PostgreSQL, on statistics taken while the
+ * channel was small, hash-join and sort the whole channel for every page (docs/decisions.md #43).
+ */
+export async function listMessages(h: Handle, channelId: string, replyToId: string | null, list: ListQuery): Promise<ListPage<MessageWithSender>> {
+  const query = h.selectFrom('messages').selectAll().where('container_id', '=', channelId).where('reply_to_id', replyToId === null ? 'is' : '=', replyToId);
+  const page = await listPage(query, channelMessageColumns, list);
+  const senderIds = [...new Set(page.items.flatMap((row) => (row.from_user_id === null ? [] : [row.from_user_id])))];
+  const senders = senderIds.length === 0 ? [] : await h.selectFrom('users').select(['id', 'display_name', 'tenant_id']).where('id', 'in', senderIds).execute();
+  const byId = new Map(senders.map((sender) => [sender.id, sender]));
+  return {
+    ...page,
+    items: page.items.map((row) => {
+      const sender = row.from_user_id === null ? undefined : byId.get(row.from_user_id);
+      const message = row as MessageWithSender;
+      message.sender_display_name = sender?.display_name ?? null;
+      message.sender_tenant_id = sender?.tenant_id ?? null;
+      return message;
+    }),
+  };
 }
 
 /** The replies to many root messages at once, for $expand=replies. */

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
 import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
-import { appToken, bearer, userToken } from '../../helpers/tokens.ts';
+import { appToken, bearer, demoTenantId, userToken } from '../../helpers/tokens.ts';
 import { architectureTeamId, channels, generalChannelId, leadershipChannelId } from './channels.fixtures.ts';
 
 const general = `${channels}/${generalChannelId}`;
@@ -48,6 +48,23 @@ for (const dialect of testDialects()) {
       assertStatus(one, 200);
       assertGraphType('microsoft.graph.chatMessage', one.body);
       assertGraphError(await server.request('GET', `${general}/messages/${reply.body.id}`), 404, 'NotFound');
+    });
+
+    it("lists and replies name each message's own sender", async () => {
+      const megan = await userToken(server, 'MeganB@contoso.com');
+      const fromAdele = await server.request('POST', `${general}/messages`, { body: { body: { content: 'from Adele' } } });
+      const fromMegan = await server.request('POST', `${general}/messages`, { body: { body: { content: 'from Megan' } }, headers: bearer(megan) });
+      assertStatus(fromMegan, 201);
+      const reply = await server.request('POST', `${general}/messages/${fromAdele.body.id}/replies`, { body: { body: { content: 'Megan replies' } }, headers: bearer(megan) });
+      const senderOf = (messages: { id: string; from: { user: { displayName: string; tenantId: string } } }[], id: string) => {
+        const user = messages.find((message) => message.id === id)?.from.user;
+        return user === undefined ? undefined : [user.displayName, user.tenantId];
+      };
+      const list = await server.request('GET', `${general}/messages?$top=50`);
+      assert.deepEqual(senderOf(list.body.value, fromAdele.body.id), ['Adele Vance', demoTenantId]);
+      assert.deepEqual(senderOf(list.body.value, fromMegan.body.id), ['Megan Bowen', demoTenantId]);
+      const replies = await server.request('GET', `${general}/messages/${fromAdele.body.id}/replies`);
+      assert.deepEqual(senderOf(replies.body.value, reply.body.id), ['Megan Bowen', demoTenantId]);
     });
 
     it("$expand=replies nests each thread's own replies, newest first", async () => {
