@@ -19,7 +19,7 @@ const groupMax = 64;
 /**
  * Group commit for SQLite. A commit writes each page the transaction changed to the WAL, and
  * concurrent requests change the same few pages (the ends of the same indexes): a new chat's commit
- * writes seven pages, of which six are the ones the previous chat wrote. Transactions that arrive
+ * writes about seven pages, at the same index ends the previous chat's commit wrote. Transactions that arrive
  * while the database is busy therefore run one after another in one SQLite transaction, each under a
  * savepoint of its own, and commit together: the pages are written once for all of them.
  *
