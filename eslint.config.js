@@ -26,6 +26,16 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' }],
     },
   },
+  {
+    files: ['src/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' },
+        { selector: "CallExpression[callee.property.name='selectAll']", message: 'Name the columns: select(allOf(table)), src/store/columns.ts (docs/decisions.md 86).' },
+      ],
+    },
+  },
   layer(['src/wire/**'], [{ group: ['**/resources/**', '**/store/**', 'kysely'], message: 'wire/ knows no resource family and no store.' }]),
   layer(['src/**/*.routes.ts'], [{ group: ['kysely', '**/*.store.ts', '**/store/**'], message: 'A route never reaches a store; it calls its service.' }]),
   layer(['src/**/*.service.ts'], [

@@ -1,5 +1,6 @@
 import type { SigningKeyTable } from '../store/schema.ts';
 import type { Handle } from '../store/transaction.ts';
+import { allOf } from '../store/columns.ts';
 
 /** The user that dev mode acts as when a request carries no token (set by the seed). */
 export async function findDefaultUser(h: Handle) {
@@ -14,25 +15,25 @@ export async function findDefaultUser(h: Handle) {
 export function findTenant(h: Handle, tenantIdOrDomain: string) {
   return h
     .selectFrom('tenants')
-    .selectAll()
+    .select(allOf('tenants'))
     .where((eb) => eb.or([eb('id', '=', tenantIdOrDomain), eb('domain', '=', tenantIdOrDomain.toLowerCase())]))
     .executeTakeFirst();
 }
 
 export function findApplication(h: Handle, clientId: string) {
-  return h.selectFrom('applications').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+  return h.selectFrom('applications').select(allOf('applications')).where('client_id', '=', clientId).executeTakeFirst();
 }
 
 export function findUserByUpn(h: Handle, upn: string) {
-  return h.selectFrom('users').selectAll().where('upn_key', '=', upn.toLowerCase()).executeTakeFirst();
+  return h.selectFrom('users').select(allOf('users')).where('upn_key', '=', upn.toLowerCase()).executeTakeFirst();
 }
 
 export function findUserById(h: Handle, userId: string) {
-  return h.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  return h.selectFrom('users').select(allOf('users')).where('id', '=', userId).executeTakeFirst();
 }
 
 export function listSigningKeys(h: Handle) {
-  return h.selectFrom('signing_keys').selectAll().orderBy('created_date_time', 'desc').orderBy('kid', 'desc').execute();
+  return h.selectFrom('signing_keys').select(allOf('signing_keys')).orderBy('created_date_time', 'desc').orderBy('kid', 'desc').execute();
 }
 
 export function insertSigningKey(h: Handle, row: SigningKeyTable) {

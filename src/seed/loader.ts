@@ -12,6 +12,7 @@ import type { Store } from '../store/db.ts';
 import { type Handle, withTransaction } from '../store/transaction.ts';
 import { tenantTables } from '../store/schema.ts';
 import { type SeedConversation, SeedFile, type SeedMessage } from './seed.schemas.ts';
+import { allOf } from '../store/columns.ts';
 
 export const demoTenantFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo-tenant.json');
 export const defaultPassword = 'Passw0rd!';
@@ -232,7 +233,7 @@ async function insertConversation(tx: Handle, group: Group, seeded: SeedConversa
   const place = { groupId: group.id, conversationId: conversationIdOf(group.id, key), threadId: threadIdOf(group.id, key, key) };
   const posts: ReturnType<typeof newPostRow>[] = [];
   for (const post of seeded.posts) {
-    const user = await tx.selectFrom('users').selectAll().where('id', '=', userId(post.from)).executeTakeFirstOrThrow();
+    const user = await tx.selectFrom('users').select(allOf('users')).where('id', '=', userId(post.from)).executeTakeFirstOrThrow();
     const author = { emailAddress: { name: user.display_name, address: user.mail ?? user.user_principal_name } };
     const body = typeof post.body === 'string' ? { contentType: 'text', content: post.body } : post.body;
     const at = new Date(post.createdDateTime).toISOString();

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { tableColumns } from './columns.ts';
 import { prepare } from './prepared.ts';
 import type { MessageTable } from './schema.ts';
 import type { Handle } from './transaction.ts';
@@ -11,15 +12,7 @@ const claimedMax = 10_000;
 // has run ahead of the clock; an older one is a back-dated import, which keeps its own time.
 const liveWindowMs = 1000;
 
-// Every column, checked by the compiler: a column missing here would be left out of the insert.
-const everyColumn: Record<keyof MessageTable, true> = {
-  container_id: true, id: true, container_kind: true, team_id: true, reply_to_id: true, message_type: true, from_user_id: true, from_app_id: true,
-  subject: true, body_content_type: true, body_content: true, importance: true, attachments: true, mentions: true, reactions: true,
-  created_date_time: true, last_modified_date_time: true, last_edited_date_time: true, deleted_date_time: true,
-};
-const messageColumns = Object.keys(everyColumn) as (keyof MessageTable)[];
-
-const insertUnlessTaken = prepare(messageColumns, (h, row: MessageTable) =>
+const insertUnlessTaken = prepare(tableColumns.messages, (h, row: MessageTable) =>
   h
     .insertInto('messages')
     .values(row)

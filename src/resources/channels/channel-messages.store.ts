@@ -3,6 +3,7 @@ import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { MessageTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 import type { MessageWithSender } from './channel-messages.schemas.ts';
+import { allOf } from '../../store/columns.ts';
 
 // Channel messages live in the messages table shared with chats, keyed by container (the channel id).
 
@@ -10,7 +11,7 @@ function withSender(h: Handle) {
   return h
     .selectFrom('messages')
     .leftJoin('users', 'users.id', 'messages.from_user_id')
-    .selectAll('messages')
+    .select(allOf('messages'))
     .select(['users.display_name as sender_display_name', 'users.tenant_id as sender_tenant_id']);
 }
 
@@ -35,7 +36,7 @@ const channelMessageColumns: ListColumns = { id: { type: 'string', column: 'mess
  * channel was small, hash-join and sort the whole channel for every page (docs/decisions.md #43).
  */
 export async function listMessages(h: Handle, channelId: string, replyToId: string | null, list: ListQuery): Promise<ListPage<MessageWithSender>> {
-  const query = h.selectFrom('messages').selectAll().where('container_id', '=', channelId).where('reply_to_id', replyToId === null ? 'is' : '=', replyToId);
+  const query = h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', channelId).where('reply_to_id', replyToId === null ? 'is' : '=', replyToId);
   const page = await listPage(query, channelMessageColumns, list);
   const senderIds = [...new Set(page.items.flatMap((row) => (row.from_user_id === null ? [] : [row.from_user_id])))];
   const senders = senderIds.length === 0 ? [] : await h.selectFrom('users').select(['id', 'display_name', 'tenant_id']).where('id', 'in', senderIds).execute();

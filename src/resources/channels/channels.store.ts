@@ -4,6 +4,7 @@ import { type ListColumns, applyFilter, listPage } from '../../store/list-query.
 import type { ChannelMemberTable, ChannelSharedTeamTable, ChannelTable, TeamTable } from '../../store/schema.ts';
 import { prepare } from '../../store/prepared.ts';
 import type { Handle } from '../../store/transaction.ts';
+import { allOf } from '../../store/columns.ts';
 
 const channelScopeQuery = prepare(['tenantId', 'teamId', 'channelId', 'userId'], (h, p: { tenantId: string; teamId: string; channelId: string; userId: string | null }) =>
   h
@@ -12,7 +13,7 @@ const channelScopeQuery = prepare(['tenantId', 'teamId', 'channelId', 'userId'],
     .leftJoin('channels', (join) => join.onRef('channels.team_id', '=', 'teams.id').on('channels.id', '=', p.channelId))
     .leftJoin('channel_members', (join) => join.onRef('channel_members.channel_id', '=', 'channels.id').on('channel_members.user_id', '=', p.userId))
     .leftJoin('users as caller', (join) => join.on('caller.id', '=', p.userId))
-    .selectAll('teams')
+    .select(allOf('teams'))
     .select([
       'caller.display_name as caller_display_name',
       'caller.tenant_id as caller_tenant_id',
@@ -105,7 +106,7 @@ export const channelColumns: ListColumns = {
 
 /** A team's channels; private and shared ones only for their members unless `memberId` is null. */
 export function listChannels(h: Handle, teamId: string, memberId: string | null, list: ListQuery) {
-  let query = h.selectFrom('channels').selectAll().where('team_id', '=', teamId);
+  let query = h.selectFrom('channels').select(allOf('channels')).where('team_id', '=', teamId);
   if (memberId !== null) {
     query = query.where((eb) =>
       eb.or([
@@ -140,14 +141,14 @@ export function insertMembers(h: Handle, rows: readonly ChannelMemberTable[]) {
 }
 
 export function findMember(h: Handle, channelId: string, userId: string) {
-  return h.selectFrom('channel_members').selectAll().where('channel_id', '=', channelId).where('user_id', '=', userId).executeTakeFirst();
+  return h.selectFrom('channel_members').select(allOf('channel_members')).where('channel_id', '=', channelId).where('user_id', '=', userId).executeTakeFirst();
 }
 
 export function listMembers(h: Handle, channelId: string) {
   return h
     .selectFrom('channel_members')
     .innerJoin('users', 'users.id', 'channel_members.user_id')
-    .selectAll('users')
+    .select(allOf('users'))
     .select(['channel_members.roles as member_roles'])
     .where('channel_members.channel_id', '=', channelId)
     .orderBy('channel_members.created_date_time')
@@ -179,7 +180,7 @@ export function listSharedTeams(h: Handle, channelId: string) {
   return h
     .selectFrom('channel_shared_teams')
     .innerJoin('teams', 'teams.id', 'channel_shared_teams.team_id')
-    .selectAll('teams')
+    .select(allOf('teams'))
     .select('channel_shared_teams.is_host_team')
     .where('channel_shared_teams.channel_id', '=', channelId)
     .orderBy('channel_shared_teams.is_host_team', 'desc')
@@ -192,7 +193,7 @@ export function listIncomingChannels(h: Handle, teamId: string, filter: FilterNo
   const query = h
     .selectFrom('channel_shared_teams')
     .innerJoin('channels', 'channels.id', 'channel_shared_teams.channel_id')
-    .selectAll('channels')
+    .select(allOf('channels'))
     .where('channel_shared_teams.team_id', '=', teamId)
     .where('channel_shared_teams.is_host_team', '=', 0);
   return applyFilter(query, channelColumns, filter).orderBy('channels.id').execute();

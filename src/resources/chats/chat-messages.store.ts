@@ -2,12 +2,13 @@ import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { MessageTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
+import { allOf } from '../../store/columns.ts';
 
 function messagesQuery(h: Handle) {
   return h
     .selectFrom('messages')
     .leftJoin('users', 'users.id', 'messages.from_user_id')
-    .selectAll('messages')
+    .select(allOf('messages'))
     .select(['users.display_name as from_display_name', 'users.tenant_id as from_tenant_id'])
     .where('messages.container_kind', '=', 'chat');
 }

@@ -5,16 +5,17 @@ import type { ChatInstalledAppTable, ChatMemberTable, ChatTable, Database } from
 import type { Store } from '../../store/db.ts';
 import { prepare } from '../../store/prepared.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
+import { allOf, tableColumns } from '../../store/columns.ts';
 
 export function findChat(h: Handle, chatId: string) {
-  return h.selectFrom('chats').selectAll().where('id', '=', chatId).executeTakeFirst();
+  return h.selectFrom('chats').select(allOf('chats')).where('id', '=', chatId).executeTakeFirst();
 }
 
 const chatWithMemberQuery = prepare(['chatId', 'userId'], (h, p: { chatId: string; userId: string | null }) =>
   h
     .selectFrom('chats')
     .leftJoin('chat_members', (join) => join.onRef('chat_members.chat_id', '=', 'chats.id').on('chat_members.user_id', '=', p.userId))
-    .selectAll('chats')
+    .select(allOf('chats'))
     .select('chat_members.user_id as member_id')
     .where('chats.id', '=', p.chatId),
 );
@@ -32,7 +33,7 @@ const chatWithMembersQuery = prepare(['chatId'], (h, p: { chatId: string }) =>
     .selectFrom('chats')
     .leftJoin('chat_members', 'chat_members.chat_id', 'chats.id')
     .leftJoin('users', 'users.id', 'chat_members.user_id')
-    .selectAll('chats')
+    .select(allOf('chats'))
     .select([
       'chat_members.user_id as member_user_id',
       'chat_members.tenant_id as member_tenant_id',
@@ -73,14 +74,8 @@ export async function findChatWithMembers(h: Handle, chatId: string) {
   return { chat, members };
 }
 
-// Every column, checked by the compiler: a column missing here would be left out of the insert.
-const everyChatColumn: Record<keyof ChatTable, true> = {
-  id: true, tenant_id: true, chat_type: true, topic: true, created_by_user_id: true, created_by_app_id: true, is_hidden_for_all_members: true,
-  migration_mode: true, original_created_date_time: true, created_date_time: true, last_updated_date_time: true,
-};
-const everyMemberColumn: Record<keyof ChatMemberTable, true> = { chat_id: true, user_id: true, tenant_id: true, roles: true, visible_history_start_date_time: true, created_date_time: true };
-const insertChatRow = prepare(Object.keys(everyChatColumn) as (keyof ChatTable)[], (h, row: ChatTable) => h.insertInto('chats').values(row));
-const insertMemberRow = prepare(Object.keys(everyMemberColumn) as (keyof ChatMemberTable)[], (h, row: ChatMemberTable) => h.insertInto('chat_members').values(row));
+const insertChatRow = prepare(tableColumns.chats, (h, row: ChatTable) => h.insertInto('chats').values(row));
+const insertMemberRow = prepare(tableColumns.chat_members, (h, row: ChatMemberTable) => h.insertInto('chat_members').values(row));
 
 /**
  * A chat and its members, a prepared statement per row: building a multi-row insert costs more than
@@ -159,7 +154,7 @@ export const chatColumns: ListColumns = {
 
 /** A user's chats under the request's filter and order (most recent activity first by default). */
 export function listChatsOf(h: Handle, userId: string, list: ListQuery) {
-  const query = h.selectFrom('chats').innerJoin('chat_members', 'chat_members.chat_id', 'chats.id').selectAll('chats').where('chat_members.user_id', '=', userId);
+  const query = h.selectFrom('chats').innerJoin('chat_members', 'chat_members.chat_id', 'chats.id').select(allOf('chats')).where('chat_members.user_id', '=', userId);
   return listPage(query, chatColumns, list);
 }
 
@@ -167,7 +162,7 @@ function membersQuery(h: Handle) {
   return h
     .selectFrom('chat_members')
     .leftJoin('users', 'users.id', 'chat_members.user_id')
-    .selectAll('chat_members')
+    .select(allOf('chat_members'))
     .select(['users.display_name', 'users.mail']);
 }
 
@@ -202,9 +197,9 @@ export function insertInstalledApp(h: Handle, row: ChatInstalledAppTable) {
 }
 
 export function findInstalledApps(h: Handle, chatId: string) {
-  return h.selectFrom('chat_installed_apps').selectAll().where('chat_id', '=', chatId).orderBy('created_date_time').orderBy('id').execute();
+  return h.selectFrom('chat_installed_apps').select(allOf('chat_installed_apps')).where('chat_id', '=', chatId).orderBy('created_date_time').orderBy('id').execute();
 }
 
 export function findInstalledApp(h: Handle, chatId: string, installationId: string) {
-  return h.selectFrom('chat_installed_apps').selectAll().where('chat_id', '=', chatId).where('id', '=', installationId).executeTakeFirst();
+  return h.selectFrom('chat_installed_apps').select(allOf('chat_installed_apps')).where('chat_id', '=', chatId).where('id', '=', installationId).executeTakeFirst();
 }

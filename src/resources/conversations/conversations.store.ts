@@ -2,6 +2,7 @@ import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, type ScalarColumn, listPage } from '../../store/list-query.ts';
 import type { GroupConversationTable, GroupPostTable, GroupThreadTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
+import { allOf } from '../../store/columns.ts';
 
 const conversationSummaryColumns: Readonly<Record<string, ScalarColumn>> = {
   id: { type: 'string', column: 'id' },
@@ -36,47 +37,47 @@ export function insertPost(h: Handle, row: GroupPostTable) {
 }
 
 export function findConversation(h: Handle, groupId: string, conversationId: string) {
-  return h.selectFrom('group_conversations').selectAll().where('group_id', '=', groupId).where('id', '=', conversationId).executeTakeFirst();
+  return h.selectFrom('group_conversations').select(allOf('group_conversations')).where('group_id', '=', groupId).where('id', '=', conversationId).executeTakeFirst();
 }
 
 export function findThread(h: Handle, groupId: string, threadId: string) {
-  return h.selectFrom('group_threads').selectAll().where('group_id', '=', groupId).where('id', '=', threadId).executeTakeFirst();
+  return h.selectFrom('group_threads').select(allOf('group_threads')).where('group_id', '=', groupId).where('id', '=', threadId).executeTakeFirst();
 }
 
 export function findPost(h: Handle, threadId: string, postId: string) {
-  return h.selectFrom('group_posts').selectAll().where('thread_id', '=', threadId).where('id', '=', postId).executeTakeFirst();
+  return h.selectFrom('group_posts').select(allOf('group_posts')).where('thread_id', '=', threadId).where('id', '=', postId).executeTakeFirst();
 }
 
 export function findPostsByIds(h: Handle, postIds: readonly string[]) {
   if (postIds.length === 0) return Promise.resolve([]);
-  return h.selectFrom('group_posts').selectAll().where('id', 'in', postIds).execute();
+  return h.selectFrom('group_posts').select(allOf('group_posts')).where('id', 'in', postIds).execute();
 }
 
 export function listConversations(h: Handle, groupId: string, list: ListQuery) {
-  return listPage(h.selectFrom('group_conversations').selectAll().where('group_id', '=', groupId), conversationColumns, list);
+  return listPage(h.selectFrom('group_conversations').select(allOf('group_conversations')).where('group_id', '=', groupId), conversationColumns, list);
 }
 
 /** A group's threads, or one conversation's. */
 export function listThreads(h: Handle, groupId: string, conversationId: string | null, list: ListQuery) {
-  let query = h.selectFrom('group_threads').selectAll().where('group_id', '=', groupId);
+  let query = h.selectFrom('group_threads').select(allOf('group_threads')).where('group_id', '=', groupId);
   if (conversationId !== null) query = query.where('conversation_id', '=', conversationId);
   return listPage(query, threadColumns, list);
 }
 
 export function listPosts(h: Handle, threadId: string, list: ListQuery) {
-  return listPage(h.selectFrom('group_posts').selectAll().where('thread_id', '=', threadId), postColumns, list);
+  return listPage(h.selectFrom('group_posts').select(allOf('group_posts')).where('thread_id', '=', threadId), postColumns, list);
 }
 
 export function findLatestPost(h: Handle, threadId: string) {
-  return h.selectFrom('group_posts').selectAll().where('thread_id', '=', threadId).orderBy('created_date_time', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return h.selectFrom('group_posts').select(allOf('group_posts')).where('thread_id', '=', threadId).orderBy('created_date_time', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
 
 export function threadsOfConversation(h: Handle, conversationId: string) {
-  return h.selectFrom('group_threads').selectAll().where('conversation_id', '=', conversationId).execute();
+  return h.selectFrom('group_threads').select(allOf('group_threads')).where('conversation_id', '=', conversationId).execute();
 }
 
 export function postsOfConversation(h: Handle, conversationId: string) {
-  return h.selectFrom('group_posts').selectAll().where('conversation_id', '=', conversationId).orderBy('created_date_time').orderBy('id').execute();
+  return h.selectFrom('group_posts').select(allOf('group_posts')).where('conversation_id', '=', conversationId).orderBy('created_date_time').orderBy('id').execute();
 }
 
 type Summary = Pick<GroupConversationTable, 'has_attachments' | 'last_delivered_date_time' | 'preview' | 'unique_senders'>;

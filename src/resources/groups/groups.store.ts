@@ -2,9 +2,10 @@ import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { GroupMemberTable, GroupTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
+import { allOf } from '../../store/columns.ts';
 
 export function findGroup(h: Handle, tenantId: string, groupId: string) {
-  return h.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).where('id', '=', groupId).executeTakeFirst();
+  return h.selectFrom('groups').select(allOf('groups')).where('tenant_id', '=', tenantId).where('id', '=', groupId).executeTakeFirst();
 }
 
 /** The group properties $filter and $orderby reach (group-list.md), and their columns. */
@@ -21,11 +22,11 @@ export const groupColumns: ListColumns = {
 };
 
 export function listGroups(h: Handle, tenantId: string, list: ListQuery) {
-  return listPage(h.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId), groupColumns, list);
+  return listPage(h.selectFrom('groups').select(allOf('groups')).where('tenant_id', '=', tenantId), groupColumns, list);
 }
 
 export function findMembership(h: Handle, groupId: string, userId: string) {
-  return h.selectFrom('group_members').selectAll().where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+  return h.selectFrom('group_members').select(allOf('group_members')).where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
 }
 
 /** Ids of the teams among the given groups, to fill resourceProvisioningOptions. */
@@ -40,7 +41,7 @@ export function listMembersWithUsers(h: Handle, groupId: string) {
   return h
     .selectFrom('group_members')
     .innerJoin('users', 'users.id', 'group_members.user_id')
-    .selectAll('users')
+    .select(allOf('users'))
     .select('group_members.role as group_role')
     .where('group_members.group_id', '=', groupId)
     .orderBy('group_members.role', 'desc')

@@ -1,5 +1,6 @@
 import type { OperationTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
+import { allOf } from '../../store/columns.ts';
 
 export function insertOperation(h: Handle, row: OperationTable) {
   return h.insertInto('operations').values(row).execute();
@@ -8,7 +9,7 @@ export function insertOperation(h: Handle, row: OperationTable) {
 export function findOperation(h: Handle, parentKind: OperationTable['parent_kind'], parentId: string, operationId: string) {
   return h
     .selectFrom('operations')
-    .selectAll()
+    .select(allOf('operations'))
     .where('parent_kind', '=', parentKind)
     .where('parent_id', '=', parentId)
     .where('id', '=', operationId)
@@ -18,7 +19,7 @@ export function findOperation(h: Handle, parentKind: OperationTable['parent_kind
 export function listOperations(h: Handle, parentKind: OperationTable['parent_kind'], parentId: string) {
   return h
     .selectFrom('operations')
-    .selectAll()
+    .select(allOf('operations'))
     .where('parent_kind', '=', parentKind)
     .where('parent_id', '=', parentId)
     .orderBy('created_date_time')
@@ -33,7 +34,7 @@ export function listOperations(h: Handle, parentKind: OperationTable['parent_kin
 export function claimDueOperation(h: Handle, isPostgres: boolean, now: string) {
   return h
     .selectFrom('operations')
-    .selectAll()
+    .select(allOf('operations'))
     .where('status', 'in', ['notStarted', 'inProgress'])
     .where('run_after', '<=', now)
     .orderBy('run_after')

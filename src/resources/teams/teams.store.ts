@@ -2,9 +2,10 @@ import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { TeamTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
+import { allOf } from '../../store/columns.ts';
 
 export function findTeam(h: Handle, tenantId: string, teamId: string) {
-  return h.selectFrom('teams').selectAll().where('tenant_id', '=', tenantId).where('id', '=', teamId).executeTakeFirst();
+  return h.selectFrom('teams').select(allOf('teams')).where('tenant_id', '=', tenantId).where('id', '=', teamId).executeTakeFirst();
 }
 
 /** joinedTeams takes no $filter or $orderby (user-list-joinedteams.md): it pages by team id. */
@@ -15,7 +16,7 @@ export function listJoinedTeams(h: Handle, tenantId: string, userId: string, lis
   const query = h
     .selectFrom('teams')
     .innerJoin('group_members', 'group_members.group_id', 'teams.id')
-    .selectAll('teams')
+    .select(allOf('teams'))
     .where('teams.tenant_id', '=', tenantId)
     .where('group_members.user_id', '=', userId);
   return listPage(query, joinedTeamColumns, list);

@@ -1,9 +1,10 @@
 import { VersionMismatch } from '../../store/errors.ts';
 import type { TeamworkSectionItemTable, TeamworkSectionTable, UserTeamworkTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
+import { allOf } from '../../store/columns.ts';
 
 export function findTeamwork(h: Handle, userId: string): Promise<UserTeamworkTable | undefined> {
-  return h.selectFrom('user_teamwork').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  return h.selectFrom('user_teamwork').select(allOf('user_teamwork')).where('user_id', '=', userId).executeTakeFirst();
 }
 
 export async function countSystemSections(h: Handle, userId: string): Promise<number> {
@@ -44,11 +45,11 @@ export async function updateSectionsOrder(h: Handle, userId: string, order: read
 }
 
 export function listSections(h: Handle, userId: string): Promise<TeamworkSectionTable[]> {
-  return h.selectFrom('teamwork_sections').selectAll().where('user_id', '=', userId).orderBy('created_date_time').orderBy('id').execute();
+  return h.selectFrom('teamwork_sections').select(allOf('teamwork_sections')).where('user_id', '=', userId).orderBy('created_date_time').orderBy('id').execute();
 }
 
 export function findSection(h: Handle, userId: string, sectionId: string): Promise<TeamworkSectionTable | undefined> {
-  return h.selectFrom('teamwork_sections').selectAll().where('user_id', '=', userId).where('id', '=', sectionId).executeTakeFirst();
+  return h.selectFrom('teamwork_sections').select(allOf('teamwork_sections')).where('user_id', '=', userId).where('id', '=', sectionId).executeTakeFirst();
 }
 
 export async function countUserSections(h: Handle, userId: string): Promise<number> {
@@ -81,7 +82,7 @@ export function listItems(h: Handle, userId: string, sectionIds: readonly string
   if (sectionIds.length === 0) return Promise.resolve([]);
   return h
     .selectFrom('teamwork_section_items')
-    .selectAll()
+    .select(allOf('teamwork_section_items'))
     .where('user_id', '=', userId)
     .where('section_id', 'in', sectionIds)
     .orderBy('section_id')
@@ -92,7 +93,7 @@ export function listItems(h: Handle, userId: string, sectionIds: readonly string
 
 /** The user-defined section an item is filed in, if any; an item is in at most one. */
 export function findItem(h: Handle, userId: string, itemId: string): Promise<TeamworkSectionItemTable | undefined> {
-  return h.selectFrom('teamwork_section_items').selectAll().where('user_id', '=', userId).where('id', '=', itemId).executeTakeFirst();
+  return h.selectFrom('teamwork_section_items').select(allOf('teamwork_section_items')).where('user_id', '=', userId).where('id', '=', itemId).executeTakeFirst();
 }
 
 export async function nextItemPosition(h: Handle, userId: string, sectionId: string): Promise<{ count: number; position: number }> {

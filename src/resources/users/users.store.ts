@@ -3,11 +3,12 @@ import { type ListColumns, listPage } from '../../store/list-query.ts';
 import { prepare } from '../../store/prepared.ts';
 import type { UserTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
+import { allOf } from '../../store/columns.ts';
 
 const userQuery = prepare(['tenantId', 'id', 'upnKey'], (h, p: { tenantId: string; id: string; upnKey: string }) =>
   h
     .selectFrom('users')
-    .selectAll()
+    .select(allOf('users'))
     .where('tenant_id', '=', p.tenantId)
     .where((eb) => eb.or([eb('id', '=', p.id), eb('upn_key', '=', p.upnKey)])),
 );
@@ -52,5 +53,5 @@ export const userColumns: ListColumns = {
 };
 
 export function listUsers(h: Handle, tenantId: string, list: ListQuery) {
-  return listPage(h.selectFrom('users').selectAll().where('tenant_id', '=', tenantId), userColumns, list);
+  return listPage(h.selectFrom('users').select(allOf('users')).where('tenant_id', '=', tenantId), userColumns, list);
 }
