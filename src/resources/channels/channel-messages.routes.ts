@@ -3,7 +3,8 @@ import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, def
 import { chatMessageProperties } from '../messages/messages.schemas.ts';
 import { TeamChannelParams } from './channels.schemas.ts';
 import type { ChannelMessagesService } from './channel-messages.service.ts';
-import { ChannelMessageBody, ChannelMessageParams, ChannelMessageUpdateBody, ChannelReplyParams, type MessageWithSender, channelMessageJson } from './channel-messages.schemas.ts';
+import type { MessageRow } from '../messages/messages.schemas.ts';
+import { ChannelMessageBody, ChannelMessageParams, ChannelMessageUpdateBody, ChannelReplyParams, channelMessageJson } from './channel-messages.schemas.ts';
 
 type Params = { teamId: string; channelId: string; messageId?: string; replyId?: string };
 
@@ -24,7 +25,7 @@ function messagesContext(params: Params): string {
   return params.messageId === undefined ? base : `${base}('${contextKey(params.messageId)}')/replies`;
 }
 
-function messageResponse(req: GraphRequest<Params, unknown>, row: MessageWithSender, status = 200) {
+function messageResponse(req: GraphRequest<Params, unknown>, row: MessageRow, status = 200) {
   return entityResponse(req, messagesContext({ ...req.params, messageId: row.reply_to_id ?? undefined }), channelMessageJson(row), status);
 }
 

@@ -1,6 +1,5 @@
 import Type, { type Static } from 'typebox';
-import type { MessageTable } from '../../store/schema.ts';
-import { ItemBody, chatMessageJson } from '../messages/messages.schemas.ts';
+import { ItemBody, type MessageRow, chatMessageJson, senderOf } from '../messages/messages.schemas.ts';
 
 export const ChannelMessageParams = Type.Object({ teamId: Type.String({ minLength: 1 }), channelId: Type.String({ minLength: 1 }), messageId: Type.String({ minLength: 1 }) });
 export const ChannelReplyParams = Type.Object({ ...ChannelMessageParams.properties, replyId: Type.String({ minLength: 1 }) });
@@ -26,13 +25,10 @@ export const ChannelMessageUpdateBody = Type.Object({
 });
 export type ChannelMessageUpdateBody = Static<typeof ChannelMessageUpdateBody>;
 
-export type MessageWithSender = MessageTable & { sender_display_name: string | null; sender_tenant_id: string | null };
-
 /** A channel message as Graph writes it: channelIdentity, no chatId, and a webUrl into Teams. */
-export function channelMessageJson(row: MessageWithSender): Record<string, unknown> {
+export function channelMessageJson(row: MessageRow): Record<string, unknown> {
   const teamId = row.team_id ?? '';
   const root = row.reply_to_id ?? row.id;
-  const webUrl = `https://teams.microsoft.com/l/message/${encodeURIComponent(row.container_id)}/${row.id}?groupId=${teamId}&tenantId=${row.sender_tenant_id ?? ''}&createdTime=${row.id}&parentMessageId=${root}`;
-  const sender = row.from_user_id === null ? null : { userId: row.from_user_id, displayName: row.sender_display_name, tenantId: row.sender_tenant_id ?? '' };
-  return chatMessageJson(row, sender, webUrl, { teamId, channelId: row.container_id });
+  const webUrl = `https://teams.microsoft.com/l/message/${encodeURIComponent(row.container_id)}/${row.id}?groupId=${teamId}&tenantId=${row.from_tenant_id ?? ''}&createdTime=${row.id}&parentMessageId=${root}`;
+  return chatMessageJson(row, senderOf(row), webUrl, { teamId, channelId: row.container_id });
 }

@@ -8,11 +8,12 @@ import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import { teamArchived } from '../teams/teams.rules.ts';
 import { type ChannelAccess, type ChannelScope, channelArchived, channelNotFound } from './channels.access.ts';
 import * as messagesStore from './channel-messages.store.ts';
-import type { ChannelMessageBody, ChannelMessageUpdateBody, MessageWithSender } from './channel-messages.schemas.ts';
+import type { MessageRow } from '../messages/messages.schemas.ts';
+import type { ChannelMessageBody, ChannelMessageUpdateBody } from './channel-messages.schemas.ts';
 
 export interface MessageThread {
-  readonly message: MessageWithSender;
-  readonly replies: readonly MessageWithSender[] | null;
+  readonly message: MessageRow;
+  readonly replies: readonly MessageRow[] | null;
 }
 
 const messageNotFound = (messageId: string) => notFound(`Message ${messageId} was not found in the channel.`);
@@ -28,12 +29,12 @@ export class ChannelMessagesService {
     private readonly access: ChannelAccess,
   ) {}
 
-  async post(principal: Principal, teamId: string, channelId: string, body: ChannelMessageBody, replyToId: string | null = null): Promise<MessageWithSender> {
+  async post(principal: Principal, teamId: string, channelId: string, body: ChannelMessageBody, replyToId: string | null = null): Promise<MessageRow> {
     const { channel, caller } = await this.conversation(principal, teamId, channelId, true);
     if (replyToId !== null && (await messagesStore.findMessage(this.store.db, channel.id, replyToId, null)) === undefined) throw messageNotFound(replyToId);
     const row = this.newMessage(principal, channel, body, replyToId);
     row.id = await withSingleWrite(this.store, (h) => this.messageIds.insert(h, row));
-    if (row.from_user_id === principal.userId) return { ...row, sender_display_name: caller?.displayName ?? null, sender_tenant_id: caller?.tenantId ?? null };
+    if (row.from_user_id === principal.userId) return { ...row, from_display_name: caller?.displayName ?? null, from_tenant_id: caller?.tenantId ?? null };
     // An import names its own sender: the message is read back with that user's name.
     const message = await messagesStore.findMessage(this.store.db, channel.id, row.id, replyToId);
     if (message === undefined) throw channelNotFound(channel.id); // the channel was deleted meanwhile
@@ -50,14 +51,14 @@ export class ChannelMessagesService {
     };
   }
 
-  async get(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null = null): Promise<MessageWithSender> {
+  async get(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null = null): Promise<MessageRow> {
     const { channel } = await this.conversation(principal, teamId, channelId, false);
     const message = await messagesStore.findMessage(this.store.db, channel.id, messageId, replyToId);
     if (message === undefined) throw messageNotFound(messageId);
     return message;
   }
 
-  async listReplies(principal: Principal, teamId: string, channelId: string, messageId: string, list: ListQuery): Promise<ListPage<MessageWithSender>> {
+  async listReplies(principal: Principal, teamId: string, channelId: string, messageId: string, list: ListQuery): Promise<ListPage<MessageRow>> {
     const root = await this.get(principal, teamId, channelId, messageId);
     return messagesStore.listMessages(this.store.db, root.container_id, root.id, list);
   }
@@ -88,7 +89,7 @@ export class ChannelMessagesService {
   }
 
   /** A message that may change, with its channel: both the team and the channel must be active. */
-  private async writable(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null): Promise<{ message: MessageWithSender; channel: ChannelTable }> {
+  private async writable(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null): Promise<{ message: MessageRow; channel: ChannelTable }> {
     const { team, channel } = await this.access.channel(principal, teamId, channelId, { messages: true });
     const message = await messagesStore.findMessage(this.store.db, channel.id, messageId, replyToId);
     if (message === undefined) throw messageNotFound(messageId);

@@ -1,8 +1,11 @@
-import type { ListQuery } from '../../query/list-query.ts';
-import { type ListColumns, listPage } from '../../store/list-query.ts';
-import type { MessageTable } from '../../store/schema.ts';
-import type { Handle } from '../../store/transaction.ts';
+import { expressionBuilder } from 'kysely';
+import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import { allOf } from '../../store/columns.ts';
+import { type ListColumns, listPage } from '../../store/list-query.ts';
+import type { Database, MessageTable } from '../../store/schema.ts';
+import type { Handle } from '../../store/transaction.ts';
+import type { MessageRow } from '../messages/messages.schemas.ts';
+import { withSenders } from '../messages/messages.store.ts';
 
 function messagesQuery(h: Handle) {
   return h
@@ -28,11 +31,18 @@ export const chatMessageColumns: ListColumns = {
   importance: { type: 'enum', values: ['normal', 'high', 'urgent', 'unknownFutureValue'], column: 'messages.importance' },
   subject: { type: 'string', column: 'messages.subject' },
   'from/user/id': { type: 'guid', column: 'messages.from_user_id' },
-  'from/user/displayName': { type: 'string', column: 'users.display_name' },
+  // A subquery, not a join: the page is read from the messages alone (messages/messages.store.ts).
+  'from/user/displayName': {
+    type: 'string',
+    column: expressionBuilder<Database, 'messages'>().selectFrom('users').select('users.display_name').whereRef('users.id', '=', 'messages.from_user_id'),
+  },
 };
 
-export function listMessages(h: Handle, chatId: string, list: ListQuery) {
-  return listPage(messagesQuery(h).where('messages.container_id', '=', chatId), chatMessageColumns, list);
+/** A chat's messages under the request's filter and order, with their senders' names. */
+export async function listMessages(h: Handle, chatId: string, list: ListQuery): Promise<ListPage<MessageRow>> {
+  const query = h.selectFrom('messages').select(allOf('messages')).where('messages.container_kind', '=', 'chat').where('messages.container_id', '=', chatId);
+  const page = await listPage(query, chatMessageColumns, list);
+  return { ...page, items: await withSenders(h, page.items) };
 }
 
 export function lastMessage(h: Handle, chatId: string) {

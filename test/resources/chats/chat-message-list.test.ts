@@ -41,5 +41,17 @@ for (const dialect of testDialects()) {
       assertGraphType('microsoft.graph.chatMessage', response.body);
       assertGraphError(await server.request('GET', `/v1.0/chats/${chatKey}/messages/1`), 404, 'NotFound');
     });
+
+    it('names each message by its own sender, and filters on the sender name', async () => {
+      const senders = (response: { body: { value: { from: { user: { displayName: string } } }[] } }) => response.body.value.map((m) => m.from.user.displayName);
+      const all = await server.request('GET', `/v1.0/chats/${chatKey}/messages`);
+      assertStatus(all, 200);
+      assert.deepEqual(senders(all), ['Lee Gu', 'Megan Bowen', 'Adele Vance']);
+      const filter = encodeURIComponent("from/user/displayName eq 'megan bowen'");
+      const megan = await server.request('GET', `/v1.0/chats/${chatKey}/messages?$filter=${filter}`);
+      assertStatus(megan, 200);
+      assert.deepEqual(senders(megan), ['Megan Bowen']);
+      assert.equal(megan.body.value[0].body.content, 'Campaign calendar draft attached tomorrow.');
+    });
   });
 }
