@@ -1,11 +1,18 @@
 import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
+import { prepare } from '../../store/prepared.ts';
 import type { TeamTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 import { allOf } from '../../store/columns.ts';
 
-export function findTeam(h: Handle, tenantId: string, teamId: string) {
-  return h.selectFrom('teams').select(allOf('teams')).where('tenant_id', '=', tenantId).where('id', '=', teamId).executeTakeFirst();
+// Every team request reads its team first: built once, the read costs only its run.
+const teamQuery = prepare(['tenantId', 'teamId'], (h, p: { tenantId: string; teamId: string }) =>
+  h.selectFrom('teams').select(allOf('teams')).where('tenant_id', '=', p.tenantId).where('id', '=', p.teamId),
+);
+
+export async function findTeam(h: Handle, tenantId: string, teamId: string) {
+  const [team] = (await teamQuery(h, { tenantId, teamId })).rows;
+  return team;
 }
 
 /** joinedTeams takes no $filter or $orderby (user-list-joinedteams.md): it pages by team id. */
