@@ -7,17 +7,21 @@ import type { Handle } from '../../store/transaction.ts';
 import type { MessageRow } from '../messages/messages.schemas.ts';
 import { withSenders } from '../messages/messages.store.ts';
 
-function messagesQuery(h: Handle) {
-  return h
-    .selectFrom('messages')
+/** A chat's messages (the table also holds channels'). */
+function chatMessages(h: Handle, chatId: string) {
+  return h.selectFrom('messages').where('messages.container_kind', '=', 'chat').where('messages.container_id', '=', chatId);
+}
+
+/** A chat's messages, each with its sender's name and tenant joined: for reads by key. */
+function messagesQuery(h: Handle, chatId: string) {
+  return chatMessages(h, chatId)
     .leftJoin('users', 'users.id', 'messages.from_user_id')
     .select(allOf('messages'))
-    .select(['users.display_name as from_display_name', 'users.tenant_id as from_tenant_id'])
-    .where('messages.container_kind', '=', 'chat');
+    .select(['users.display_name as from_display_name', 'users.tenant_id as from_tenant_id']);
 }
 
 export function findMessage(h: Handle, chatId: string, messageId: string) {
-  return messagesQuery(h).where('messages.container_id', '=', chatId).where('messages.id', '=', messageId).executeTakeFirst();
+  return messagesQuery(h, chatId).where('messages.id', '=', messageId).executeTakeFirst();
 }
 
 /** The chatMessage properties $filter and $orderby reach on a chat's messages, and their columns. */
@@ -40,13 +44,12 @@ export const chatMessageColumns: ListColumns = {
 
 /** A chat's messages under the request's filter and order, with their senders' names. */
 export async function listMessages(h: Handle, chatId: string, list: ListQuery): Promise<ListPage<MessageRow>> {
-  const query = h.selectFrom('messages').select(allOf('messages')).where('messages.container_kind', '=', 'chat').where('messages.container_id', '=', chatId);
-  const page = await listPage(query, chatMessageColumns, list);
+  const page = await listPage(chatMessages(h, chatId).select(allOf('messages')), chatMessageColumns, list);
   return { ...page, items: await withSenders(h, page.items) };
 }
 
 export function lastMessage(h: Handle, chatId: string) {
-  return messagesQuery(h).where('messages.container_id', '=', chatId).orderBy('messages.id', 'desc').limit(1).executeTakeFirst();
+  return messagesQuery(h, chatId).orderBy('messages.id', 'desc').limit(1).executeTakeFirst();
 }
 
 export function updateMessage(h: Handle, chatId: string, messageId: string, changes: Partial<Omit<MessageTable, 'container_id' | 'id'>>) {
