@@ -3,21 +3,13 @@ import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { MessageTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 import type { MessageRow } from '../messages/messages.schemas.ts';
-import { withSenders } from '../messages/messages.store.ts';
+import { joinSenders, withSenders } from '../messages/messages.store.ts';
 import { allOf } from '../../store/columns.ts';
 
 // Channel messages live in the messages table shared with chats, keyed by container (the channel id).
 
-function messagesQuery(h: Handle) {
-  return h
-    .selectFrom('messages')
-    .leftJoin('users', 'users.id', 'messages.from_user_id')
-    .select(allOf('messages'))
-    .select(['users.display_name as from_display_name', 'users.tenant_id as from_tenant_id']);
-}
-
 export function findMessage(h: Handle, channelId: string, messageId: string, replyToId: string | null) {
-  return messagesQuery(h)
+  return joinSenders(h.selectFrom('messages'))
     .where('messages.container_id', '=', channelId)
     .where('messages.id', '=', messageId)
     .where('messages.reply_to_id', replyToId === null ? 'is' : '=', replyToId)
@@ -41,7 +33,7 @@ export async function listMessages(h: Handle, channelId: string, replyToId: stri
 export function listRepliesOf(h: Handle, channelId: string, rootIds: readonly string[]) {
   if (rootIds.length === 0) return Promise.resolve([]);
   // Ordered as the replies index is, so that it serves the read; each root's replies stay newest first.
-  return messagesQuery(h).where('messages.container_id', '=', channelId).where('messages.reply_to_id', 'in', [...rootIds]).orderBy('messages.reply_to_id', 'desc').orderBy('messages.id', 'desc').execute();
+  return joinSenders(h.selectFrom('messages')).where('messages.container_id', '=', channelId).where('messages.reply_to_id', 'in', [...rootIds]).orderBy('messages.reply_to_id', 'desc').orderBy('messages.id', 'desc').execute();
 }
 
 export function updateMessage(h: Handle, channelId: string, messageId: string, changes: Partial<Omit<MessageTable, 'container_id' | 'id'>>) {

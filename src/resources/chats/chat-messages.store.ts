@@ -5,23 +5,15 @@ import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { Database, MessageTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 import type { MessageRow } from '../messages/messages.schemas.ts';
-import { withSenders } from '../messages/messages.store.ts';
+import { joinSenders, withSenders } from '../messages/messages.store.ts';
 
 /** A chat's messages (the table also holds channels'). */
 function chatMessages(h: Handle, chatId: string) {
   return h.selectFrom('messages').where('messages.container_kind', '=', 'chat').where('messages.container_id', '=', chatId);
 }
 
-/** A chat's messages, each with its sender's name and tenant joined: for reads by key. */
-function messagesQuery(h: Handle, chatId: string) {
-  return chatMessages(h, chatId)
-    .leftJoin('users', 'users.id', 'messages.from_user_id')
-    .select(allOf('messages'))
-    .select(['users.display_name as from_display_name', 'users.tenant_id as from_tenant_id']);
-}
-
 export function findMessage(h: Handle, chatId: string, messageId: string) {
-  return messagesQuery(h, chatId).where('messages.id', '=', messageId).executeTakeFirst();
+  return joinSenders(chatMessages(h, chatId)).where('messages.id', '=', messageId).executeTakeFirst();
 }
 
 /** The chatMessage properties $filter and $orderby reach on a chat's messages, and their columns. */
@@ -49,7 +41,7 @@ export async function listMessages(h: Handle, chatId: string, list: ListQuery): 
 }
 
 export function lastMessage(h: Handle, chatId: string) {
-  return messagesQuery(h, chatId).orderBy('messages.id', 'desc').limit(1).executeTakeFirst();
+  return joinSenders(chatMessages(h, chatId)).orderBy('messages.id', 'desc').limit(1).executeTakeFirst();
 }
 
 export function updateMessage(h: Handle, chatId: string, messageId: string, changes: Partial<Omit<MessageTable, 'container_id' | 'id'>>) {

@@ -1,4 +1,6 @@
-import type { MessageTable } from '../../store/schema.ts';
+import type { SelectQueryBuilder } from 'kysely';
+import { allOf } from '../../store/columns.ts';
+import type { Database, MessageTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 import type { MessageRow } from './messages.schemas.ts';
 
@@ -19,4 +21,12 @@ export async function withSenders(h: Handle, page: readonly MessageTable[]): Pro
     row.from_tenant_id = sender?.tenant_id ?? null;
   }
   return rows;
+}
+
+/** Each message of `messages` with its sender's name and tenant joined, for reads by key. */
+export function joinSenders<O>(messages: SelectQueryBuilder<Database, 'messages', O>) {
+  return messages
+    .leftJoin('users', 'users.id', 'messages.from_user_id')
+    .select(allOf('messages'))
+    .select(['users.display_name as from_display_name', 'users.tenant_id as from_tenant_id']);
 }

@@ -68,7 +68,8 @@ function preparingPool(pool: pg.Pool): PostgresPool {
       try {
         return await run(name, text, values);
       } catch (err) {
-        // Another instance migrated a table under a prepared `select *`: the text is prepared afresh.
+        // Another instance migrated a table under a prepared statement (a column it reads changed type,
+        // or a `select *` gained a column): the text is prepared afresh.
         // Inside a transaction the failure has aborted it, so the second try fails too, and the
         // first error, which withTransaction retries, is what the caller sees.
         if (name === undefined || !isStalePlan(err)) throw err;
