@@ -160,7 +160,8 @@ async function seedFilterChat(database: string): Promise<void> {
     await store.db.insertInto('chat_members').values({ chat_id: filterChatId, user_id: adele, tenant_id: 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f', roles: '["owner"]', visible_history_start_date_time: '0001-01-01T00:00:00.000Z', created_date_time: now }).execute();
     const rows: MessageTable[] = Array.from({ length: filterMessages }, (_unused, n) => {
       const at = new Date(filterStart + n * 60_000).toISOString();
-      return { container_id: filterChatId, id: String(filterStart + n * 60_000), container_kind: 'chat', team_id: null, reply_to_id: null, message_type: 'message', from_user_id: adele, from_app_id: null,
+      return { container_id: filterChatId, id: String(filterStart + n * 60_000), container_kind: 'chat', team_id: null, reply_to_id: null, message_type: 'message', from_user_id: adele,
+        from_display_name: 'Adele Vance', from_tenant_id: 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f', from_app_id: null,
         subject: null, body_content_type: 'text', body_content: `Filter bench message ${n}`, importance: 'normal', attachments: '[]', mentions: '[]', reactions: '[]',
         created_date_time: at, last_modified_date_time: at, last_edited_date_time: null, deleted_date_time: null };
     });

@@ -70,14 +70,14 @@ export function createServices(store: Store, operations: OperationsService) {
   const chatAccess = new ChatAccess(store, users);
   const chatMembers = new ChatMembersService(store, users, chatAccess);
   const chats = new ChatsService(store, users, chatAccess, chatMembers, operations);
-  const chatMessages = new ChatMessagesService(store, chatAccess);
+  const chatMessages = new ChatMessagesService(store, chatAccess, users);
   const teamworkAccess = new TeamworkAccess(store, users);
   const teamwork = new TeamworkService(store, teamworkAccess);
   const teamworkItems = new TeamworkItemsService(store, teamworkAccess);
   const channelAccess = new ChannelAccess(store, teams, groups, users);
   const channelMembers = new ChannelMembersService(store, channelAccess, users);
   const channels = new ChannelsService(store, channelAccess, channelMembers, operations);
-  const channelMessages = new ChannelMessagesService(store, channelAccess);
+  const channelMessages = new ChannelMessagesService(store, channelAccess, users);
   const channelArchive = new ChannelArchiveService(store, channelAccess, operations);
   const teamCreation = new TeamCreateService(store, groups, channels, channelMembers, operations);
   const teamMembers = new TeamMembersService(teams, groups, channelMembers);

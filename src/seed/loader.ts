@@ -308,6 +308,9 @@ async function insertMessage(tx: Handle, container: Container, message: SeedMess
       reply_to_id: replyToId,
       message_type: 'message',
       from_user_id: userId(message.from),
+      // The seeded users are already in the directory: the sender's name and tenant are theirs.
+      from_display_name: tx.selectFrom('users').select('display_name').where('id', '=', userId(message.from)),
+      from_tenant_id: tx.selectFrom('users').select('tenant_id').where('id', '=', userId(message.from)),
       from_app_id: null,
       subject: 'subject' in message ? (message.subject ?? null) : null,
       body_content_type: body.contentType,

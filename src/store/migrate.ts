@@ -12,9 +12,10 @@ import * as conversations from './migrations/0008-conversations.ts';
 import * as identity from './migrations/0010-identity.ts';
 import * as listIndexes from './migrations/0011-list-indexes.ts';
 import * as rootMessages from './migrations/0012-root-messages.ts';
+import * as messageSenders from './migrations/0013-message-senders.ts';
 
 // Append-only: a released migration is never edited; a change is a new file here.
-const migrations: Record<string, Migration> = {
+export const migrations: Readonly<Record<string, Migration>> = {
   '0001-directory': directory,
   '0002-teams': teams,
   '0003-chats': chats,
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0010-identity': identity,
   '0011-list-indexes': listIndexes,
   '0012-root-messages': rootMessages,
+  '0013-message-senders': messageSenders,
 };
 
 /**
@@ -38,14 +40,18 @@ export async function migrate(store: Store): Promise<void> {
   return withLockFile(`${store.sqliteFile}.migrate-lock`, () => migrateToLatest(store));
 }
 
-async function migrateToLatest(store: Store): Promise<void> {
-  const migrator = new Migrator({
+/** A migrator over `chosen` (all of them, or, in tests, a database as an earlier release left it). */
+export function migratorOf(store: Store, chosen: Readonly<Record<string, Migration>> = migrations): Migrator {
+  return new Migrator({
     db: store.db,
-    provider: { getMigrations: () => Promise.resolve(migrations) },
+    provider: { getMigrations: () => Promise.resolve({ ...chosen }) },
     migrationTableName: 'teamgraph_migration',
     migrationLockTableName: 'teamgraph_migration_lock',
   });
-  const { error } = await migrator.migrateToLatest();
+}
+
+async function migrateToLatest(store: Store): Promise<void> {
+  const { error } = await migratorOf(store).migrateToLatest();
   if (error !== undefined) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
 }
 

@@ -152,6 +152,9 @@ export interface MessageTable {
   reply_to_id: string | null;
   message_type: string;
   from_user_id: string | null;
+  /** The sender's name and tenant when the message was sent; null for an application or an unknown user. */
+  from_display_name: string | null;
+  from_tenant_id: string | null;
   from_app_id: string | null;
   subject: string | null;
   body_content_type: 'text' | 'html';

@@ -13,7 +13,7 @@ const chatId = '19:allocator@thread.v2';
 function message(id: number): MessageTable {
   const at = new Date(id).toISOString();
   return {
-    container_id: chatId, id: String(id), container_kind: 'chat', team_id: null, reply_to_id: null, message_type: 'message', from_user_id: null, from_app_id: 'app',
+    container_id: chatId, id: String(id), container_kind: 'chat', team_id: null, reply_to_id: null, message_type: 'message', from_user_id: null, from_display_name: null, from_tenant_id: null, from_app_id: 'app',
     subject: null, body_content_type: 'text', body_content: 'hi', importance: 'normal', attachments: '[]', mentions: '[]', reactions: '[]',
     created_date_time: at, last_modified_date_time: at, last_edited_date_time: null, deleted_date_time: null,
   };

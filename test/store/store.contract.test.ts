@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { readSeed, seedIfEmpty } from '../../src/seed/loader.ts';
 import { StoreConflict } from '../../src/store/errors.ts';
 import { loadOrCreateSecret } from '../../src/store/meta.ts';
-import { migrate } from '../../src/store/migrate.ts';
+import { sql } from 'kysely';
+import { migrate, migratorOf, migrations } from '../../src/store/migrate.ts';
 import { withTransaction } from '../../src/store/transaction.ts';
 import { testDialects } from '../helpers/databases.ts';
 import { useSharedDatabase } from '../helpers/stores.ts';
@@ -32,6 +33,30 @@ for (const dialect of testDialects()) {
       assert.deepEqual(outcomes.sort(), [false, true]);
       const users = await first.db.selectFrom('users').select('id').execute();
       assert.equal(users.length, seed?.users.length);
+    });
+
+    it('an upgrade names the senders of messages stored before messages carried their names', async () => {
+      const store = await open();
+      const released = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0013'));
+      assert.equal((await migratorOf(store, released).migrateToLatest()).error, undefined);
+      await sql`insert into tenants (id, display_name, domain) values ('t1', 'T', 't.example')`.execute(store.db);
+      await sql`insert into users (id, tenant_id, user_principal_name, upn_key, display_name, business_phones, user_type, account_enabled, is_admin, created_date_time)
+        values ('u1', 't1', 'ada@t.example', 'ada@t.example', 'Ada Lovelace', '[]', 'Member', 1, 0, '2026-01-01T00:00:00.000Z')`.execute(store.db);
+      const message = (id: string, fromUserId: string | null) =>
+        sql`insert into messages (container_id, id, container_kind, team_id, reply_to_id, message_type, from_user_id, from_app_id, subject, body_content_type, body_content,
+          importance, attachments, mentions, reactions, created_date_time, last_modified_date_time)
+          values ('19:c@thread.v2', ${id}, 'chat', null, null, 'message', ${fromUserId}, ${fromUserId === null ? 'app' : null}, null, 'text', 'hi',
+          'normal', '[]', '[]', '[]', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`.execute(store.db);
+      await message('1', 'u1');
+      await message('2', null);
+      await message('3', 'gone');
+      await migrate(store);
+      const senders = await store.db.selectFrom('messages').select(['id', 'from_display_name', 'from_tenant_id']).orderBy('id').execute();
+      assert.deepEqual(senders, [
+        { id: '1', from_display_name: 'Ada Lovelace', from_tenant_id: 't1' },
+        { id: '2', from_display_name: null, from_tenant_id: null },
+        { id: '3', from_display_name: null, from_tenant_id: null },
+      ]);
     });
 
     it('a failed transaction leaves nothing behind', async () => {

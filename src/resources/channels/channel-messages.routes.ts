@@ -3,10 +3,10 @@ import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, def
 import { chatMessageProperties } from '../messages/messages.schemas.ts';
 import { TeamChannelParams } from './channels.schemas.ts';
 import type { ChannelMessagesService } from './channel-messages.service.ts';
-import type { MessageRow } from '../messages/messages.schemas.ts';
 import { ChannelMessageBody, ChannelMessageParams, ChannelMessageUpdateBody, ChannelReplyParams, channelMessageJson } from './channel-messages.schemas.ts';
 
 type Params = { teamId: string; channelId: string; messageId?: string; replyId?: string };
+type MessageRow = Parameters<typeof channelMessageJson>[0];
 
 const messageQuery = { entityType: 'microsoft.graph.chatMessage', properties: chatMessageProperties } as const;
 // Root messages and replies: 20 a page by default, at most 50, newest first; no $filter or

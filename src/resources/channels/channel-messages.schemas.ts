@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { ItemBody, type MessageRow, chatMessageJson, senderOf } from '../messages/messages.schemas.ts';
+import type { MessageTable } from '../../store/schema.ts';
+import { ItemBody, chatMessageJson, senderOf } from '../messages/messages.schemas.ts';
 
 export const ChannelMessageParams = Type.Object({ teamId: Type.String({ minLength: 1 }), channelId: Type.String({ minLength: 1 }), messageId: Type.String({ minLength: 1 }) });
 export const ChannelReplyParams = Type.Object({ ...ChannelMessageParams.properties, replyId: Type.String({ minLength: 1 }) });
@@ -26,7 +27,7 @@ export const ChannelMessageUpdateBody = Type.Object({
 export type ChannelMessageUpdateBody = Static<typeof ChannelMessageUpdateBody>;
 
 /** A channel message as Graph writes it: channelIdentity, no chatId, and a webUrl into Teams. */
-export function channelMessageJson(row: MessageRow): Record<string, unknown> {
+export function channelMessageJson(row: MessageTable): Record<string, unknown> {
   const teamId = row.team_id ?? '';
   const root = row.reply_to_id ?? row.id;
   const webUrl = `https://teams.microsoft.com/l/message/${encodeURIComponent(row.container_id)}/${row.id}?groupId=${teamId}&tenantId=${row.from_tenant_id ?? ''}&createdTime=${row.id}&parentMessageId=${root}`;

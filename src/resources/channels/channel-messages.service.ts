@@ -6,14 +6,14 @@ import type { ChannelTable, MessageTable } from '../../store/schema.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import { teamArchived } from '../teams/teams.rules.ts';
-import { type ChannelAccess, type ChannelScope, channelArchived, channelNotFound } from './channels.access.ts';
+import type { UsersService } from '../users/users.service.ts';
+import { type ChannelAccess, type ChannelScope, channelArchived } from './channels.access.ts';
 import * as messagesStore from './channel-messages.store.ts';
-import type { MessageRow } from '../messages/messages.schemas.ts';
 import type { ChannelMessageBody, ChannelMessageUpdateBody } from './channel-messages.schemas.ts';
 
 export interface MessageThread {
-  readonly message: MessageRow;
-  readonly replies: readonly MessageRow[] | null;
+  readonly message: MessageTable;
+  readonly replies: readonly MessageTable[] | null;
 }
 
 const messageNotFound = (messageId: string) => notFound(`Message ${messageId} was not found in the channel.`);
@@ -27,18 +27,15 @@ export class ChannelMessagesService {
   constructor(
     private readonly store: Store,
     private readonly access: ChannelAccess,
+    private readonly users: UsersService,
   ) {}
 
-  async post(principal: Principal, teamId: string, channelId: string, body: ChannelMessageBody, replyToId: string | null = null): Promise<MessageRow> {
+  async post(principal: Principal, teamId: string, channelId: string, body: ChannelMessageBody, replyToId: string | null = null): Promise<MessageTable> {
     const { channel, caller } = await this.conversation(principal, teamId, channelId, true);
     if (replyToId !== null && (await messagesStore.findMessage(this.store.db, channel.id, replyToId, null)) === undefined) throw messageNotFound(replyToId);
-    const row = this.newMessage(principal, channel, body, replyToId);
+    const row = await this.newMessage(principal, channel, caller, body, replyToId);
     row.id = await withSingleWrite(this.store, (h) => this.messageIds.insert(h, row));
-    if (row.from_user_id === principal.userId) return { ...row, from_display_name: caller?.displayName ?? null, from_tenant_id: caller?.tenantId ?? null };
-    // An import names its own sender: the message is read back with that user's name.
-    const message = await messagesStore.findMessage(this.store.db, channel.id, row.id, replyToId);
-    if (message === undefined) throw channelNotFound(channel.id); // the channel was deleted meanwhile
-    return message;
+    return row;
   }
 
   async list(principal: Principal, teamId: string, channelId: string, list: ListQuery, expandReplies: boolean): Promise<ListPage<MessageThread>> {
@@ -51,14 +48,14 @@ export class ChannelMessagesService {
     };
   }
 
-  async get(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null = null): Promise<MessageRow> {
+  async get(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null = null): Promise<MessageTable> {
     const { channel } = await this.conversation(principal, teamId, channelId, false);
     const message = await messagesStore.findMessage(this.store.db, channel.id, messageId, replyToId);
     if (message === undefined) throw messageNotFound(messageId);
     return message;
   }
 
-  async listReplies(principal: Principal, teamId: string, channelId: string, messageId: string, list: ListQuery): Promise<ListPage<MessageRow>> {
+  async listReplies(principal: Principal, teamId: string, channelId: string, messageId: string, list: ListQuery): Promise<ListPage<MessageTable>> {
     const root = await this.get(principal, teamId, channelId, messageId);
     return messagesStore.listMessages(this.store.db, root.container_id, root.id, list);
   }
@@ -89,7 +86,7 @@ export class ChannelMessagesService {
   }
 
   /** A message that may change, with its channel: both the team and the channel must be active. */
-  private async writable(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null): Promise<{ message: MessageRow; channel: ChannelTable }> {
+  private async writable(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null): Promise<{ message: MessageTable; channel: ChannelTable }> {
     const { team, channel } = await this.access.channel(principal, teamId, channelId, { messages: true });
     const message = await messagesStore.findMessage(this.store.db, channel.id, messageId, replyToId);
     if (message === undefined) throw messageNotFound(messageId);
@@ -109,7 +106,7 @@ export class ChannelMessagesService {
    * only to an app holding Teamwork.Migrate.All; a channel in migration takes nothing else, and after
    * completeMigration ordinary rules apply again (channel-post-messages.md, example 2).
    */
-  private newMessage(principal: Principal, channel: ChannelTable, body: ChannelMessageBody, replyToId: string | null): MessageTable {
+  private async newMessage(principal: Principal, channel: ChannelTable, caller: ChannelScope['caller'], body: ChannelMessageBody, replyToId: string | null): Promise<MessageTable> {
     const isImport = body.createdDateTime !== undefined || body.from !== undefined;
     const isMigrating = channel.migration_mode === 'inProgress';
     if (isImport && !isMigrating) throw badRequest('createdDateTime and from can be set only when importing messages into a channel in migration mode.');
@@ -120,6 +117,8 @@ export class ChannelMessagesService {
     if (!isImport && principal.userId === null) throw forbidden('An application can post channel messages only when importing into a channel in migration mode.');
     const createdAt = isImport ? parseImportTime(body.createdDateTime) : new Date();
     const fromUserId = isImport ? (body.from?.user?.id ?? null) : principal.userId;
+    // An import names its sender, a user of the app's tenant (import-external-messages-to-teams.md).
+    const sender = isImport && fromUserId !== null ? await this.users.sender(principal.tenantId, fromUserId) : caller;
     const createdDateTime = createdAt.toISOString();
     return {
       container_id: channel.id,
@@ -129,6 +128,8 @@ export class ChannelMessagesService {
       reply_to_id: replyToId,
       message_type: 'message',
       from_user_id: fromUserId,
+      from_display_name: sender?.displayName ?? null,
+      from_tenant_id: sender?.tenantId ?? null,
       from_app_id: fromUserId === null ? principal.appId : null,
       subject: body.subject ?? null,
       body_content_type: body.body.contentType ?? 'text',

@@ -2,17 +2,17 @@ import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { MessageTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
-import type { MessageRow } from '../messages/messages.schemas.ts';
-import { joinSenders, withSenders } from '../messages/messages.store.ts';
 import { allOf } from '../../store/columns.ts';
 
 // Channel messages live in the messages table shared with chats, keyed by container (the channel id).
 
 export function findMessage(h: Handle, channelId: string, messageId: string, replyToId: string | null) {
-  return joinSenders(h.selectFrom('messages'))
-    .where('messages.container_id', '=', channelId)
-    .where('messages.id', '=', messageId)
-    .where('messages.reply_to_id', replyToId === null ? 'is' : '=', replyToId)
+  return h
+    .selectFrom('messages')
+    .select(allOf('messages'))
+    .where('container_id', '=', channelId)
+    .where('id', '=', messageId)
+    .where('reply_to_id', replyToId === null ? 'is' : '=', replyToId)
     .executeTakeFirst();
 }
 
@@ -22,18 +22,17 @@ export function findMessage(h: Handle, channelId: string, messageId: string, rep
  */
 const channelMessageColumns: ListColumns = { id: { type: 'string', column: 'messages.id' } };
 
-/** Root messages (replyToId null) or the replies to one, in the list's order, with their senders' names. */
-export async function listMessages(h: Handle, channelId: string, replyToId: string | null, list: ListQuery): Promise<ListPage<MessageRow>> {
+/** Root messages (replyToId null) or the replies to one, in the list's order. */
+export function listMessages(h: Handle, channelId: string, replyToId: string | null, list: ListQuery): Promise<ListPage<MessageTable>> {
   const query = h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', channelId).where('reply_to_id', replyToId === null ? 'is' : '=', replyToId);
-  const page = await listPage(query, channelMessageColumns, list);
-  return { ...page, items: await withSenders(h, page.items) };
+  return listPage(query, channelMessageColumns, list);
 }
 
 /** The replies to many root messages at once, for $expand=replies. */
 export function listRepliesOf(h: Handle, channelId: string, rootIds: readonly string[]) {
   if (rootIds.length === 0) return Promise.resolve([]);
   // Ordered as the replies index is, so that it serves the read; each root's replies stay newest first.
-  return joinSenders(h.selectFrom('messages')).where('messages.container_id', '=', channelId).where('messages.reply_to_id', 'in', [...rootIds]).orderBy('messages.reply_to_id', 'desc').orderBy('messages.id', 'desc').execute();
+  return h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', channelId).where('reply_to_id', 'in', [...rootIds]).orderBy('reply_to_id', 'desc').orderBy('id', 'desc').execute();
 }
 
 export function updateMessage(h: Handle, channelId: string, messageId: string, changes: Partial<Omit<MessageTable, 'container_id' | 'id'>>) {

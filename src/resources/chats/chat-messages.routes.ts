@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { signedInUserId } from '../../wire/auth.ts';
 import type { QuerySupport } from '../../wire/odata/query-options.ts';
 import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
-import { ChatMessageBody, type MessageRow, chatMessageJson, chatMessageProperties, senderOf } from '../messages/messages.schemas.ts';
+import { ChatMessageBody, chatMessageJson, chatMessageProperties, senderOf } from '../messages/messages.schemas.ts';
 import { type ChatMessagesService, chatMessageFields } from './chat-messages.service.ts';
 import { ChatKeyParams, UserChatKeyParams } from './chats.schemas.ts';
 
@@ -23,7 +23,7 @@ const readPermissions = {
   application: ['ChatMessage.Read.Chat', 'Chat.Read.All', 'Chat.ReadWrite.All'],
 };
 // Chat messages have no webUrl and no channelIdentity (chat-post-messages.md).
-const chatMessageView = (row: MessageRow) => chatMessageJson(row, senderOf(row), null, null);
+const chatMessageView = (row: Parameters<typeof chatMessageJson>[0]) => chatMessageJson(row, senderOf(row), null, null);
 const messagesContext = (chatId: string) => `chats('${contextKey(chatId)}')/messages`;
 
 export function chatMessageRoutes(messages: ChatMessagesService): GraphRoute[] {

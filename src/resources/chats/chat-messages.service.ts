@@ -5,7 +5,8 @@ import type { ChatTable, MessageTable } from '../../store/schema.ts';
 import { withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
-import type { ChatMessageBody, MessageRow } from '../messages/messages.schemas.ts';
+import type { ChatMessageBody, MessageSender } from '../messages/messages.schemas.ts';
+import type { UsersService } from '../users/users.service.ts';
 import type { ChatAccess } from './chats.access.ts';
 import * as messagesStore from './chat-messages.store.ts';
 import * as chatsStore from './chats.store.ts';
@@ -22,29 +23,34 @@ export class ChatMessagesService {
   constructor(
     private readonly store: Store,
     private readonly access: ChatAccess,
+    private readonly users: UsersService,
   ) {}
 
   /**
    * Ids are the creation time in epoch milliseconds, unique within the chat: a message sent in the
    * same millisecond as another takes the next one (chatmessage resource).
    */
-  async send(principal: Principal, chatId: string, body: ChatMessageBody): Promise<MessageRow> {
-    const chat = await this.access.visibleChat(principal, chatId);
-    const messageId = await withTransaction(this.store, async (tx) => {
-      const now = new Date();
-      const id = await this.messageIds.insert(tx, newMessage(chat, principal, String(now.getTime()), now.toISOString(), body));
+  async send(principal: Principal, chatId: string, body: ChatMessageBody): Promise<MessageTable> {
+    const [chat, sender] = await Promise.all([
+      this.access.visibleChat(principal, chatId),
+      principal.userId === null ? null : this.users.sender(principal.tenantId, principal.userId),
+    ]);
+    const now = new Date();
+    const row = newMessage(chat, principal, sender, String(now.getTime()), now.toISOString(), body);
+    row.id = await withTransaction(this.store, async (tx) => {
+      const id = await this.messageIds.insert(tx, row);
       await chatsStore.updateChat(tx, chat.id, { last_updated_date_time: now.toISOString() });
       return id;
     });
-    return (await messagesStore.findMessage(this.store.db, chat.id, messageId)) as MessageRow;
+    return row;
   }
 
-  async list(principal: Principal, chatId: string, pathUserId: string | undefined, list: ListQuery): Promise<ListPage<MessageRow>> {
+  async list(principal: Principal, chatId: string, pathUserId: string | undefined, list: ListQuery): Promise<ListPage<MessageTable>> {
     const chat = await this.access.visibleChat(principal, chatId, pathUserId);
     return messagesStore.listMessages(this.store.db, chat.id, list);
   }
 
-  async get(principal: Principal, chatId: string, messageId: string, pathUserId?: string): Promise<MessageRow> {
+  async get(principal: Principal, chatId: string, messageId: string, pathUserId?: string): Promise<MessageTable> {
     const chat = await this.access.visibleChat(principal, chatId, pathUserId);
     const message = await messagesStore.findMessage(this.store.db, chat.id, messageId);
     if (message === undefined) throw messageNotFound(messageId);
@@ -52,9 +58,9 @@ export class ChatMessagesService {
   }
 
   /** The newest message of each chat, for lastMessagePreview. */
-  async lastMessages(chats: readonly ChatTable[]): Promise<Map<string, MessageRow>> {
+  async lastMessages(chats: readonly ChatTable[]): Promise<Map<string, MessageTable>> {
     const found = await Promise.all(chats.map((chat) => messagesStore.lastMessage(this.store.db, chat.id)));
-    return new Map(found.filter((row): row is MessageRow => row !== undefined).map((row) => [row.container_id, row]));
+    return new Map(found.filter((row): row is MessageTable => row !== undefined).map((row) => [row.container_id, row]));
   }
 
   /** The sender edits their own message (chatmessage-update.md); an app may change only policyViolation. */
@@ -89,7 +95,7 @@ export class ChatMessagesService {
   }
 }
 
-function newMessage(chat: ChatTable, principal: Principal, id: string, createdAt: string, body: ChatMessageBody): MessageTable {
+function newMessage(chat: ChatTable, principal: Principal, sender: MessageSender | null, id: string, createdAt: string, body: ChatMessageBody): MessageTable {
   return {
     container_id: chat.id,
     id,
@@ -98,6 +104,8 @@ function newMessage(chat: ChatTable, principal: Principal, id: string, createdAt
     reply_to_id: null,
     message_type: 'message',
     from_user_id: principal.userId,
+    from_display_name: sender?.displayName ?? null,
+    from_tenant_id: sender?.tenantId ?? null,
     from_app_id: principal.userId === null ? principal.appId : null,
     subject: body.subject ?? null,
     body_content_type: body.body.contentType ?? 'text',

@@ -1,19 +1,16 @@
-import { expressionBuilder } from 'kysely';
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import { allOf } from '../../store/columns.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
-import type { Database, MessageTable } from '../../store/schema.ts';
+import type { MessageTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
-import type { MessageRow } from '../messages/messages.schemas.ts';
-import { joinSenders, withSenders } from '../messages/messages.store.ts';
 
 /** A chat's messages (the table also holds channels'). */
 function chatMessages(h: Handle, chatId: string) {
-  return h.selectFrom('messages').where('messages.container_kind', '=', 'chat').where('messages.container_id', '=', chatId);
+  return h.selectFrom('messages').select(allOf('messages')).where('messages.container_kind', '=', 'chat').where('messages.container_id', '=', chatId);
 }
 
 export function findMessage(h: Handle, chatId: string, messageId: string) {
-  return joinSenders(chatMessages(h, chatId)).where('messages.id', '=', messageId).executeTakeFirst();
+  return chatMessages(h, chatId).where('messages.id', '=', messageId).executeTakeFirst();
 }
 
 /** The chatMessage properties $filter and $orderby reach on a chat's messages, and their columns. */
@@ -27,21 +24,16 @@ export const chatMessageColumns: ListColumns = {
   importance: { type: 'enum', values: ['normal', 'high', 'urgent', 'unknownFutureValue'], column: 'messages.importance' },
   subject: { type: 'string', column: 'messages.subject' },
   'from/user/id': { type: 'guid', column: 'messages.from_user_id' },
-  // A subquery, not a join: the page is read from the messages alone (messages/messages.store.ts).
-  'from/user/displayName': {
-    type: 'string',
-    column: expressionBuilder<Database, 'messages'>().selectFrom('users').select('users.display_name').whereRef('users.id', '=', 'messages.from_user_id'),
-  },
+  'from/user/displayName': { type: 'string', column: 'messages.from_display_name' },
 };
 
-/** A chat's messages under the request's filter and order, with their senders' names. */
-export async function listMessages(h: Handle, chatId: string, list: ListQuery): Promise<ListPage<MessageRow>> {
-  const page = await listPage(chatMessages(h, chatId).select(allOf('messages')), chatMessageColumns, list);
-  return { ...page, items: await withSenders(h, page.items) };
+/** A chat's messages under the request's filter and order. */
+export function listMessages(h: Handle, chatId: string, list: ListQuery): Promise<ListPage<MessageTable>> {
+  return listPage(chatMessages(h, chatId), chatMessageColumns, list);
 }
 
 export function lastMessage(h: Handle, chatId: string) {
-  return joinSenders(chatMessages(h, chatId)).orderBy('messages.id', 'desc').limit(1).executeTakeFirst();
+  return chatMessages(h, chatId).orderBy('messages.id', 'desc').limit(1).executeTakeFirst();
 }
 
 export function updateMessage(h: Handle, chatId: string, messageId: string, changes: Partial<Omit<MessageTable, 'container_id' | 'id'>>) {

@@ -84,15 +84,12 @@ export const ChatMessageBody = Type.Object({
 });
 export type ChatMessageBody = Static<typeof ChatMessageBody>;
 
-/** A message row read with its sender's directory facts. */
-export type MessageRow = MessageTable & { from_display_name: string | null; from_tenant_id: string | null };
-
-export function senderOf(row: MessageRow): MessageSender | null {
+export function senderOf(row: MessageTable): MessageSender | null {
   return row.from_user_id === null ? null : { userId: row.from_user_id, displayName: row.from_display_name, tenantId: row.from_tenant_id ?? '' };
 }
 
 /** lastMessagePreview of a chat: a chatMessageInfo (learn:resources/chatmessageinfo). */
-export function chatMessageInfoJson(row: MessageRow) {
+export function chatMessageInfoJson(row: MessageTable) {
   const message = chatMessageJson(row, senderOf(row), null, null);
   return { id: row.id, createdDateTime: row.created_date_time, isDeleted: row.deleted_date_time !== null, messageType: row.message_type, eventDetail: null, body: message.body, from: message.from };
 }

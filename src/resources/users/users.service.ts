@@ -3,6 +3,7 @@ import type { Store } from '../../store/db.ts';
 import type { UserTable } from '../../store/schema.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { directoryObjectNotFound } from '../../wire/errors.ts';
+import type { MessageSender } from '../messages/messages.schemas.ts';
 import * as usersStore from './users.store.ts';
 
 export { userColumns as userFields } from './users.store.ts';
@@ -21,6 +22,12 @@ export class UsersService {
     const user = await usersStore.findUser(this.store.db, principal.tenantId, idOrUpn);
     if (user === undefined) throw directoryObjectNotFound(idOrUpn);
     return user;
+  }
+
+  /** How a message names its sender: the user's name and tenant; a user the directory does not know has no name. */
+  async sender(tenantId: string, userId: string): Promise<MessageSender> {
+    const user = await usersStore.findUser(this.store.db, tenantId, userId);
+    return { userId, displayName: user?.display_name ?? null, tenantId: user?.tenant_id ?? tenantId };
   }
 
   /**

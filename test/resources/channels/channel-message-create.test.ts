@@ -4,7 +4,7 @@ import { testDialects } from '../../helpers/databases.ts';
 import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { appToken, bearer, demoTenantId, userToken } from '../../helpers/tokens.ts';
-import { architectureTeamId, channels, generalChannelId, leadershipChannelId } from './channels.fixtures.ts';
+import { architectureTeamId, channels, generalChannelId, leadershipChannelId, meganId } from './channels.fixtures.ts';
 
 const general = `${channels}/${generalChannelId}`;
 
@@ -65,6 +65,24 @@ for (const dialect of testDialects()) {
       assert.deepEqual(senderOf(list.body.value, fromMegan.body.id), ['Megan Bowen', demoTenantId]);
       const replies = await server.request('GET', `${general}/messages/${fromAdele.body.id}/replies`);
       assert.deepEqual(senderOf(replies.body.value, reply.body.id), ['Megan Bowen', demoTenantId]);
+    });
+
+    it('a message keeps the name its sender had when it was sent (docs/decisions.md 87)', async () => {
+      const megan = await userToken(server, 'MeganB@contoso.com');
+      const before = await server.request('POST', `${general}/messages`, { body: { body: { content: 'before the rename' } }, headers: bearer(megan) });
+      await server.store.db.updateTable('users').set({ display_name: 'Megan Bowen-Smith' }).where('id', '=', meganId).execute();
+      try {
+        const after = await server.request('POST', `${general}/messages`, { body: { body: { content: 'after the rename' } }, headers: bearer(megan) });
+        assert.equal(after.body.from.user.displayName, 'Megan Bowen-Smith');
+        const names = async (id: string) => [
+          (await server.request('GET', `${general}/messages/${id}`)).body.from.user.displayName,
+          (await server.request('GET', `${general}/messages?$top=50`)).body.value.find((message: { id: string }) => message.id === id).from.user.displayName,
+        ];
+        assert.deepEqual(await names(before.body.id), ['Megan Bowen', 'Megan Bowen']);
+        assert.deepEqual(await names(after.body.id), ['Megan Bowen-Smith', 'Megan Bowen-Smith']);
+      } finally {
+        await server.store.db.updateTable('users').set({ display_name: 'Megan Bowen' }).where('id', '=', meganId).execute();
+      }
     });
 
     it("$expand=replies nests each thread's own replies, newest first", async () => {
