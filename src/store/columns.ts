@@ -11,7 +11,8 @@ import type {
 // instance's migration adds meanwhile, and SQLite reads such rows faster (dialects/sqlite.ts).
 // Prepared inserts name every column they write from here too.
 
-function every<Table>(columns: Record<keyof Table & string, true>): readonly (keyof Table & string)[] {
+/** The keys of `Table` as a run-time list the compiler checks complete: every key must be listed. */
+export function every<Table>(columns: Record<keyof Table & string, true>): readonly (keyof Table & string)[] {
   return Object.keys(columns) as (keyof Table & string)[];
 }
 

@@ -36,9 +36,7 @@ export class MessageIdAllocator {
 
   /** Inserts `row` under the first free id from `row.id` upward (or past this instance's newest), and returns that id. */
   async insert(h: Handle, row: MessageTable): Promise<string> {
-    let id = Number(row.id);
-    const newest = this.claimed.get(row.container_id);
-    if (newest !== undefined && newest >= id && id > Date.now() - liveWindowMs) id = newest + 1;
+    let id = this.firstCandidate(row);
     for (let attempt = 0; attempt < attemptsMax; attempt++) {
       this.claim(row.container_id, id);
       const result = await insertUnlessTaken(h, { ...row, id: String(id) });
@@ -46,6 +44,22 @@ export class MessageIdAllocator {
       id = Math.max(id + 1, (await newestIdFrom(h, row.container_id, id)) + 1);
     }
     throw new Error(`no free message id in ${row.container_id} near ${row.id}`);
+  }
+
+  /**
+   * One attempt: `row` under the id `insert` would try first, written by `write`, an insert that may
+   * decline (a taken id, a guard that fails); the id, or undefined when nothing was written.
+   */
+  async tryInsert(row: MessageTable, write: (row: MessageTable) => Promise<boolean>): Promise<string | undefined> {
+    const id = this.firstCandidate(row);
+    this.claim(row.container_id, id);
+    return (await write({ ...row, id: String(id) })) ? String(id) : undefined;
+  }
+
+  private firstCandidate(row: MessageTable): number {
+    const id = Number(row.id);
+    const newest = this.claimed.get(row.container_id);
+    return newest !== undefined && newest >= id && id > Date.now() - liveWindowMs ? newest + 1 : id;
   }
 
   /** Claims `id` before the insert awaits, so that a concurrent post in this instance tries the next one. */

@@ -7,7 +7,7 @@ import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import { teamArchived } from '../teams/teams.rules.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { type ChannelAccess, type ChannelScope, channelArchived } from './channels.access.ts';
+import { type ChannelAccess, type ChannelScope, type ChannelUse, channelArchived } from './channels.access.ts';
 import * as messagesStore from './channel-messages.store.ts';
 import type { ChannelMessageBody, ChannelMessageUpdateBody } from './channel-messages.schemas.ts';
 
@@ -31,11 +31,35 @@ export class ChannelMessagesService {
   ) {}
 
   async post(principal: Principal, teamId: string, channelId: string, body: ChannelMessageBody, replyToId: string | null = null): Promise<MessageTable> {
+    if (replyToId === null && !isImport(body)) {
+      const posted = await this.postOnKnownFacts(principal, teamId, channelId, body);
+      if (posted !== undefined) return posted;
+    }
     const { channel, caller } = await this.conversation(principal, teamId, channelId, true);
     if (replyToId !== null && (await messagesStore.findMessage(this.store.db, channel.id, replyToId, null)) === undefined) throw messageNotFound(replyToId);
     const row = await this.newMessage(principal, channel, caller, body, replyToId);
     row.id = await withSingleWrite(this.store, (h) => this.messageIds.insert(h, row));
     return row;
+  }
+
+  /**
+   * A root message posted on the facts this instance last read for the caller and the channel, decided
+   * as every post is, and written only if the database still holds those facts: one statement where a
+   * post otherwise makes two (docs/decisions.md 88). Undefined when nothing was written: the post is
+   * then made on facts read afresh, which alone may refuse it.
+   */
+  private async postOnKnownFacts(principal: Principal, teamId: string, channelId: string, body: ChannelMessageBody): Promise<MessageTable | undefined> {
+    const known = this.access.knownChannel(principal, teamId, channelId, conversationUse(true));
+    if (known === undefined) return undefined;
+    let row: MessageTable;
+    try {
+      const { channel, caller } = openConversation(known.scope, true);
+      row = await this.newMessage(principal, channel, caller, body, null);
+    } catch {
+      return undefined;
+    }
+    const id = await withSingleWrite(this.store, (h) => this.messageIds.tryInsert(row, (candidate) => messagesStore.insertIfScopeUnchanged(h, candidate, known.params, known.facts)));
+    return id === undefined ? undefined : { ...row, id };
   }
 
   async list(principal: Principal, teamId: string, channelId: string, list: ListQuery, expandReplies: boolean): Promise<ListPage<MessageThread>> {
@@ -96,9 +120,7 @@ export class ChannelMessagesService {
   }
 
   private async conversation(principal: Principal, teamId: string, channelId: string, isWrite: boolean): Promise<ChannelScope> {
-    const scope = await this.access.channel(principal, teamId, channelId, { write: isWrite, messages: true });
-    if (isWrite && scope.channel.is_archived === 1) throw channelArchived(scope.channel.id);
-    return scope;
+    return openConversation(await this.access.channel(principal, teamId, channelId, conversationUse(isWrite)), isWrite);
   }
 
   /**
@@ -107,18 +129,18 @@ export class ChannelMessagesService {
    * completeMigration ordinary rules apply again (channel-post-messages.md, example 2).
    */
   private async newMessage(principal: Principal, channel: ChannelTable, caller: ChannelScope['caller'], body: ChannelMessageBody, replyToId: string | null): Promise<MessageTable> {
-    const isImport = body.createdDateTime !== undefined || body.from !== undefined;
+    const imported = isImport(body);
     const isMigrating = channel.migration_mode === 'inProgress';
-    if (isImport && !isMigrating) throw badRequest('createdDateTime and from can be set only when importing messages into a channel in migration mode.');
-    if (isMigrating && !isImport) throw badRequest(`Channel ${channel.id} is in migration mode: it accepts only imported messages until completeMigration.`);
-    if (isImport && !(principal.kind === 'application' && principal.permissions.has(migratePermission))) {
+    if (imported && !isMigrating) throw badRequest('createdDateTime and from can be set only when importing messages into a channel in migration mode.');
+    if (isMigrating && !imported) throw badRequest(`Channel ${channel.id} is in migration mode: it accepts only imported messages until completeMigration.`);
+    if (imported && !(principal.kind === 'application' && principal.permissions.has(migratePermission))) {
       throw forbidden(`Importing messages requires the application permission ${migratePermission}.`);
     }
-    if (!isImport && principal.userId === null) throw forbidden('An application can post channel messages only when importing into a channel in migration mode.');
-    const createdAt = isImport ? parseImportTime(body.createdDateTime) : new Date();
-    const fromUserId = isImport ? (body.from?.user?.id ?? null) : principal.userId;
+    if (!imported && principal.userId === null) throw forbidden('An application can post channel messages only when importing into a channel in migration mode.');
+    const createdAt = imported ? parseImportTime(body.createdDateTime) : new Date();
+    const fromUserId = imported ? (body.from?.user?.id ?? null) : principal.userId;
     // An import names its sender, a user of the app's tenant (import-external-messages-to-teams.md).
-    const sender = isImport && fromUserId !== null ? await this.users.sender(principal.tenantId, fromUserId) : caller;
+    const sender = imported && fromUserId !== null ? await this.users.sender(principal.tenantId, fromUserId) : caller;
     const createdDateTime = createdAt.toISOString();
     return {
       container_id: channel.id,
@@ -145,6 +167,17 @@ export class ChannelMessagesService {
     };
   }
 }
+
+const conversationUse = (isWrite: boolean): ChannelUse => ({ write: isWrite, messages: true });
+
+/** A channel's conversation as a scope gives it: an archived channel takes no new messages. */
+function openConversation(scope: ChannelScope, isWrite: boolean): ChannelScope {
+  if (isWrite && scope.channel.is_archived === 1) throw channelArchived(scope.channel.id);
+  return scope;
+}
+
+/** An import names its own time or sender (channel-post-messages.md, example 2). */
+const isImport = (body: ChannelMessageBody) => body.createdDateTime !== undefined || body.from !== undefined;
 
 function parseImportTime(value: string | undefined): Date {
   const at = value === undefined ? Date.now() : Date.parse(value);

@@ -3,7 +3,7 @@ import type { ChannelTable, TeamTable } from '../../store/schema.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { forbidden, notFound } from '../../wire/errors.ts';
 import type { GroupsService } from '../groups/groups.service.ts';
-import { teamArchived, teamNotFound } from '../teams/teams.rules.ts';
+import { hiddenUnlessAdmin, privateTeamHidden, teamArchived, teamNotFound } from '../teams/teams.rules.ts';
 import type { TeamsService } from '../teams/teams.service.ts';
 import type { UsersService } from '../users/users.service.ts';
 import * as channelsStore from './channels.store.ts';
@@ -25,12 +25,27 @@ export interface ChannelScope {
 
 export const channelNotFound = (channelId: string) => notFound(`Channel ${channelId} was not found in the team.`);
 
+/** A scope decided on the facts this instance last read, with those facts, for a write they guard. */
+export interface KnownChannel {
+  readonly scope: ChannelScope;
+  readonly params: channelsStore.ScopeParams;
+  readonly facts: channelsStore.ScopeFacts;
+}
+
+// Bounds the facts remembered: past it they are forgotten, and the next request reads them again.
+const knownMax = 10_000;
+
 /**
  * Every access decision of the channels family in one place. Team visibility is the teams family's
  * rule (decision 10); a private or shared channel and its messages are open to its own members and
  * to applications; tenant admins also read its settings and roster, not its messages.
  */
 export class ChannelAccess {
+  // The scope facts last read for each caller and channel. Never trusted alone: a write decided on them
+  // happens only if the database still holds them (channelsStore.scopeUnchanged), else it is decided
+  // again on facts read afresh (docs/decisions.md 88).
+  private readonly known = new Map<string, channelsStore.ScopeFacts>();
+
   constructor(
     private readonly store: Store,
     private readonly teams: TeamsService,
@@ -45,7 +60,8 @@ export class ChannelAccess {
   /** A team the caller may change. */
   async writableTeam(principal: Principal, teamId: string): Promise<TeamTable> {
     const team = await this.teams.get(principal, teamId);
-    await this.assertWritable(principal, team, principal.userId === null ? null : await this.groups.roleOf(team.id, principal.userId));
+    const role = principal.userId === null ? null : await this.groups.roleOf(team.id, principal.userId);
+    assertWritable(principal, team, role, role === null && (await this.users.isAdmin(principal)));
     return team;
   }
 
@@ -54,25 +70,27 @@ export class ChannelAccess {
    * team's content, `messages` asks for the channel's conversation rather than its settings.
    */
   async channel(principal: Principal, teamId: string, channelId: string, use: ChannelUse = {}): Promise<ChannelScope> {
-    const scope = await channelsStore.findChannelScope(this.store.db, principal.tenantId, teamId, channelId, principal.userId);
-    if (scope === undefined) throw teamNotFound(teamId);
-    const { team, channel } = scope;
-    await this.teams.assertVisible(principal, team, scope.teamRole);
-    if (use.write === true) await this.assertWritable(principal, team, scope.teamRole);
-    if (channel === null || !(await this.seesChannel(principal, channel, scope.channelRoles !== null, use.messages === true))) throw channelNotFound(channelId);
-    return { team, channel, caller: scope.caller };
+    const params = scopeParams(principal, teamId, channelId);
+    const facts = await channelsStore.readScopeFacts(this.store.db, params);
+    if (facts === undefined) throw teamNotFound(teamId);
+    if (this.known.size >= knownMax) this.known.clear();
+    this.known.set(knownKey(params), facts);
+    return decide(principal, channelId, facts, use);
   }
 
-  /** Not archived, and the caller in it (or an admin, or an app). */
-  private async assertWritable(principal: Principal, team: TeamTable, role: 'owner' | 'member' | null): Promise<void> {
-    if (team.is_archived === 1) throw teamArchived(team.id);
-    if (principal.userId !== null && role === null && !(await this.users.isAdmin(principal))) throw forbidden(`The caller is not a member of team ${team.id}.`);
-  }
-
-  /** Members of the team who are not in a private or shared channel do not see it (channel-list.md); admins see its settings. */
-  private async seesChannel(principal: Principal, channel: ChannelTable, isMember: boolean, forMessages: boolean): Promise<boolean> {
-    if (channel.membership_type === 'standard' || principal.userId === null || isMember) return true;
-    return !forMessages && this.users.isAdmin(principal);
+  /**
+   * The channel as `channel` would decide it on the facts last read for this caller, or undefined when
+   * none are known or they refuse: a refusal is only ever given on facts read afresh.
+   */
+  knownChannel(principal: Principal, teamId: string, channelId: string, use: ChannelUse): KnownChannel | undefined {
+    const params = scopeParams(principal, teamId, channelId);
+    const facts = this.known.get(knownKey(params));
+    if (facts === undefined) return undefined;
+    try {
+      return { scope: decide(principal, channelId, facts, use), params, facts };
+    } catch {
+      return undefined;
+    }
   }
 
   /** Whether the caller owns the channel: its owner role, or, for a standard channel, the team's. */
@@ -96,4 +114,36 @@ export class ChannelAccess {
   async roleInTeam(teamId: string, userId: string): Promise<'owner' | 'member' | null> {
     return this.groups.roleOf(teamId, userId);
   }
+}
+
+function scopeParams(principal: Principal, teamId: string, channelId: string): channelsStore.ScopeParams {
+  return { tenantId: principal.tenantId, teamId, channelId, userId: principal.userId };
+}
+
+const knownKey = (params: channelsStore.ScopeParams) => [params.tenantId, params.teamId, params.channelId, params.userId ?? ''].join('\n');
+
+/**
+ * The channel scope if the caller may use the channel so, from the caller and the scope facts alone:
+ * team visibility is the teams family's rule (decision 10); a private or shared channel and its
+ * messages are open to its own members and to applications; tenant admins also read its settings
+ * and roster, not its messages.
+ */
+function decide(principal: Principal, channelId: string, facts: channelsStore.ScopeFacts, use: ChannelUse): ChannelScope {
+  const { team, teamRole, channel, channelRoles, caller, callerIsAdmin } = channelsStore.scopeOf(facts);
+  if (hiddenUnlessAdmin(principal, team, teamRole) && !callerIsAdmin) throw privateTeamHidden(team.id);
+  if (use.write === true) assertWritable(principal, team, teamRole, callerIsAdmin);
+  if (channel === null || !seesChannel(principal, channel, channelRoles !== null, use.messages === true, callerIsAdmin)) throw channelNotFound(channelId);
+  return { team, channel, caller };
+}
+
+/** Not archived, and the caller in it (or an admin, or an app). */
+function assertWritable(principal: Principal, team: TeamTable, role: 'owner' | 'member' | null, isAdmin: boolean): void {
+  if (team.is_archived === 1) throw teamArchived(team.id);
+  if (principal.userId !== null && role === null && !isAdmin) throw forbidden(`The caller is not a member of team ${team.id}.`);
+}
+
+/** Members of the team who are not in a private or shared channel do not see it (channel-list.md); admins see its settings. */
+function seesChannel(principal: Principal, channel: ChannelTable, isMember: boolean, forMessages: boolean, isAdmin: boolean): boolean {
+  if (channel.membership_type === 'standard' || principal.userId === null || isMember) return true;
+  return !forMessages && isAdmin;
 }

@@ -1,22 +1,36 @@
-import { sql } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import type { FilterNode, ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, applyFilter, listPage } from '../../store/list-query.ts';
 import type { ChannelMemberTable, ChannelSharedTeamTable, ChannelTable, TeamTable } from '../../store/schema.ts';
 import { prepare } from '../../store/prepared.ts';
 import type { Handle } from '../../store/transaction.ts';
-import { allOf } from '../../store/columns.ts';
+import { allOf, every, tableColumns } from '../../store/columns.ts';
 
-const channelScopeQuery = prepare(['tenantId', 'teamId', 'channelId', 'userId'], (h, p: { tenantId: string; teamId: string; channelId: string; userId: string | null }) =>
-  h
+/** Whose channel facts a scope read asks for: the caller's tenant and user (null for an app), a team and a channel. */
+export interface ScopeParams {
+  readonly tenantId: string;
+  readonly teamId: string;
+  readonly channelId: string;
+  readonly userId: string | null;
+}
+
+/**
+ * A team, the caller's role in it, one of its channels, the caller's channel roles and the caller's
+ * name and admin flag, in one read: channel requests need them all, and reading them at once saves
+ * round trips. Missing parts come back null (no channel, not a member, an application).
+ */
+function scopeQuery(h: Handle, p: ScopeParams) {
+  return h
     .selectFrom('teams')
     .leftJoin('group_members', (join) => join.onRef('group_members.group_id', '=', 'teams.id').on('group_members.user_id', '=', p.userId))
     .leftJoin('channels', (join) => join.onRef('channels.team_id', '=', 'teams.id').on('channels.id', '=', p.channelId))
     .leftJoin('channel_members', (join) => join.onRef('channel_members.channel_id', '=', 'channels.id').on('channel_members.user_id', '=', p.userId))
-    .leftJoin('users as caller', (join) => join.on('caller.id', '=', p.userId))
+    .leftJoin('users as caller', (join) => join.on('caller.id', '=', p.userId).on('caller.tenant_id', '=', p.tenantId))
     .select(allOf('teams'))
     .select([
       'caller.display_name as caller_display_name',
       'caller.tenant_id as caller_tenant_id',
+      'caller.is_admin as caller_is_admin',
       'group_members.role as team_role',
       'channel_members.roles as channel_roles',
       'channels.id as channel_id',
@@ -32,18 +46,23 @@ const channelScopeQuery = prepare(['tenantId', 'teamId', 'channelId', 'userId'],
       'channels.created_date_time as channel_created_date_time',
     ])
     .where('teams.tenant_id', '=', p.tenantId)
-    .where('teams.id', '=', p.teamId),
-);
+    .where('teams.id', '=', p.teamId);
+}
 
-/**
- * A team, the caller's role in it, one of its channels, the caller's channel roles and the caller's
- * name, in one read: channel requests need them all, and reading them at once saves round trips.
- * Missing parts come back null (no channel, not a member, an application).
- */
-export async function findChannelScope(h: Handle, tenantId: string, teamId: string, channelId: string, userId: string | null) {
-  const [row] = (await channelScopeQuery(h, { tenantId, teamId, channelId, userId })).rows;
-  if (row === undefined) return undefined;
-  const { team_role, channel_roles, channel_id, caller_display_name, caller_tenant_id, ...rest } = row;
+export const scopeParamNames = ['tenantId', 'teamId', 'channelId', 'userId'] as const;
+const channelScopeQuery = prepare(scopeParamNames, scopeQuery);
+
+/** The row a scope read returns, as the database returned it: what access decisions are made on. */
+export type ScopeFacts = Awaited<ReturnType<typeof channelScopeQuery>>['rows'][number];
+
+export async function readScopeFacts(h: Handle, params: ScopeParams): Promise<ScopeFacts | undefined> {
+  const [row] = (await channelScopeQuery(h, params)).rows;
+  return row;
+}
+
+/** The team, channel and caller that scope facts describe. */
+export function scopeOf(facts: ScopeFacts) {
+  const { team_role, channel_roles, channel_id, caller_display_name, caller_tenant_id, caller_is_admin, ...rest } = facts;
   const team: TeamTable = {
     id: rest.id,
     tenant_id: rest.tenant_id,
@@ -81,7 +100,39 @@ export async function findChannelScope(h: Handle, tenantId: string, teamId: stri
     channel,
     channelRoles: channel_roles === null ? null : (JSON.parse(channel_roles) as string[]),
     caller: caller_display_name === null || caller_tenant_id === null ? null : { displayName: caller_display_name, tenantId: caller_tenant_id },
+    callerIsAdmin: caller_is_admin === 1,
   };
+}
+
+/** Every column of the scope facts, as `every` checks them against the read's row type. */
+export const scopeFactColumns = every<ScopeFacts>({
+  ...Object.fromEntries(tableColumns.teams.map((column) => [column, true] as const)) as Record<keyof TeamTable, true>,
+  caller_display_name: true,
+  caller_tenant_id: true,
+  caller_is_admin: true,
+  team_role: true,
+  channel_roles: true,
+  channel_id: true,
+  channel_display_name: true,
+  channel_description: true,
+  channel_membership_type: true,
+  channel_layout_type: true,
+  channel_is_favorite_by_default: true,
+  channel_is_archived: true,
+  channel_email: true,
+  channel_migration_mode: true,
+  channel_original_created_date_time: true,
+  channel_created_date_time: true,
+});
+
+/**
+ * A condition that holds while the scope read for `params` still returns exactly `facts`, column by
+ * column (null equal to null): a write guarded by it happens on the facts it was decided on, or not
+ * at all. For prepared statements, `params` and `facts` may be placeholders.
+ */
+export function scopeUnchanged(h: Handle, params: ScopeParams, facts: Readonly<Record<keyof ScopeFacts, unknown>>) {
+  const same = scopeFactColumns.map((column) => sql<SqlBool>`${sql.ref(`scope.${column}`)} is not distinct from ${facts[column]}`);
+  return sql<SqlBool>`exists (select 1 from (${scopeQuery(h, params)}) as scope where ${sql.join(same, sql` and `)})`;
 }
 
 /** A channel of the given name in the team, compared as the unique index does: case-insensitively. */

@@ -1,4 +1,5 @@
 import type { TeamTable } from '../../store/schema.ts';
+import type { Principal } from '../../wire/auth.ts';
 import { boundKey } from '../../wire/binds.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import type { TeamCreateBody, TeamSettings, TeamSettingsBody } from './teams.schemas.ts';
@@ -7,6 +8,13 @@ import type { TeamCreateBody, TeamSettings, TeamSettingsBody } from './teams.sch
 
 // Graph keeps an archived team read-only (team-archive.md): writes answer 403 until it is unarchived.
 export const teamArchived = (teamId: string) => forbidden(`Team ${teamId} is archived and read-only; unarchive it first.`);
+
+/** A private team is hidden from delegated callers outside it, tenant admins apart (decision 10). */
+export function hiddenUnlessAdmin(principal: Principal, team: TeamTable, role: 'owner' | 'member' | null): boolean {
+  return team.visibility === 'private' && principal.userId !== null && role === null;
+}
+
+export const privateTeamHidden = (teamId: string) => forbidden(`The caller is not a member of the private team ${teamId}.`);
 
 /** Graph's wording for a missing team (microsoft-graph-docs#8134). */
 export const teamNotFound = (teamId: string) => notFound(`No team found with Group Id ${teamId}`);

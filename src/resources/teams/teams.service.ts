@@ -7,7 +7,7 @@ import { badRequest, forbidden } from '../../wire/errors.ts';
 import type { GroupsService } from '../groups/groups.service.ts';
 import type { OperationsService } from '../operations/operations.service.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { assertTeamName, mergeSettings, parseVisibility, teamArchived, teamNotFound } from './teams.rules.ts';
+import { assertTeamName, hiddenUnlessAdmin, mergeSettings, parseVisibility, privateTeamHidden, teamArchived, teamNotFound } from './teams.rules.ts';
 import type { TeamSettings, TeamUpdateBody } from './teams.schemas.ts';
 import * as teamsStore from './teams.store.ts';
 
@@ -34,9 +34,8 @@ export class TeamsService {
   }
 
   /** A private team is hidden from delegated callers outside it, tenant admins apart; `role` is the caller's in the team. */
-  async assertVisible(principal: Principal, team: TeamTable, role: 'owner' | 'member' | null): Promise<void> {
-    if (team.visibility !== 'private' || principal.userId === null || role !== null) return;
-    if (!(await this.users.isAdmin(principal))) throw forbidden(`The caller is not a member of the private team ${team.id}.`);
+  private async assertVisible(principal: Principal, team: TeamTable, role: 'owner' | 'member' | null): Promise<void> {
+    if (hiddenUnlessAdmin(principal, team, role) && !(await this.users.isAdmin(principal))) throw privateTeamHidden(team.id);
   }
 
   /** A team whose settings and roster the caller may change: its owners, tenant admins and applications. */

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { testDialects } from '../../helpers/databases.ts';
+import { type TestServer, assertGraphError, assertStatus, startSecondInstance, startTestServer } from '../../helpers/server.ts';
+import { bearer, userToken } from '../../helpers/tokens.ts';
+import { membershipIdOf } from '../teams/teams.fixtures.ts';
+import { architectureTeamId, awaitOperation, channels, generalChannelId, leadershipChannelId, meganId, member } from './channels.fixtures.ts';
+
+// An instance posts on the access facts it last read for the caller and the channel, guarded by the
+// database still holding them (docs/decisions.md 88). Each test lets the instance post once (so it
+// remembers the facts), changes them through the other instance (PostgreSQL) or behind this one's back
+// (SQLite, one process), and checks the next post is refused as a fresh read refuses it, writing nothing.
+
+const general = `${channels}/${generalChannelId}`;
+const leadership = `${channels}/${leadershipChannelId}`;
+const post = (content: string) => ({ body: { body: { content } } });
+
+for (const dialect of testDialects()) {
+  describe(`channel posts on remembered access facts on ${dialect}`, () => {
+    let server: TestServer;
+    let other: TestServer;
+    let megan: Record<string, string>;
+    before(async () => {
+      server = await startTestServer(dialect, ['--operation-delay-ms', '20']);
+      other = dialect === 'postgres' ? await startSecondInstance(server) : server;
+      megan = bearer(await userToken(server, 'MeganB@contoso.com'));
+    });
+    after(async () => {
+      if (other !== server) await other.close();
+      await server.close();
+    });
+
+    const messageCount = async (channelId: string) => (await server.store.db.selectFrom('messages').select('id').where('container_id', '=', channelId).execute()).length;
+
+    it('a member removed from a private channel can no longer post in it', async () => {
+      const added = await other.request('POST', `${leadership}/members`, { body: member(meganId, []) });
+      assertStatus(added, 201);
+      assertStatus(await server.request('POST', `${leadership}/messages`, { ...post('while a member'), headers: megan }), 201);
+      assertStatus(await other.request('DELETE', `${leadership}/members/${encodeURIComponent(added.body.id)}`), 204);
+      const before = await messageCount(leadershipChannelId);
+      assertGraphError(await server.request('POST', `${leadership}/messages`, { ...post('after removal'), headers: megan }), 404, 'NotFound');
+      assert.equal(await messageCount(leadershipChannelId), before);
+    });
+
+    it('a channel put into migration mode takes only imports', async () => {
+      assertStatus(await server.request('POST', `${general}/messages`, post('before migration')), 201);
+      await other.store.db.updateTable('channels').set({ migration_mode: 'inProgress' }).where('id', '=', generalChannelId).execute();
+      try {
+        const before = await messageCount(generalChannelId);
+        assertGraphError(await server.request('POST', `${general}/messages`, post('during migration')), 400, 'BadRequest', /migration mode/);
+        assert.equal(await messageCount(generalChannelId), before);
+      } finally {
+        await other.store.db.updateTable('channels').set({ migration_mode: null }).where('id', '=', generalChannelId).execute();
+      }
+      assertStatus(await server.request('POST', `${general}/messages`, post('after migration')), 201);
+    });
+
+    it('an archived team refuses posts until it is unarchived', async () => {
+      assertStatus(await server.request('POST', `${general}/messages`, post('before archiving')), 201);
+      const archive = await other.request('POST', `/v1.0/teams/${architectureTeamId}/archive`);
+      assertStatus(archive, 202);
+      assert.equal((await awaitOperation(other, archive.headers.get('location') ?? '')).body.status, 'succeeded');
+      const before = await messageCount(generalChannelId);
+      assertGraphError(await server.request('POST', `${general}/messages`, post('while archived')), 403, 'Forbidden', /archived/);
+      assert.equal(await messageCount(generalChannelId), before);
+      const unarchive = await other.request('POST', `/v1.0/teams/${architectureTeamId}/unarchive`);
+      assert.equal((await awaitOperation(other, unarchive.headers.get('location') ?? '')).body.status, 'succeeded');
+      assertStatus(await server.request('POST', `${general}/messages`, post('after unarchiving')), 201);
+    });
+
+    it('a member removed from the team can no longer post in its channels', async () => {
+      assertStatus(await server.request('POST', `${general}/messages`, { ...post('while in the team'), headers: megan }), 201);
+      assertStatus(await other.request('DELETE', `/v1.0/teams/${architectureTeamId}/members/${encodeURIComponent(membershipIdOf(architectureTeamId, meganId))}`), 204);
+      const before = await messageCount(generalChannelId);
+      assertGraphError(await server.request('POST', `${general}/messages`, { ...post('after leaving'), headers: megan }), 403, 'Forbidden', /not a member/);
+      assert.equal(await messageCount(generalChannelId), before);
+    });
+  });
+}
