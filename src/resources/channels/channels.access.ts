@@ -123,10 +123,9 @@ function scopeParams(principal: Principal, teamId: string, channelId: string): c
 const knownKey = (params: channelsStore.ScopeParams) => [params.tenantId, params.teamId, params.channelId, params.userId ?? ''].join('\n');
 
 /**
- * The channel scope if the caller may use the channel so, from the caller and the scope facts alone:
- * team visibility is the teams family's rule (decision 10); a private or shared channel and its
- * messages are open to its own members and to applications; tenant admins also read its settings
- * and roster, not its messages.
+ * The channel scope if the caller may use the channel so (the rules are the class's), decided from the
+ * caller and the scope facts alone, without another read: a decision on remembered facts is then the
+ * one fresh facts would give.
  */
 function decide(principal: Principal, channelId: string, facts: channelsStore.ScopeFacts, use: ChannelUse): ChannelScope {
   const { team, teamRole, channel, channelRoles, caller, callerIsAdmin } = channelsStore.scopeOf(facts);
