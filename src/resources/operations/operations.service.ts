@@ -20,6 +20,12 @@ export interface NewOperation {
 }
 
 const batchMax = 20;
+export const pollBackoffMaxMs = 30_000;
+
+/** The wait before the next poll: `interval`, doubled for each failure in a row, at most `pollBackoffMaxMs`. */
+export function pollDelay(interval: number, failures: number): number {
+  return Math.min(interval * 2 ** Math.min(failures, 20), pollBackoffMaxMs);
+}
 
 /**
  * Operations Graph answers with 202 Accepted. A request inserts a row in its own transaction; a
@@ -79,20 +85,41 @@ export class OperationsService {
     return steps;
   }
 
-  /** Polls for due work until the returned function is called. */
+  /**
+   * Polls for due work until the returned function is called. While the database fails (down,
+   * restarting, unreachable), each failure doubles the wait before the next poll, up to
+   * `pollBackoffMaxMs`: a poll is a connection attempt and a log line, and ten of each a second from
+   * every instance would only add to the outage. The first poll that succeeds restores the pace.
+   */
   start(): () => void {
-    let isRunning = false;
-    const timer = setInterval(() => {
-      if (isRunning) return;
-      isRunning = true;
+    const interval = Math.max(10, Math.min(this.delayMs, 100));
+    let failures = 0;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const schedule = () => {
+      timer = setTimeout(poll, pollDelay(interval, failures));
+      timer.unref();
+    };
+    const poll = () => {
       this.runDue()
-        .catch(this.onError)
+        .then(
+          () => {
+            failures = 0;
+          },
+          (err: unknown) => {
+            failures++;
+            this.onError(err);
+          },
+        )
         .finally(() => {
-          isRunning = false;
+          if (!stopped) schedule();
         });
-    }, Math.max(10, Math.min(this.delayMs, 100)));
-    timer.unref();
-    return () => clearInterval(timer);
+    };
+    schedule();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }
 
   private async step(): Promise<boolean> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { OperationsService } from '../../../src/resources/operations/operations.service.ts';
-import type { Store } from '../../../src/store/db.ts';
+import { OperationsService, pollBackoffMaxMs, pollDelay } from '../../../src/resources/operations/operations.service.ts';
+import { type Store, openStore } from '../../../src/store/db.ts';
 import { migrate } from '../../../src/store/migrate.ts';
 import { withTransaction } from '../../../src/store/transaction.ts';
 import { testDialects } from '../../helpers/databases.ts';
@@ -83,3 +83,33 @@ for (const dialect of testDialects()) {
     });
   });
 }
+
+describe('operations worker while the database fails', () => {
+  it('polls less often after each failure in a row, up to a ceiling, and at its own pace once a poll succeeds', () => {
+    assert.deepEqual([0, 1, 2, 3, 4].map((failures) => pollDelay(100, failures)), [100, 200, 400, 800, 1600]);
+    assert.equal(pollDelay(100, 9), pollBackoffMaxMs);
+    assert.equal(pollDelay(100, 10_000), pollBackoffMaxMs);
+  });
+
+  it('reports each failed poll and waits longer before the next, until stopped', async (t) => {
+    const store = await openStore({ kind: 'sqlite', file: ':memory:' });
+    await store.close(); // every query now fails, as against a database that went away
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const failedAt: number[] = [];
+    let now = 0;
+    const operations = new OperationsService(store, 250, () => failedAt.push(now));
+    const stop = operations.start();
+    const advance = async (ms: number) => {
+      for (let step = 0; step < ms / 50; step++) {
+        now += 50;
+        t.mock.timers.tick(50);
+        await new Promise((resolve) => setImmediate(resolve)); // let the failed poll settle
+      }
+    };
+    await advance(3_200);
+    assert.deepEqual(failedAt, [100, 300, 700, 1500, 3100]);
+    stop();
+    await advance(60_000);
+    assert.equal(failedAt.length, 5);
+  });
+});
