@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { OperationsService, pollBackoffMaxMs, pollDelay } from '../../../src/resources/operations/operations.service.ts';
 import { type Store, openStore } from '../../../src/store/db.ts';
 import { migrate } from '../../../src/store/migrate.ts';
@@ -85,31 +86,37 @@ for (const dialect of testDialects()) {
 }
 
 describe('operations worker while the database fails', () => {
-  it('polls less often after each failure in a row, up to a ceiling, and at its own pace once a poll succeeds', () => {
+  it('waits twice as long after each failure in a row, up to a ceiling', () => {
     assert.deepEqual([0, 1, 2, 3, 4].map((failures) => pollDelay(100, failures)), [100, 200, 400, 800, 1600]);
     assert.equal(pollDelay(100, 9), pollBackoffMaxMs);
     assert.equal(pollDelay(100, 10_000), pollBackoffMaxMs);
   });
 
-  it('reports each failed poll and waits longer before the next, until stopped', async (t) => {
+  it('reports each failed poll, polls less often while they fail, at its own pace again once one succeeds, and not once stopped', async (t) => {
+    // An empty database: every poll fails (no operations table) until the schema is there.
     const store = await openStore({ kind: 'sqlite', file: ':memory:' });
-    await store.close(); // every query now fails, as against a database that went away
+    t.after(() => store.close());
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const failedAt: number[] = [];
     let now = 0;
     const operations = new OperationsService(store, 250, () => failedAt.push(now));
     const stop = operations.start();
-    const advance = async (ms: number) => {
-      for (let step = 0; step < ms / 50; step++) {
+    const advanceTo = async (until: number) => {
+      while (now < until) {
         now += 50;
         t.mock.timers.tick(50);
-        await new Promise((resolve) => setImmediate(resolve)); // let the failed poll settle
+        await new Promise((resolve) => setImmediate(resolve)); // let the poll settle
       }
     };
-    await advance(3_200);
-    assert.deepEqual(failedAt, [100, 300, 700, 1500, 3100]);
+    await advanceTo(1_000);
+    assert.deepEqual(failedAt, [100, 300, 700]);
+    await migrate(store); // the database is back: the poll at 1,500 succeeds, then one every 100 ms
+    await advanceTo(2_000);
+    await sql`drop table operations`.execute(store.db); // and gone again
+    await advanceTo(2_800);
+    assert.deepEqual(failedAt, [100, 300, 700, 2100, 2300, 2700]);
     stop();
-    await advance(60_000);
-    assert.equal(failedAt.length, 5);
+    await advanceTo(60_000);
+    assert.equal(failedAt.length, 6);
   });
 });
