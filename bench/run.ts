@@ -7,7 +7,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { openStore } from '../src/store/db.ts';
+import { type Store, openStore } from '../src/store/db.ts';
 import type { MessageTable } from '../src/store/schema.ts';
 
 interface Target {
@@ -147,10 +147,19 @@ async function postgresUrl(): Promise<string | null> {
   return url.toString();
 }
 
-/** Adele's group chat with 10,000 messages, written straight to the store (teamgraph has migrated it). */
-async function seedFilterChat(database: string): Promise<void> {
+/** Runs `work` on a store of its own over the run's database, closed after. */
+async function withStore(database: string, work: (store: Store) => Promise<void>): Promise<void> {
   const store = await openStore(database.startsWith('postgres') ? { kind: 'postgres', url: database } : { kind: 'sqlite', file: database });
   try {
+    await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Adele's group chat with 10,000 messages, written straight to the store (teamgraph has migrated it). */
+function seedFilterChat(database: string): Promise<void> {
+  return withStore(database, async (store) => {
     const now = new Date(filterStart).toISOString();
     await store.db
       .insertInto('chats')
@@ -166,9 +175,7 @@ async function seedFilterChat(database: string): Promise<void> {
         created_date_time: at, last_modified_date_time: at, last_edited_date_time: null, deleted_date_time: null };
     });
     for (let at = 0; at < rows.length; at += 500) await store.db.insertInto('messages').values(rows.slice(at, at + 500)).execute();
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /**
@@ -178,13 +185,7 @@ async function seedFilterChat(database: string): Promise<void> {
  * either side may then sort a whole channel per page (docs/benchmarks.md).
  */
 async function analyze(database: string): Promise<void> {
-  if (!database.startsWith('postgres')) return;
-  const store = await openStore({ kind: 'postgres', url: database });
-  try {
-    await sql`analyze`.execute(store.db);
-  } finally {
-    await store.close();
-  }
+  if (database.startsWith('postgres')) await withStore(database, (store) => sql`analyze`.execute(store.db).then(() => undefined));
 }
 
 async function benchStore(label: string, database: string): Promise<string[]> {

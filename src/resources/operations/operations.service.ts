@@ -24,7 +24,7 @@ export const pollBackoffMaxMs = 30_000;
 
 /** The wait before the next poll: `interval`, doubled for each failure in a row, at most `pollBackoffMaxMs`. */
 export function pollDelay(interval: number, failures: number): number {
-  return Math.min(interval * 2 ** Math.min(failures, 20), pollBackoffMaxMs);
+  return Math.min(interval * 2 ** failures, pollBackoffMaxMs); // past 2^1023, Infinity: still the ceiling
 }
 
 /**
