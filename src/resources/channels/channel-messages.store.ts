@@ -41,25 +41,59 @@ export function listRepliesOf(h: Handle, channelId: string, rootIds: readonly st
 const messageParam = (column: string) => `message_${column}`;
 const factParam = (column: string) => `fact_${column}`;
 
+const factParamNames = scopeFactColumns.map(factParam);
+/** The guard of a prepared statement whose parameters hold the scope params and, as `fact_…`, the facts. */
+const scopeGuard = (h: Handle, p: Record<string, unknown>) =>
+  scopeUnchanged(h, p as unknown as ScopeParams, Object.fromEntries(scopeFactColumns.map((column) => [column, p[factParam(column)]])) as Record<keyof ScopeFacts, unknown>);
+
+function guardValues(params: ScopeParams, facts: ScopeFacts): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...params };
+  for (const column of scopeFactColumns) values[factParam(column)] = facts[column];
+  return values;
+}
+
 const insertIfScopeUnchangedQuery = prepare<Record<string, unknown>, InsertResult>(
-  [...tableColumns.messages.map(messageParam), ...scopeParamNames, ...scopeFactColumns.map(factParam)],
+  [...tableColumns.messages.map(messageParam), ...scopeParamNames, ...factParamNames],
   (h, p: Record<string, unknown>) =>
     h
       .insertInto('messages')
       .columns(tableColumns.messages)
-      .expression(
-        sql`select ${sql.join(tableColumns.messages.map((column) => p[messageParam(column)]))}
-          where ${scopeUnchanged(h, p as unknown as ScopeParams, Object.fromEntries(scopeFactColumns.map((column) => [column, p[factParam(column)]])) as Record<keyof ScopeFacts, unknown>)}`,
-      )
+      .expression(sql`select ${sql.join(tableColumns.messages.map((column) => p[messageParam(column)]))} where ${scopeGuard(h, p)}`)
       .onConflict((oc) => oc.columns(['container_id', 'id']).doNothing()),
 );
 
 /** Inserts `row` if its id is free and the scope read for `params` still returns `facts`; whether it did. */
 export async function insertIfScopeUnchanged(h: Handle, row: MessageTable, params: ScopeParams, facts: ScopeFacts): Promise<boolean> {
-  const values: Record<string, unknown> = { ...params };
+  const values = guardValues(params, facts);
   for (const column of tableColumns.messages) values[messageParam(column)] = row[column];
-  for (const column of scopeFactColumns) values[factParam(column)] = facts[column];
   return (await insertIfScopeUnchangedQuery(h, values)).numAffectedRows === 1n;
+}
+
+// A page of root messages as listMessages reads it (newest first, `top + 1` rows): the first page or the
+// one after a given id, for each page size a statement of its own, the size written into the text as
+// listPage writes it.
+const rootPageQueries = new Map<string, ReturnType<typeof rootPageQuery>>();
+const rootPageQuery = (isAfter: boolean, limit: number) =>
+  prepare<Record<string, unknown>, MessageTable>([...scopeParamNames, ...factParamNames, 'after'], (h, p: Record<string, unknown>) => {
+    const roots = h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', p.channelId as string).where('reply_to_id', 'is', null);
+    return (isAfter ? roots.where('id', '<', p.after as string) : roots).where(scopeGuard(h, p)).orderBy('id', 'desc').limit(sql.lit(limit));
+  });
+
+/**
+ * A page of the channel's root messages, read only if the scope read for `params` still returns
+ * `facts`: empty when it does not, and when there is nothing to list.
+ */
+export async function rootPageIfScopeUnchanged(h: Handle, params: ScopeParams, facts: ScopeFacts, list: ListQuery): Promise<ListPage<MessageTable>> {
+  const after = list.after?.[0];
+  const key = `${after === undefined}:${list.top}`;
+  let query = rootPageQueries.get(key);
+  if (query === undefined) {
+    query = rootPageQuery(after !== undefined, list.top + 1);
+    rootPageQueries.set(key, query);
+  }
+  const rows = (await query(h, { ...guardValues(params, facts), after })).rows;
+  const last = rows[list.top - 1];
+  return { items: rows.slice(0, list.top), after: rows.length > list.top && last !== undefined ? [last.id] : null };
 }
 
 export function updateMessage(h: Handle, channelId: string, messageId: string, changes: Partial<Omit<MessageTable, 'container_id' | 'id'>>) {

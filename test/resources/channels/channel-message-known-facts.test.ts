@@ -6,17 +6,18 @@ import { bearer, userToken } from '../../helpers/tokens.ts';
 import { membershipIdOf } from '../teams/teams.fixtures.ts';
 import { architectureTeamId, awaitOperation, channels, generalChannelId, leadershipChannelId, meganId, member } from './channels.fixtures.ts';
 
-// An instance posts on the access facts it last read for the caller and the channel, guarded by the
-// database still holding them (docs/decisions.md 88). Each test lets the instance post once (so it
-// remembers the facts), changes them through the other instance (PostgreSQL) or behind this one's back
-// (SQLite, one process), and checks the next post is refused as a fresh read refuses it, writing nothing.
+// An instance posts, and reads pages of root messages, on the access facts it last read for the caller
+// and the channel, guarded by the database still holding them (docs/decisions.md 88). Each test lets
+// the instance post or read once (so it remembers the facts), changes them through the other instance
+// (PostgreSQL) or behind this one's back (SQLite, one process), and checks the next post or page is
+// decided as facts read afresh decide it: refused, writing nothing, or answered from the new facts.
 
 const general = `${channels}/${generalChannelId}`;
 const leadership = `${channels}/${leadershipChannelId}`;
 const post = (content: string) => ({ body: { body: { content } } });
 
 for (const dialect of testDialects()) {
-  describe(`channel posts on remembered access facts on ${dialect}`, () => {
+  describe(`channel posts and pages on remembered access facts on ${dialect}`, () => {
     let server: TestServer;
     let other: TestServer;
     let megan: Record<string, string>;
@@ -40,6 +41,31 @@ for (const dialect of testDialects()) {
       const before = await messageCount(leadershipChannelId);
       assertGraphError(await server.request('POST', `${leadership}/messages`, { ...post('after removal'), headers: megan }), 404, 'NotFound');
       assert.equal(await messageCount(leadershipChannelId), before);
+    });
+
+    it('a member removed from a private channel can no longer read its messages', async () => {
+      const added = await other.request('POST', `${leadership}/members`, { body: member(meganId, []) });
+      assertStatus(added, 201);
+      assertStatus(await server.request('POST', `${leadership}/messages`, { ...post('for the record'), headers: megan }), 201);
+      for (let read = 0; read < 2; read++) {
+        const page = await server.request('GET', `${leadership}/messages?$top=1`, { headers: megan });
+        assertStatus(page, 200);
+        assert.equal(page.body.value[0].body.content, 'for the record');
+      }
+      assertStatus(await other.request('DELETE', `${leadership}/members/${encodeURIComponent(added.body.id)}`), 204);
+      assertGraphError(await server.request('GET', `${leadership}/messages?$top=1`, { headers: megan }), 404, 'NotFound');
+    });
+
+    it('a page read on facts that changed without refusing it is read afresh, and pages on', async () => {
+      for (const content of ['first', 'second', 'third']) assertStatus(await server.request('POST', `${general}/messages`, post(content)), 201);
+      assertStatus(await server.request('GET', `${general}/messages?$top=2`), 200);
+      assertStatus(await other.request('PATCH', `${general}`, { body: { description: 'Renamed behind its back' } }), 204);
+      const first = await server.request('GET', `${general}/messages?$top=2`);
+      assertStatus(first, 200);
+      assert.deepEqual(first.body.value.map((message: { body: { content: string } }) => message.body.content), ['third', 'second']);
+      const next = await server.request('GET', new URL(first.body['@odata.nextLink']).pathname + new URL(first.body['@odata.nextLink']).search);
+      assertStatus(next, 200);
+      assert.equal(next.body.value[0].body.content, 'first');
     });
 
     it('a channel put into migration mode takes only imports', async () => {
