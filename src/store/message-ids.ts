@@ -36,12 +36,14 @@ export class MessageIdAllocator {
 
   /** Inserts `row` under the first free id from `row.id` upward (or past this instance's newest), and returns that id. */
   async insert(h: Handle, row: MessageTable): Promise<string> {
-    let id = this.firstCandidate(row);
+    let id = this.pastClaimed(row.container_id, Number(row.id));
     for (let attempt = 0; attempt < attemptsMax; attempt++) {
       this.claim(row.container_id, id);
       const result = await insertUnlessTaken(h, { ...row, id: String(id) });
       if (result.numAffectedRows === 1n) return String(id);
-      id = Math.max(id + 1, (await newestIdFrom(h, row.container_id, id)) + 1);
+      // Past this instance's own claims too: concurrent posts that all missed the same taken ids would
+      // otherwise all try the one after them, and all but one miss again, round after round.
+      id = this.pastClaimed(row.container_id, Math.max(id + 1, (await newestIdFrom(h, row.container_id, id)) + 1));
     }
     throw new Error(`no free message id in ${row.container_id} near ${row.id}`);
   }
@@ -51,14 +53,14 @@ export class MessageIdAllocator {
    * decline (a taken id, a guard that fails); the id, or undefined when nothing was written.
    */
   async tryInsert(row: MessageTable, write: (row: MessageTable) => Promise<boolean>): Promise<string | undefined> {
-    const id = this.firstCandidate(row);
+    const id = this.pastClaimed(row.container_id, Number(row.id));
     this.claim(row.container_id, id);
     return (await write({ ...row, id: String(id) })) ? String(id) : undefined;
   }
 
-  private firstCandidate(row: MessageTable): number {
-    const id = Number(row.id);
-    const newest = this.claimed.get(row.container_id);
+  /** A live candidate moved past the newest id this instance claimed in the conversation. */
+  private pastClaimed(containerId: string, id: number): number {
+    const newest = this.claimed.get(containerId);
     return newest !== undefined && newest >= id && id > Date.now() - liveWindowMs ? newest + 1 : id;
   }
 

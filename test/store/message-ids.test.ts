@@ -71,6 +71,18 @@ for (const dialect of testDialects()) {
       assert.equal(await allocator.insert(store.db, message(dayAgo)), String(dayAgo));
     });
 
+    it('concurrent posts that all miss ids another instance took ahead of the clock go on to distinct ids, none starved', async () => {
+      const store = await open();
+      await migrate(store);
+      const now = Date.now();
+      const taken = 200; // another instance's burst: the next 200 milliseconds' ids
+      for (let at = 0; at < taken; at += 50) await store.db.insertInto('messages').values(Array.from({ length: 50 }, (_, i) => message(now + at + i))).execute();
+      const allocator = new MessageIdAllocator();
+      const ids = await Promise.all(Array.from({ length: 40 }, () => allocator.insert(store.db, message(now))));
+      assert.equal(new Set(ids).size, 40);
+      assert.ok(ids.every((id) => Number(id) >= now + taken));
+    });
+
     it('two instances posting in the same millisecond miss each other once and still get distinct ids', async () => {
       const [first, second] = [await open(), await open()];
       await migrate(first);
