@@ -5,7 +5,7 @@ import { withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { boundKey } from '../../wire/binds.ts';
 import { GraphError, badRequest, notFound } from '../../wire/errors.ts';
-import type { MemberReference, UsersService } from '../users/users.service.ts';
+import type { KnownMembers, MemberReference, MemberUser, UsersService } from '../users/users.service.ts';
 import { type ChatAccess, notChatMember } from './chats.access.ts';
 import { type ConversationMemberBody, type MemberRow, assertKnownProperties, memberUserId } from './chats.schemas.ts';
 import * as chatsStore from './chats.store.ts';
@@ -19,6 +19,12 @@ export interface NewMember {
 }
 
 const memberType = '#microsoft.graph.aadUserConversationMember';
+
+/** Members resolved on remembered users, and what a fresh read must still find for them to hold. */
+export interface KnownNewMembers {
+  readonly members: readonly NewMember[];
+  readonly found: KnownMembers['found'];
+}
 
 export const oneOnOneRosterFixed = () => badRequest('Members cannot be added to or removed from a oneOnOne chat.');
 const memberNotFound = (membershipId: string) => notFound(`Member '${membershipId}' was not found in the chat.`);
@@ -37,18 +43,22 @@ export class ChatMembersService {
    */
   async resolve(principal: Principal, bodies: readonly ConversationMemberBody[]): Promise<NewMember[]> {
     const references = bodies.map(memberReference);
-    const users = await this.users.findMembers(principal, references);
-    const members: NewMember[] = [];
-    for (const [index, body] of bodies.entries()) {
-      const reference = (references[index] as MemberReference).idOrUpn;
-      const user = users[index];
-      if (user === undefined) throw notFound(`The user '${reference}' named in members was not found.`);
-      const roles = body.roles ?? [];
-      assertRoles(roles, user.tenant_id === principal.tenantId, user.user_type === 'Guest', reference);
-      if (members.some((member) => member.userId === user.id)) throw badRequest(`The user '${reference}' is listed more than once in members.`);
-      members.push({ userId: user.id, tenantId: user.tenant_id, roles, visibleHistoryStartDateTime: body.visibleHistoryStartDateTime ?? null });
+    return checkedMembers(principal, bodies, references, await this.users.findMembers(principal, references));
+  }
+
+  /**
+   * The members as `resolve` would find them on the users this instance last read, with the condition
+   * that the database still holds those users; undefined when they are not all known, or refuse: a
+   * refusal only ever comes from `resolve`.
+   */
+  resolveKnown(principal: Principal, bodies: readonly ConversationMemberBody[]): KnownNewMembers | undefined {
+    try {
+      const references = bodies.map(memberReference);
+      const known = this.users.knownMembers(principal, references);
+      return known === undefined ? undefined : { members: checkedMembers(principal, bodies, references, known.users), found: known.found };
+    } catch {
+      return undefined;
     }
-    return members;
   }
 
   async list(principal: Principal, chatId: string, pathUserId?: string): Promise<MemberRow[]> {
@@ -97,6 +107,20 @@ export class ChatMembersService {
   assertCallerListed(principal: Principal, members: readonly NewMember[]): void {
     if (principal.userId !== null && !members.some((member) => member.userId === principal.userId)) throw notChatMember();
   }
+}
+
+function checkedMembers(principal: Principal, bodies: readonly ConversationMemberBody[], references: readonly MemberReference[], users: readonly (MemberUser | undefined)[]): NewMember[] {
+  const members: NewMember[] = [];
+  for (const [index, body] of bodies.entries()) {
+    const reference = (references[index] as MemberReference).idOrUpn;
+    const user = users[index];
+    if (user === undefined) throw notFound(`The user '${reference}' named in members was not found.`);
+    const roles = body.roles ?? [];
+    assertRoles(roles, user.tenant_id === principal.tenantId, user.user_type === 'Guest', reference);
+    if (members.some((member) => member.userId === user.id)) throw badRequest(`The user '${reference}' is listed more than once in members.`);
+    members.push({ userId: user.id, tenantId: user.tenant_id, roles, visibleHistoryStartDateTime: body.visibleHistoryStartDateTime ?? null });
+  }
+  return members;
 }
 
 /** Checks a member's shape and reads which user it binds. */

@@ -6,6 +6,7 @@ import type { Store } from '../../store/db.ts';
 import { prepare } from '../../store/prepared.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
 import { allOf, tableColumns } from '../../store/columns.ts';
+import { type UsersFound, usersFoundParams, usersUnchanged } from '../users/users.store.ts';
 
 export function findChat(h: Handle, chatId: string) {
   return h.selectFrom('chats').select(allOf('chats')).where('id', '=', chatId).executeTakeFirst();
@@ -87,17 +88,72 @@ export async function insertChat(h: Handle, chat: ChatTable, members: readonly C
 }
 
 /**
- * A new chat and its members as one write of their own. On PostgreSQL that is one statement, atomic by
- * itself, where a transaction would take four round trips; SQLite cannot put an INSERT in a WITH, and
- * its transaction costs no round trip.
+ * A new chat and its members as one write of their own; with `found`, made only while the member users
+ * are still what the caller found (usersUnchanged). Whether it was made. On PostgreSQL that is one
+ * statement, atomic by itself, where a transaction would take four round trips; SQLite cannot put an
+ * INSERT in a WITH, and its transaction costs no round trip.
  */
-export async function insertNewChat(store: Store, chat: ChatTable, members: readonly ChatMemberTable[]): Promise<void> {
-  if (store.kind === 'sqlite') return withTransaction(store, (tx) => insertChat(tx, chat, members));
-  await store.db
-    .with('chat', (db) => db.insertInto('chats').values(chat))
+export async function insertNewChat(store: Store, chat: ChatTable, members: readonly ChatMemberTable[], found?: UsersFound): Promise<boolean> {
+  if (store.kind === 'sqlite') {
+    return withTransaction(store, async (tx) => {
+      if (found !== undefined && (await sql<{ holds: number }>`select ${usersUnchanged(tx, found)} as holds`.execute(tx)).rows[0]?.holds !== 1) return false;
+      await insertChat(tx, chat, members);
+      return true;
+    });
+  }
+  const written =
+    found === undefined
+      ? (await chatInsert(store.db, chat, members, sql<SqlBool>`true`).executeTakeFirst()).numInsertedOrUpdatedRows
+      : (await guardedChatInsert(members.length, found.rows.length).run(store.db, chat, members, found)).numAffectedRows;
+  return written === BigInt(members.length);
+}
+
+/** PostgreSQL's one statement for a chat and its members, written only while `guard` holds. */
+function chatInsert(h: Handle, chat: Readonly<Record<keyof ChatTable, unknown>>, members: readonly Readonly<Record<keyof ChatMemberTable, unknown>>[], guard: Expression<SqlBool>) {
+  const memberRows = members.map((member) => sql`select ${sql.join(tableColumns.chat_members.map((column) => member[column]))} from chat`);
+  return h
+    .with('guard', (db) => db.selectNoFrom(sql`1`.as('holds')).where(guard))
+    .with('chat', (db) => db.insertInto('chats').columns(tableColumns.chats).expression(sql`select ${sql.join(tableColumns.chats.map((column) => chat[column]))} from guard`).returning('id'))
     .insertInto('chat_members')
-    .values([...members])
-    .execute();
+    .columns(tableColumns.chat_members)
+    .expression(sql`${sql.join(memberRows, sql` union all `)}`);
+}
+
+// The guarded chatInsert for each shape (members, users found), built once: built for each request,
+// Kysely's tree for it costs about as much server time as the round trip it saves.
+const guardedChatInserts = new Map<string, ReturnType<typeof preparedChatInsert>>();
+
+function guardedChatInsert(memberCount: number, userCount: number): ReturnType<typeof preparedChatInsert> {
+  const key = `${memberCount}:${userCount}`;
+  let query = guardedChatInserts.get(key);
+  if (query === undefined) {
+    query = preparedChatInsert(memberCount, userCount);
+    guardedChatInserts.set(key, query);
+  }
+  return query;
+}
+
+function preparedChatInsert(memberCount: number, userCount: number) {
+  const users = usersFoundParams(memberCount, userCount);
+  const memberParam = (index: number, column: string) => `member${index}_${column}`;
+  const indexes = Array.from({ length: memberCount }, (_unused, index) => index);
+  const names = [...tableColumns.chats.map((column) => `chat_${column}`), ...indexes.flatMap((index) => tableColumns.chat_members.map((column) => memberParam(index, column))), ...users.names];
+  const query = prepare<Record<string, unknown>, unknown>(names, (h, p) =>
+    chatInsert(
+      h,
+      Object.fromEntries(tableColumns.chats.map((column) => [column, p[`chat_${column}`]])) as Record<keyof ChatTable, unknown>,
+      indexes.map((index) => Object.fromEntries(tableColumns.chat_members.map((column) => [column, p[memberParam(index, column)]])) as Record<keyof ChatMemberTable, unknown>),
+      usersUnchanged(h, users.found(p)),
+    ),
+  );
+  return {
+    run: (h: Handle, chat: ChatTable, members: readonly ChatMemberTable[], found: UsersFound) => {
+      const values = users.values(found);
+      for (const column of tableColumns.chats) values[`chat_${column}`] = chat[column];
+      members.forEach((member, index) => tableColumns.chat_members.forEach((column) => (values[memberParam(index, column)] = member[column])));
+      return query(h, values);
+    },
+  };
 }
 
 export function updateChat(h: Handle, chatId: string, changes: Partial<Omit<ChatTable, 'id'>>) {

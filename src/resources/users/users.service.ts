@@ -7,6 +7,7 @@ import type { MessageSender } from '../messages/messages.schemas.ts';
 import * as usersStore from './users.store.ts';
 
 export { userColumns as userFields } from './users.store.ts';
+export type { MemberUser } from './users.store.ts';
 
 /** A user as a conversation member names it: `users('{id or userPrincipalName}')`, maybe with a tenant. */
 export interface MemberReference {
@@ -14,7 +15,22 @@ export interface MemberReference {
   readonly tenantId: string | undefined;
 }
 
+/** Users found for conversation members without a fresh read, and the condition that they still are. */
+export interface KnownMembers {
+  readonly users: readonly usersStore.MemberUser[];
+  /** What a fresh read must still find for them to hold (usersStore.usersUnchanged). */
+  readonly found: usersStore.UsersFound;
+}
+
+// Bounds the references remembered: past it they are forgotten, and the next request reads them again.
+const knownMax = 10_000;
+
 export class UsersService {
+  // The users each member reference (an id or a userPrincipalName, in any tenant) last found here. Never
+  // trusted alone: a write decided on them happens only while the database still holds them
+  // (usersStore.usersUnchanged), else it is decided again on users read afresh (docs/decisions.md 88).
+  private readonly known = new Map<string, readonly usersStore.MemberUser[]>();
+
   constructor(private readonly store: Store) {}
 
   /** A user of the caller's tenant by id or userPrincipalName; other tenants' users do not exist here. */
@@ -38,15 +54,29 @@ export class UsersService {
   async findMembers(principal: Principal, references: readonly MemberReference[]): Promise<(usersStore.MemberUser | undefined)[]> {
     const inAnyTenant = references.filter((reference) => reference.tenantId === undefined).map((reference) => reference.idOrUpn);
     const found = await usersStore.findUsers(this.store.db, inAnyTenant);
+    if (this.known.size >= knownMax) this.known.clear();
+    for (const idOrUpn of inAnyTenant) this.known.set(idOrUpn, found.filter((row) => names(row, idOrUpn)));
     return Promise.all(
-      references.map(async ({ idOrUpn, tenantId }) => {
-        if (tenantId !== undefined) return usersStore.findUser(this.store.db, tenantId, idOrUpn);
-        const named = found.filter((row) => row.id === idOrUpn || row.upn_key === idOrUpn.toLowerCase());
-        const own = named.find((row) => row.tenant_id === principal.tenantId);
-        if (own !== undefined || idOrUpn.includes('@')) return own;
-        return named[0];
-      }),
+      references.map(async ({ idOrUpn, tenantId }) => (tenantId === undefined ? memberIn(principal, idOrUpn, found) : usersStore.findUser(this.store.db, tenantId, idOrUpn))),
     );
+  }
+
+  /**
+   * What findMembers would find on the users this instance last read for the references, with the
+   * condition that a fresh read would find the same; undefined when a reference names a tenant or was
+   * not read here, or finds no user: a member is only ever refused on users read afresh.
+   */
+  knownMembers(principal: Principal, references: readonly MemberReference[]): KnownMembers | undefined {
+    const rows = new Map<string, usersStore.MemberUser>();
+    for (const { idOrUpn, tenantId } of references) {
+      const named = tenantId === undefined ? this.known.get(idOrUpn) : undefined;
+      if (named === undefined) return undefined;
+      for (const row of named) rows.set(row.id, row);
+    }
+    const found = [...rows.values()];
+    const users = references.map(({ idOrUpn }) => memberIn(principal, idOrUpn, found));
+    if (!users.every((user) => user !== undefined)) return undefined;
+    return { users, found: usersStore.usersFound(references.map((reference) => reference.idOrUpn), found) };
   }
 
   list(principal: Principal, list: ListQuery): Promise<ListPage<UserTable>> {
@@ -59,4 +89,14 @@ export class UsersService {
     const user = await usersStore.findUser(this.store.db, principal.tenantId, principal.userId);
     return user?.is_admin === 1;
   }
+}
+
+const names = (row: usersStore.MemberUser, idOrUpn: string) => row.id === idOrUpn || row.upn_key === idOrUpn.toLowerCase();
+
+/** The user a reference without a tenant names: in the caller's tenant first, else (by object id only) in another. */
+function memberIn(principal: Principal, idOrUpn: string, found: readonly usersStore.MemberUser[]): usersStore.MemberUser | undefined {
+  const named = found.filter((row) => names(row, idOrUpn));
+  const own = named.find((row) => row.tenant_id === principal.tenantId);
+  if (own !== undefined || idOrUpn.includes('@')) return own;
+  return named[0];
 }

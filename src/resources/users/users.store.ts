@@ -1,9 +1,10 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
 import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
 import { prepare } from '../../store/prepared.ts';
 import type { UserTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
-import { allOf } from '../../store/columns.ts';
+import { allOf, every } from '../../store/columns.ts';
 
 const userQuery = prepare(['tenantId', 'id', 'upnKey'], (h, p: { tenantId: string; id: string; upnKey: string }) =>
   h
@@ -28,11 +29,59 @@ export type MemberUser = Pick<UserTable, 'id' | 'tenant_id' | 'upn_key' | 'user_
  */
 export function findUsers(h: Handle, idsOrUpns: readonly string[]): Promise<MemberUser[]> {
   if (idsOrUpns.length === 0) return Promise.resolve([]);
-  return h
-    .selectFrom('users')
-    .select(['id', 'tenant_id', 'upn_key', 'user_type'])
-    .where((eb) => eb.or([eb('id', 'in', [...idsOrUpns]), eb('upn_key', 'in', idsOrUpns.map((key) => key.toLowerCase()))]))
-    .execute();
+  return usersNamed(h, idsOrUpns, idsOrUpns.map(upnKey)).select(memberUserColumns).execute();
+}
+
+const memberUserColumns = every<MemberUser>({ id: true, tenant_id: true, upn_key: true, user_type: true });
+const upnKey = (idOrUpn: string) => idOrUpn.toLowerCase();
+
+function usersNamed(h: Handle, ids: readonly string[], upnKeys: readonly string[]) {
+  return h.selectFrom('users').where((eb) => eb.or([eb('id', 'in', [...ids]), eb('upn_key', 'in', [...upnKeys])]));
+}
+
+/** What findUsers read (its references, as ids and as user principal name keys) and what it found. */
+export interface UsersFound {
+  readonly ids: readonly string[];
+  readonly upnKeys: readonly string[];
+  readonly rows: readonly MemberUser[];
+}
+
+export const usersFound = (idsOrUpns: readonly string[], rows: readonly MemberUser[]): UsersFound => ({ ids: idsOrUpns, upnKeys: idsOrUpns.map(upnKey), rows });
+
+/**
+ * A condition that holds while findUsers still returns exactly what it found (at least one user): as
+ * many users, each of them one of the rows on every column it reads. For prepared statements, the
+ * values may be placeholders.
+ */
+export function usersUnchanged(h: Handle, found: UsersFound): Expression<SqlBool> {
+  const same = found.rows.map((row) => sql<SqlBool>`(${sql.join(memberUserColumns.map((column) => sql`${sql.ref(column)} = ${row[column]}`), sql` and `)})`);
+  const count = usersNamed(h, found.ids, found.upnKeys).select(sql<number>`count(*)`.as('users'));
+  const other = usersNamed(h, found.ids, found.upnKeys).select('id').where(sql<SqlBool>`not (${sql.join(same, sql` or `)})`);
+  return sql<SqlBool>`(${count} = ${sql.lit(found.rows.length)} and not exists ${other})`;
+}
+
+/** The users found as a prepared statement's parameters name them, for `usersUnchanged` over placeholders. */
+export function usersFoundParams(references: number, users: number): { names: string[]; found: (p: Record<string, unknown>) => UsersFound; values: (found: UsersFound) => Record<string, unknown> } {
+  const refs = Array.from({ length: references }, (_unused, index) => index);
+  const rows = Array.from({ length: users }, (_unused, index) => index);
+  const names = [...refs.flatMap((index) => [`user_ref${index}`, `user_key${index}`]), ...rows.flatMap((index) => memberUserColumns.map((column) => `user${index}_${column}`))];
+  return {
+    names,
+    found: (p) => ({
+      ids: refs.map((index) => p[`user_ref${index}`] as string),
+      upnKeys: refs.map((index) => p[`user_key${index}`] as string),
+      rows: rows.map((index) => Object.fromEntries(memberUserColumns.map((column) => [column, p[`user${index}_${column}`]])) as unknown as MemberUser),
+    }),
+    values: (found) => {
+      const values: Record<string, unknown> = {};
+      refs.forEach((index) => {
+        values[`user_ref${index}`] = found.ids[index];
+        values[`user_key${index}`] = found.upnKeys[index];
+      });
+      found.rows.forEach((row, index) => memberUserColumns.forEach((column) => (values[`user${index}_${column}`] = row[column])));
+      return values;
+    },
+  };
 }
 
 /** The user properties $filter and $orderby reach (user-list.md, concepts/aad-advanced-queries.md). */
