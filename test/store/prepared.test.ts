@@ -38,6 +38,27 @@ for (const dialect of testDialects()) {
       assert.deepEqual(inTransaction, [{ id: 'c', display_name: 'Alpha' }]);
     });
 
+    it('a name may be a path into the parameters, through objects and array indexes', async () => {
+      const store = await open();
+      await migrate(store);
+      await store.db
+        .insertInto('tenants')
+        .values([
+          { id: 'a', display_name: 'Alpha', domain: 'x.example' },
+          { id: 'b', display_name: 'Beta', domain: 'x.example' },
+          { id: 'c', display_name: 'Gamma', domain: 'x.example' },
+          { id: 'd', display_name: 'Alpha', domain: 'y.example' },
+        ])
+        .execute();
+      const named = prepare(['where.domain', 'names.0', 'names.1'], (h, p: { where: { domain: string }; names: readonly string[] }) =>
+        h.selectFrom('tenants').select('id').where('domain', '=', p.where.domain).where('display_name', 'in', [p.names[0] as string, p.names[1] as string]).orderBy('id'),
+      );
+      const ids = async (domain: string, names: readonly string[]) => (await named(store.db, { where: { domain }, names })).rows.map((row) => row.id);
+      assert.deepEqual(await ids('x.example', ['Alpha', 'Gamma']), ['a', 'c']);
+      assert.deepEqual(await ids('x.example', ['Beta', 'Beta']), ['b']);
+      assert.deepEqual(await ids('y.example', ['Alpha', 'Beta']), ['d']);
+    });
+
     it('refuses a parameter that does not reach the query whole', async () => {
       const store = await open();
       await migrate(store);

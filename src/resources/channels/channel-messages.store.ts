@@ -38,35 +38,27 @@ export function listRepliesOf(h: Handle, channelId: string, rootIds: readonly st
   return h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', channelId).where('reply_to_id', 'in', [...rootIds]).orderBy('reply_to_id', 'desc').orderBy('id', 'desc').execute();
 }
 
-const messageParam = (column: string) => `message_${column}`;
-const factParam = (column: string) => `fact_${column}`;
-
-const factParamNames = scopeFactColumns.map(factParam);
-/** The guard of a prepared statement whose parameters hold the scope params and, as `fact_…`, the facts. */
-const scopeGuard = (h: Handle, p: Record<string, unknown>) =>
-  scopeUnchanged(h, p as unknown as ScopeParams, Object.fromEntries(scopeFactColumns.map((column) => [column, p[factParam(column)]])) as Record<keyof ScopeFacts, unknown>);
-
-function guardValues(params: ScopeParams, facts: ScopeFacts): Record<string, unknown> {
-  const values: Record<string, unknown> = { ...params };
-  for (const column of scopeFactColumns) values[factParam(column)] = facts[column];
-  return values;
+/** A statement's guard, its parameters holding the scope read's as `scope` and the facts as `facts`. */
+interface Guarded {
+  readonly scope: ScopeParams;
+  readonly facts: ScopeFacts;
 }
+const guardNames = [...scopeParamNames.map((name) => `scope.${name}`), ...scopeFactColumns.map((column) => `facts.${column}`)];
+const scopeGuard = (h: Handle, p: Guarded) => scopeUnchanged(h, p.scope, p.facts);
 
-const insertIfScopeUnchangedQuery = prepare<Record<string, unknown>, InsertResult>(
-  [...tableColumns.messages.map(messageParam), ...scopeParamNames, ...factParamNames],
-  (h, p: Record<string, unknown>) =>
+const insertIfScopeUnchangedQuery = prepare<Guarded & { readonly row: MessageTable }, InsertResult>(
+  [...tableColumns.messages.map((column) => `row.${column}`), ...guardNames],
+  (h, p) =>
     h
       .insertInto('messages')
       .columns(tableColumns.messages)
-      .expression(sql`select ${sql.join(tableColumns.messages.map((column) => p[messageParam(column)]))} where ${scopeGuard(h, p)}`)
+      .expression(sql`select ${sql.join(tableColumns.messages.map((column) => p.row[column]))} where ${scopeGuard(h, p)}`)
       .onConflict((oc) => oc.columns(['container_id', 'id']).doNothing()),
 );
 
-/** Inserts `row` if its id is free and the scope read for `params` still returns `facts`; whether it did. */
-export async function insertIfScopeUnchanged(h: Handle, row: MessageTable, params: ScopeParams, facts: ScopeFacts): Promise<boolean> {
-  const values = guardValues(params, facts);
-  for (const column of tableColumns.messages) values[messageParam(column)] = row[column];
-  return (await insertIfScopeUnchangedQuery(h, values)).numAffectedRows === 1n;
+/** Inserts `row` if its id is free and the scope read for `scope` still returns `facts`; whether it did. */
+export async function insertIfScopeUnchanged(h: Handle, row: MessageTable, scope: ScopeParams, facts: ScopeFacts): Promise<boolean> {
+  return (await insertIfScopeUnchangedQuery(h, { row, scope, facts })).numAffectedRows === 1n;
 }
 
 // A page of root messages as listMessages reads it (newest first, `top + 1` rows): the first page or the
@@ -74,24 +66,25 @@ export async function insertIfScopeUnchanged(h: Handle, row: MessageTable, param
 // listPage writes it.
 const rootPageQueries = new Map<string, ReturnType<typeof rootPageQuery>>();
 const rootPageQuery = (isAfter: boolean, limit: number) =>
-  prepare<Record<string, unknown>, MessageTable>([...scopeParamNames, ...factParamNames, 'after'], (h, p: Record<string, unknown>) => {
-    const roots = h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', p.channelId as string).where('reply_to_id', 'is', null);
+  prepare<Guarded & { readonly after: string | undefined }, MessageTable>([...guardNames, 'after'], (h, p) => {
+    const roots = h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', p.scope.channelId).where('reply_to_id', 'is', null);
     return (isAfter ? roots.where('id', '<', p.after as string) : roots).where(scopeGuard(h, p)).orderBy('id', 'desc').limit(sql.lit(limit));
   });
 
 /**
- * A page of the channel's root messages, read only if the scope read for `params` still returns
+ * A page of the channel's root messages, read only if the scope read for `scope` still returns
  * `facts`: empty when it does not, and when there is nothing to list.
  */
-export async function rootPageIfScopeUnchanged(h: Handle, params: ScopeParams, facts: ScopeFacts, list: ListQuery): Promise<ListPage<MessageTable>> {
-  const after = list.after?.[0];
+export async function rootPageIfScopeUnchanged(h: Handle, scope: ScopeParams, facts: ScopeFacts, list: ListQuery): Promise<ListPage<MessageTable>> {
+  // The id the previous page ended on: its one paging key.
+  const after = list.after === null ? undefined : String(list.after[0]);
   const key = `${after === undefined}:${list.top}`;
   let query = rootPageQueries.get(key);
   if (query === undefined) {
     query = rootPageQuery(after !== undefined, list.top + 1);
     rootPageQueries.set(key, query);
   }
-  const rows = (await query(h, { ...guardValues(params, facts), after })).rows;
+  const rows = (await query(h, { scope, facts, after })).rows;
   const last = rows[list.top - 1];
   return { items: rows.slice(0, list.top), after: rows.length > list.top && last !== undefined ? [last.id] : null };
 }

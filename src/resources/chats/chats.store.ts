@@ -6,7 +6,7 @@ import type { Store } from '../../store/db.ts';
 import { prepare } from '../../store/prepared.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
 import { allOf, tableColumns } from '../../store/columns.ts';
-import { type UsersFound, usersFoundParams, usersUnchanged } from '../users/users.store.ts';
+import { type UsersFound, usersFoundNames, usersUnchanged } from '../users/users.store.ts';
 
 export function findChat(h: Handle, chatId: string) {
   return h.selectFrom('chats').select(allOf('chats')).where('id', '=', chatId).executeTakeFirst();
@@ -104,12 +104,12 @@ export async function insertNewChat(store: Store, chat: ChatTable, members: read
   const written =
     found === undefined
       ? (await chatInsert(store.db, chat, members, sql<SqlBool>`true`).executeTakeFirst()).numInsertedOrUpdatedRows
-      : (await guardedChatInsert(members.length, found.rows.length).run(store.db, chat, members, found)).numAffectedRows;
+      : (await guardedChatInsert(members.length, found.rows.length)(store.db, { chat, members, found })).numAffectedRows;
   return written === BigInt(members.length);
 }
 
 /** PostgreSQL's one statement for a chat and its members, written only while `guard` holds. */
-function chatInsert(h: Handle, chat: Readonly<Record<keyof ChatTable, unknown>>, members: readonly Readonly<Record<keyof ChatMemberTable, unknown>>[], guard: Expression<SqlBool>) {
+function chatInsert(h: Handle, chat: ChatTable, members: readonly ChatMemberTable[], guard: Expression<SqlBool>) {
   const memberRows = members.map((member) => sql`select ${sql.join(tableColumns.chat_members.map((column) => member[column]))} from chat`);
   return h
     .with('guard', (db) => db.selectNoFrom(sql`1`.as('holds')).where(guard))
@@ -121,39 +121,24 @@ function chatInsert(h: Handle, chat: Readonly<Record<keyof ChatTable, unknown>>,
 
 // The guarded chatInsert for each shape (members, users found), built once: built for each request,
 // Kysely's tree for it costs about as much server time as the round trip it saves.
-const guardedChatInserts = new Map<string, ReturnType<typeof preparedChatInsert>>();
+const guardedChatInserts = new Map<string, ReturnType<typeof prepare<GuardedChat, unknown>>>();
 
-function guardedChatInsert(memberCount: number, userCount: number): ReturnType<typeof preparedChatInsert> {
+interface GuardedChat {
+  readonly chat: ChatTable;
+  readonly members: readonly ChatMemberTable[];
+  readonly found: UsersFound;
+}
+
+function guardedChatInsert(memberCount: number, userCount: number) {
   const key = `${memberCount}:${userCount}`;
   let query = guardedChatInserts.get(key);
   if (query === undefined) {
-    query = preparedChatInsert(memberCount, userCount);
+    const memberNames = Array.from({ length: memberCount }, (_unused, index) => tableColumns.chat_members.map((column) => `members.${index}.${column}`));
+    const names = [...tableColumns.chats.map((column) => `chat.${column}`), ...memberNames.flat(), ...usersFoundNames('found', memberCount, userCount)];
+    query = prepare<GuardedChat, unknown>(names, (h, p) => chatInsert(h, p.chat, p.members, usersUnchanged(h, p.found)));
     guardedChatInserts.set(key, query);
   }
   return query;
-}
-
-function preparedChatInsert(memberCount: number, userCount: number) {
-  const users = usersFoundParams(memberCount, userCount);
-  const memberParam = (index: number, column: string) => `member${index}_${column}`;
-  const indexes = Array.from({ length: memberCount }, (_unused, index) => index);
-  const names = [...tableColumns.chats.map((column) => `chat_${column}`), ...indexes.flatMap((index) => tableColumns.chat_members.map((column) => memberParam(index, column))), ...users.names];
-  const query = prepare<Record<string, unknown>, unknown>(names, (h, p) =>
-    chatInsert(
-      h,
-      Object.fromEntries(tableColumns.chats.map((column) => [column, p[`chat_${column}`]])) as Record<keyof ChatTable, unknown>,
-      indexes.map((index) => Object.fromEntries(tableColumns.chat_members.map((column) => [column, p[memberParam(index, column)]])) as Record<keyof ChatMemberTable, unknown>),
-      usersUnchanged(h, users.found(p)),
-    ),
-  );
-  return {
-    run: (h: Handle, chat: ChatTable, members: readonly ChatMemberTable[], found: UsersFound) => {
-      const values = users.values(found);
-      for (const column of tableColumns.chats) values[`chat_${column}`] = chat[column];
-      members.forEach((member, index) => tableColumns.chat_members.forEach((column) => (values[memberParam(index, column)] = member[column])));
-      return query(h, values);
-    },
-  };
 }
 
 export function updateChat(h: Handle, chatId: string, changes: Partial<Omit<ChatTable, 'id'>>) {

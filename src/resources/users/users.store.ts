@@ -60,28 +60,13 @@ export function usersUnchanged(h: Handle, found: UsersFound): Expression<SqlBool
   return sql<SqlBool>`(${count} = ${sql.lit(found.rows.length)} and not exists ${other})`;
 }
 
-/** The users found as a prepared statement's parameters name them, for `usersUnchanged` over placeholders. */
-export function usersFoundParams(references: number, users: number): { names: string[]; found: (p: Record<string, unknown>) => UsersFound; values: (found: UsersFound) => Record<string, unknown> } {
-  const refs = Array.from({ length: references }, (_unused, index) => index);
-  const rows = Array.from({ length: users }, (_unused, index) => index);
-  const names = [...refs.flatMap((index) => [`user_ref${index}`, `user_key${index}`]), ...rows.flatMap((index) => memberUserColumns.map((column) => `user${index}_${column}`))];
-  return {
-    names,
-    found: (p) => ({
-      ids: refs.map((index) => p[`user_ref${index}`] as string),
-      upnKeys: refs.map((index) => p[`user_key${index}`] as string),
-      rows: rows.map((index) => Object.fromEntries(memberUserColumns.map((column) => [column, p[`user${index}_${column}`]])) as unknown as MemberUser),
-    }),
-    values: (found) => {
-      const values: Record<string, unknown> = {};
-      refs.forEach((index) => {
-        values[`user_ref${index}`] = found.ids[index];
-        values[`user_key${index}`] = found.upnKeys[index];
-      });
-      found.rows.forEach((row, index) => memberUserColumns.forEach((column) => (values[`user${index}_${column}`] = row[column])));
-      return values;
-    },
-  };
+/** The parameter names of a UsersFound at `path` in a prepared statement (prepare), for so many references and users. */
+export function usersFoundNames(path: string, references: number, users: number): string[] {
+  const indexes = (count: number) => Array.from({ length: count }, (_unused, index) => index);
+  return [
+    ...indexes(references).flatMap((index) => [`${path}.ids.${index}`, `${path}.upnKeys.${index}`]),
+    ...indexes(users).flatMap((index) => memberUserColumns.map((column) => `${path}.rows.${index}.${column}`)),
+  ];
 }
 
 /** The user properties $filter and $orderby reach (user-list.md, concepts/aad-advanced-queries.md). */
