@@ -70,3 +70,21 @@ function valueAt(params: object, path: readonly string[]): unknown {
   for (const key of path) value = (value as Record<string, unknown>)[key];
   return value;
 }
+
+/**
+ * `make` called once per shape and kept: for prepared queries whose text depends on a few numbers or
+ * flags (a page size, how many rows a statement writes), each shape a statement of its own.
+ */
+export function perShape<Shape extends readonly (number | boolean)[], Query>(make: (...shape: Shape) => Query): (...shape: Shape) => Query {
+  const made = new Map<string, Query>();
+  return (...shape) => {
+    const key = shape.join(':');
+    let query = made.get(key);
+    if (query === undefined) {
+      query = make(...shape);
+      made.set(key, query);
+    }
+    return query;
+  };
+}
+

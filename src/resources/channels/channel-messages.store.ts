@@ -4,7 +4,7 @@ import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { MessageTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 import { allOf, tableColumns } from '../../store/columns.ts';
-import { prepare } from '../../store/prepared.ts';
+import { perShape, prepare } from '../../store/prepared.ts';
 import { type ScopeFacts, type ScopeParams, scopeFactColumns, scopeParamNames, scopeUnchanged } from './channels.store.ts';
 
 // Channel messages live in the messages table shared with chats, keyed by container (the channel id).
@@ -64,12 +64,12 @@ export async function insertIfScopeUnchanged(h: Handle, row: MessageTable, scope
 // A page of root messages as listMessages reads it (newest first, `top + 1` rows): the first page or the
 // one after a given id, for each page size a statement of its own, the size written into the text as
 // listPage writes it.
-const rootPageQueries = new Map<string, ReturnType<typeof rootPageQuery>>();
-const rootPageQuery = (isAfter: boolean, limit: number) =>
+const rootPageQuery = perShape((isAfter: boolean, limit: number) =>
   prepare<Guarded & { readonly after: string | undefined }, MessageTable>([...guardNames, 'after'], (h, p) => {
     const roots = h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', p.scope.channelId).where('reply_to_id', 'is', null);
     return (isAfter ? roots.where('id', '<', p.after as string) : roots).where(scopeGuard(h, p)).orderBy('id', 'desc').limit(sql.lit(limit));
-  });
+  }),
+);
 
 /**
  * A page of the channel's root messages, read only if the scope read for `scope` still returns
@@ -78,13 +78,7 @@ const rootPageQuery = (isAfter: boolean, limit: number) =>
 export async function rootPageIfScopeUnchanged(h: Handle, scope: ScopeParams, facts: ScopeFacts, list: ListQuery): Promise<ListPage<MessageTable>> {
   // The id the previous page ended on: its one paging key.
   const after = list.after === null ? undefined : String(list.after[0]);
-  const key = `${after === undefined}:${list.top}`;
-  let query = rootPageQueries.get(key);
-  if (query === undefined) {
-    query = rootPageQuery(after !== undefined, list.top + 1);
-    rootPageQueries.set(key, query);
-  }
-  const rows = (await query(h, { scope, facts, after })).rows;
+  const rows = (await rootPageQuery(after !== undefined, list.top + 1)(h, { scope, facts, after })).rows;
   const last = rows[list.top - 1];
   return { items: rows.slice(0, list.top), after: rows.length > list.top && last !== undefined ? [last.id] : null };
 }

@@ -3,10 +3,10 @@ import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { ChatInstalledAppTable, ChatMemberTable, ChatTable, Database } from '../../store/schema.ts';
 import type { Store } from '../../store/db.ts';
-import { prepare } from '../../store/prepared.ts';
+import { perShape, prepare } from '../../store/prepared.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
 import { allOf, tableColumns } from '../../store/columns.ts';
-import { type UsersFound, usersFoundNames, usersUnchanged } from '../users/users.store.ts';
+import { type UsersFound, usersFoundNames, usersStillFound, usersUnchanged } from '../users/users.store.ts';
 
 export function findChat(h: Handle, chatId: string) {
   return h.selectFrom('chats').select(allOf('chats')).where('id', '=', chatId).executeTakeFirst();
@@ -96,7 +96,7 @@ export async function insertChat(h: Handle, chat: ChatTable, members: readonly C
 export async function insertNewChat(store: Store, chat: ChatTable, members: readonly ChatMemberTable[], found?: UsersFound): Promise<boolean> {
   if (store.kind === 'sqlite') {
     return withTransaction(store, async (tx) => {
-      if (found !== undefined && (await sql<{ holds: number }>`select ${usersUnchanged(tx, found)} as holds`.execute(tx)).rows[0]?.holds !== 1) return false;
+      if (found !== undefined && !(await usersStillFound(tx, found))) return false;
       await insertChat(tx, chat, members);
       return true;
     });
@@ -119,27 +119,19 @@ function chatInsert(h: Handle, chat: ChatTable, members: readonly ChatMemberTabl
     .expression(sql`${sql.join(memberRows, sql` union all `)}`);
 }
 
-// The guarded chatInsert for each shape (members, users found), built once: built for each request,
-// Kysely's tree for it costs about as much server time as the round trip it saves.
-const guardedChatInserts = new Map<string, ReturnType<typeof prepare<GuardedChat, unknown>>>();
-
 interface GuardedChat {
   readonly chat: ChatTable;
   readonly members: readonly ChatMemberTable[];
   readonly found: UsersFound;
 }
 
-function guardedChatInsert(memberCount: number, userCount: number) {
-  const key = `${memberCount}:${userCount}`;
-  let query = guardedChatInserts.get(key);
-  if (query === undefined) {
-    const memberNames = Array.from({ length: memberCount }, (_unused, index) => tableColumns.chat_members.map((column) => `members.${index}.${column}`));
-    const names = [...tableColumns.chats.map((column) => `chat.${column}`), ...memberNames.flat(), ...usersFoundNames('found', memberCount, userCount)];
-    query = prepare<GuardedChat, unknown>(names, (h, p) => chatInsert(h, p.chat, p.members, usersUnchanged(h, p.found)));
-    guardedChatInserts.set(key, query);
-  }
-  return query;
-}
+// The guarded chatInsert for each shape (members, users found), built once: built for each request,
+// Kysely's tree for it costs about as much server time as the round trip it saves.
+const guardedChatInsert = perShape((memberCount: number, userCount: number) => {
+  const memberNames = Array.from({ length: memberCount }, (_unused, index) => tableColumns.chat_members.map((column) => `members.${index}.${column}`));
+  const names = [...tableColumns.chats.map((column) => `chat.${column}`), ...memberNames.flat(), ...usersFoundNames('found', memberCount, userCount)];
+  return prepare<GuardedChat, unknown>(names, (h, p) => chatInsert(h, p.chat, p.members, usersUnchanged(h, p.found)));
+});
 
 export function updateChat(h: Handle, chatId: string, changes: Partial<Omit<ChatTable, 'id'>>) {
   return h.updateTable('chats').set(changes).where('id', '=', chatId).execute();

@@ -1,7 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
-import { prepare } from '../../store/prepared.ts';
+import { perShape, prepare } from '../../store/prepared.ts';
 import type { UserTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 import { allOf, every } from '../../store/columns.ts';
@@ -58,6 +58,17 @@ export function usersUnchanged(h: Handle, found: UsersFound): Expression<SqlBool
   const count = usersNamed(h, found.ids, found.upnKeys).select(sql<number>`count(*)`.as('users'));
   const other = usersNamed(h, found.ids, found.upnKeys).select('id').where(sql<SqlBool>`not (${sql.join(same, sql` or `)})`);
   return sql<SqlBool>`(${count} = ${sql.lit(found.rows.length)} and not exists ${other})`;
+}
+
+// usersUnchanged as a read of its own, for each shape (references, users found), built once.
+const usersStillFoundQuery = perShape((references: number, users: number) =>
+  prepare<{ readonly found: UsersFound }, { holds: number }>(usersFoundNames('found', references, users), (h, p) => h.selectNoFrom(sql<number>`${usersUnchanged(h, p.found)}`.as('holds'))),
+);
+
+/** Whether findUsers would still return exactly what it found: usersUnchanged, asked on its own. */
+export async function usersStillFound(h: Handle, found: UsersFound): Promise<boolean> {
+  const [row] = (await usersStillFoundQuery(found.ids.length, found.rows.length)(h, { found })).rows;
+  return Number(row?.holds) === 1;
 }
 
 /** The parameter names of a UsersFound at `path` in a prepared statement (prepare), for so many references and users. */
