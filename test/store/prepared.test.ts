@@ -16,8 +16,7 @@ const tenantsNamed = prepare(['domain', 'name'], (h, p: { domain: string; name: 
 for (const dialect of testDialects()) {
   describe(`prepared queries on ${dialect}`, () => {
     const { open } = useSharedDatabase(dialect);
-
-    it('each call gets its own values, constants stay, null is a value, and transactions share the plan', async () => {
+    const storeWithTenants = async () => {
       const store = await open();
       await migrate(store);
       await store.db
@@ -29,6 +28,11 @@ for (const dialect of testDialects()) {
           { id: 'c', display_name: 'Alpha', domain: 'y.example' },
         ])
         .execute();
+      return store;
+    };
+
+    it('each call gets its own values, constants stay, null is a value, and transactions share the plan', async () => {
+      const store = await storeWithTenants();
       const ids = async (domain: string, name: string | null) => (await tenantsNamed(store.db, { domain, name })).rows.map((row) => row.id);
       assert.deepEqual(await ids('x.example', 'Alpha'), ['a', 'fixed']);
       assert.deepEqual(await ids('x.example', 'Beta'), ['b', 'fixed']);
@@ -39,24 +43,14 @@ for (const dialect of testDialects()) {
     });
 
     it('a name may be a path into the parameters, through objects and array indexes', async () => {
-      const store = await open();
-      await migrate(store);
-      await store.db
-        .insertInto('tenants')
-        .values([
-          { id: 'a', display_name: 'Alpha', domain: 'x.example' },
-          { id: 'b', display_name: 'Beta', domain: 'x.example' },
-          { id: 'c', display_name: 'Gamma', domain: 'x.example' },
-          { id: 'd', display_name: 'Alpha', domain: 'y.example' },
-        ])
-        .execute();
+      const store = await storeWithTenants();
       const named = prepare(['where.domain', 'names.0', 'names.1'], (h, p: { where: { domain: string }; names: readonly string[] }) =>
         h.selectFrom('tenants').select('id').where('domain', '=', p.where.domain).where('display_name', 'in', [p.names[0] as string, p.names[1] as string]).orderBy('id'),
       );
       const ids = async (domain: string, names: readonly string[]) => (await named(store.db, { where: { domain }, names })).rows.map((row) => row.id);
-      assert.deepEqual(await ids('x.example', ['Alpha', 'Gamma']), ['a', 'c']);
+      assert.deepEqual(await ids('x.example', ['Alpha', 'Fixed']), ['a', 'fixed']);
       assert.deepEqual(await ids('x.example', ['Beta', 'Beta']), ['b']);
-      assert.deepEqual(await ids('y.example', ['Alpha', 'Beta']), ['d']);
+      assert.deepEqual(await ids('y.example', ['Alpha', 'Beta']), ['c']);
     });
 
     it('refuses a parameter that does not reach the query whole', async () => {
