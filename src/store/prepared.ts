@@ -23,7 +23,7 @@ const placeholderPrefix = '\u0000prepared:';
  * A name is a path into the parameters: `teamId`, or `row.id`, or `members.0.user_id` (a number indexes
  * an array). Statements that take a whole row, or the facts a write is guarded by, then read them where
  * they already are: copied into one flat object under made-up names, the values of a channel post's
- * fifty-two parameters cost a fifth of its server time (measured).
+ * fifty-two parameters cost about a third of its server time (measured: 247 → 168 µs a post).
  */
 export function prepare<P extends object, O>(names: readonly string[], build: (h: Handle, params: P) => Compilable<O>): (h: Handle, params: P) => Promise<QueryResult<O>> {
   const plans = new WeakMap<DialectAdapter, Plan<O>>(); // SQLite and PostgreSQL compile differently
