@@ -12,7 +12,7 @@ const options = {
     type: 'string',
     env: 'TEAMGRAPH_DATABASE',
     arg: '<file|url>',
-    help: 'SQLite file path, or a postgres:// URL shared by any number of instances (default <data>/teamgraph.db)',
+    help: 'SQLite file path, or a postgres:// (postgresql://) URL shared by any number of instances (default <data>/teamgraph.db)',
   },
   memory: { type: 'boolean', env: 'TEAMGRAPH_MEMORY', help: 'SQLite in memory: nothing is written to disk' },
   seed: { type: 'string', env: 'TEAMGRAPH_SEED', arg: '<file.json>', help: 'load this tenant file instead of the demo tenant' },
@@ -131,6 +131,12 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   raw.memory ??= false;
   raw['no-seed'] ??= false;
   raw.https ??= false;
+  // Any other `scheme://` would otherwise be taken for a relative SQLite path (a folder named `mysql:`).
+  // Only the scheme is named: the rest of a URL may hold a password.
+  const scheme = typeof raw.database === 'string' ? /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw.database)?.[1] : undefined;
+  if (scheme !== undefined && !/^postgres(ql)?$/i.test(scheme)) {
+    problems.push(`--database ${scheme}:// is not a database teamgraph can use: give an SQLite file path, a postgres:// or postgresql:// URL, or --memory`);
+  }
   for (const name of ['port', 'operation-delay-ms']) {
     const value = raw[name];
     if (typeof value === 'string' && /^\d+$/.test(value)) raw[name] = Number(value);

@@ -8,14 +8,19 @@ import { request } from '../helpers/server.ts';
 
 const bin = path.resolve('bin/teamgraph.js');
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs teamgraph to its exit; one that is still running after 30 s (it started serving) is stopped. */
+function run(args: string[], env: Record<string, string> = {}, cwd = process.cwd()): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, cwd });
     let stdout = '';
     let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGTERM'), 30_000);
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -55,6 +60,26 @@ describe('teamgraph command line', () => {
     assert.equal(code, 1);
     assert.equal(stderr.trim().split('\n').length, 1, stderr);
     assert.match(stderr, /--port must be integer; --log-level/);
+  });
+
+  it('a --database URL of another scheme exits non-zero with one line naming the accepted forms, and creates nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamgraph-scheme-'));
+    try {
+      for (const [args, env] of [
+        [['--database', 'mysql://x:secret@127.0.0.1/db', '--port', '0'], {}],
+        [['--port', '0'], { TEAMGRAPH_DATABASE: 'sqlite://teamgraph.db' }],
+      ] as const) {
+        const { code, stdout, stderr } = await run([...args], env, dir);
+        assert.equal(code, 1);
+        assert.equal(stdout, '');
+        assert.equal(stderr.trim().split('\n').length, 1, stderr);
+        assert.match(stderr, /^teamgraph: invalid configuration: --database (mysql|sqlite):\/\/ is not a database teamgraph can use: give an SQLite file path, a postgres:\/\/ or postgresql:\/\/ URL, or --memory$/m);
+        assert.doesNotMatch(stderr, /secret/, 'the rest of the URL may hold a password');
+      }
+      assert.deepEqual(fs.readdirSync(dir), [], 'no folder named after the scheme');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unreachable database exits non-zero with one line', async () => {
