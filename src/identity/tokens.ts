@@ -84,13 +84,17 @@ export function refreshToken(keys: KeyRing, app: ApplicationTable, user: UserTab
   return sign(keys, { aud: refreshAudience, tid: user.tenant_id, oid: user.id, appid: app.client_id, scp: scopes.join(' ') }, refreshLifetimeSeconds);
 }
 
-export type TokenProblem = 'malformed' | 'expired' | 'audience' | 'signature' | 'issuer' | 'claims';
+export type TokenProblem = 'malformed' | 'expired' | 'unexpiring' | 'premature' | 'audience' | 'signature' | 'issuer' | 'claims';
 
 export class TokenRejected extends Error {
   constructor(readonly problem: TokenProblem) {
     super(problem);
   }
 }
+
+// Entra's tokens always carry exp, nbf and iat; one without them has no lifetime to check, and jose
+// checks a lifetime claim only when it is present.
+const lifetimeClaims = ['exp', 'nbf', 'iat'];
 
 /** Verifies signature (by `kid`), lifetime and audience; the caller checks issuer and tenant. */
 export async function verifyToken(keys: KeyRing, token: string, audiences: readonly string[]): Promise<Record<string, unknown>> {
@@ -103,14 +107,21 @@ export async function verifyToken(keys: KeyRing, token: string, audiences: reado
   const key = kid === undefined ? null : await keys.verificationKey(kid);
   if (key === null) throw new TokenRejected('signature');
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['RS256'], audience: [...audiences], clockTolerance: 60 });
+    const { payload } = await jwtVerify(token, key, { algorithms: ['RS256'], audience: [...audiences], clockTolerance: 60, requiredClaims: lifetimeClaims });
     return payload;
   } catch (err) {
     if (err instanceof errors.JWTExpired) throw new TokenRejected('expired');
-    if (err instanceof errors.JWTClaimValidationFailed) throw new TokenRejected(err.claim === 'aud' ? 'audience' : 'claims');
+    if (err instanceof errors.JWTClaimValidationFailed) throw new TokenRejected(claimProblem(err));
     if (err instanceof errors.JWSSignatureVerificationFailed) throw new TokenRejected('signature');
     throw new TokenRejected('malformed');
   }
+}
+
+function claimProblem(err: errors.JWTClaimValidationFailed): TokenProblem {
+  if (err.claim === 'aud') return 'audience';
+  if (err.claim === 'exp' && err.reason === 'missing') return 'unexpiring';
+  if (err.claim === 'nbf' && err.reason === 'check_failed') return 'premature';
+  return 'claims';
 }
 
 export const verifyRefreshToken = (keys: KeyRing, token: string) => verifyToken(keys, token, [refreshAudience]);

@@ -6,9 +6,13 @@ import { TokenRejected, graphAudiences, v1Issuer, verifyToken } from './tokens.t
 
 export type AuthMode = 'dev' | 'strict';
 
+// Graph's words; the lifetime ones are Microsoft.IdentityModel's (IDX10223, IDX10225, IDX10222) as
+// Graph writes IDX10223 (docs/decisions.md 97). A token without nbf or iat fails as a malformed claim.
 const rejections: Record<TokenRejected['problem'], string> = {
   malformed: 'CompactToken parsing failed with error code: 80049217',
   expired: 'Lifetime validation failed, the token is expired.',
+  unexpiring: 'Lifetime validation failed, the token is missing an Expiration Time.',
+  premature: 'Lifetime validation failed, the token is not yet valid.',
   audience: 'Access token validation failure. Invalid audience.',
   signature: 'Access token validation failure.',
   issuer: 'Access token validation failure. Invalid issuer.',

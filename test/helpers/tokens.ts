@@ -33,24 +33,24 @@ export function appToken(server: TestServer, clientId = demoClientId, clientSecr
 
 /**
  * A token signed with the server's own key and any claims: for tokens the authority would not issue
- * (a narrow set of roles, a wrong audience, an expired lifetime).
+ * (a narrow set of roles, a wrong audience, an expired lifetime, a lifetime claim left out).
  */
-export async function mintToken(server: TestServer, claims: Record<string, unknown>, lifetimeSeconds = 3600): Promise<string> {
+export async function mintToken(server: TestServer, claims: Record<string, unknown>, lifetimeSeconds = 3600, without: readonly ('exp' | 'nbf' | 'iat')[] = []): Promise<string> {
   const key = await new KeyRing(server.store).signingKey();
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({
+  const payload: Record<string, unknown> = {
     aud: 'https://graph.microsoft.com',
     iss: `https://sts.windows.net/${demoTenantId}/`,
     tid: demoTenantId,
     appid: demoClientId,
     ver: '1.0',
     nbf: now,
+    iat: now,
+    exp: now + lifetimeSeconds,
     ...claims,
-  })
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
-    .setIssuedAt(now)
-    .setExpirationTime(now + lifetimeSeconds)
-    .sign(key.privateKey);
+  };
+  for (const claim of without) delete payload[claim];
+  return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid }).sign(key.privateKey);
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

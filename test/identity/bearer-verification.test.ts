@@ -34,6 +34,25 @@ for (const dialect of testDialects()) {
       assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(token) }), 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
     });
 
+    // Entra's access tokens always carry exp, nbf and iat; a token without one has no lifetime to check.
+    it('401 for a token without exp, nbf or iat, however valid the rest', async () => {
+      const noExpiry = await mintToken(server, { roles: ['User.Read.All'] }, 3600, ['exp']);
+      assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(noExpiry) }), 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is missing an Expiration Time.');
+      for (const claim of ['nbf', 'iat'] as const) {
+        const token = await mintToken(server, { roles: ['User.Read.All'] }, 3600, [claim]);
+        assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(token) }), 401, 'InvalidAuthenticationToken', 'Access token validation failure.');
+      }
+      const delegated = await mintToken(server, { scp: 'User.Read', oid: megan }, 3600, ['exp', 'nbf', 'iat']);
+      assertGraphError(await server.request('GET', '/v1.0/me', { headers: bearer(delegated) }), 401, 'InvalidAuthenticationToken');
+      const unreadableExpiry = await mintToken(server, { roles: ['User.Read.All'], exp: 'never' });
+      assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(unreadableExpiry) }), 401, 'InvalidAuthenticationToken', 'Access token validation failure.');
+    });
+
+    it('401 for a token not valid yet (nbf beyond the 60 s skew)', async () => {
+      const token = await mintToken(server, { roles: ['User.Read.All'], nbf: Math.floor(Date.now() / 1000) + 600 });
+      assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(token) }), 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is not yet valid.');
+    });
+
     it('401 for a token meant for another audience', async () => {
       const token = await mintToken(server, { roles: ['User.Read.All'], aud: 'api://some-other-api' });
       assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(token) }), 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
