@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { openStore } from '../src/store/db.ts';
 
 const database = process.argv[2] ?? '';
-const store = await openStore(database.startsWith('postgres') ? { kind: 'postgres', url: database } : { kind: 'sqlite', file: database });
+const store = await openStore(database.startsWith('postgres') ? { kind: 'postgres', url: database } : { kind: 'sqlite', file: database, synchronous: 'normal' });
 await sql`create table if not exists bench_rows (id text primary key, body text not null, created_date_time text not null)`.execute(store.db);
 const app = Fastify({ logger: false });
 app.get<{ Params: { id: string } }>('/users/:id', async (request) => store.db.selectFrom('users').selectAll().where('id', '=', request.params.id).executeTakeFirst());

@@ -15,16 +15,23 @@ interface Target {
   readonly path: string;
   /** A fresh body per request (a new chat topic each time), or none. */
   readonly body?: () => unknown;
-  /** The server a baseline runs on: the bare baseline server unless the baseline is teamgraph itself. */
-  readonly server?: 'baseline' | 'teamgraph';
+  /**
+   * The server it runs on: by default teamgraph for the Graph side and the bare baseline server for the
+   * baseline; `teamgraph-full` is teamgraph with `--sqlite-synchronous full` on the same SQLite file.
+   */
+  readonly server?: Server;
   /** How many requests make one operation; rates are operations per second. */
   readonly requestsPerOperation?: number;
 }
+
+type Server = 'baseline' | 'teamgraph' | 'teamgraph-full';
 
 interface Case {
   readonly name: string;
   readonly graph: Target;
   readonly baseline: Target;
+  /** A case about an SQLite setting, not run on PostgreSQL. */
+  readonly isSqliteOnly?: boolean;
 }
 
 const adele = '10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f';
@@ -77,6 +84,14 @@ const cases: Case[] = [
       path: `/v1.0/chats/${encodeURIComponent(filterChatId)}/messages?$filter=${encodeURIComponent(`lastModifiedDateTime gt ${filterAfter}`)}&$orderby=${encodeURIComponent('lastModifiedDateTime desc')}&$top=50`,
     },
     baseline: { method: 'GET', path: `/chat-messages/${encodeURIComponent(filterChatId)}?after=${encodeURIComponent(filterAfter)}` },
+  },
+  {
+    // What syncing every commit costs (decision 96): the same channel post, teamgraph with FULL against
+    // teamgraph with the default NORMAL, on one SQLite file.
+    name: 'sqlite-synchronous-full',
+    graph: { method: 'POST', path: channelMessages, body: message, server: 'teamgraph-full' },
+    baseline: { method: 'POST', path: channelMessages, body: message, server: 'teamgraph' },
+    isSqliteOnly: true,
   },
 ];
 const onlyCases = process.env.BENCH_CASES?.split(',');
@@ -149,7 +164,7 @@ async function postgresUrl(): Promise<string | null> {
 
 /** Runs `work` on a store of its own over the run's database, closed after. */
 async function withStore(database: string, work: (store: Store) => Promise<void>): Promise<void> {
-  const store = await openStore(database.startsWith('postgres') ? { kind: 'postgres', url: database } : { kind: 'sqlite', file: database });
+  const store = await openStore(database.startsWith('postgres') ? { kind: 'postgres', url: database } : { kind: 'sqlite', file: database, synchronous: 'normal' });
   try {
     await work(store);
   } finally {
@@ -188,27 +203,35 @@ async function analyze(database: string): Promise<void> {
   if (database.startsWith('postgres')) await withStore(database, (store) => sql`analyze`.execute(store.db).then(() => undefined));
 }
 
+const startTeamgraph = (database: string, args: string[] = []) =>
+  startProcess(['bin/teamgraph.js', '--database', database, '--port', '0', '--log-level', 'silent', ...args], /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+
 async function benchStore(label: string, database: string): Promise<string[]> {
-  const teamgraph = await startProcess(['bin/teamgraph.js', '--database', database, '--port', '0', '--log-level', 'silent'], /listening on http:\/\/127\.0\.0\.1:(\d+)/);
-  if (selectedCases.some((c) => c.name === 'chat-message-filter')) await seedFilterChat(database);
+  const storeCases = selectedCases.filter((c) => label === 'sqlite' || c.isSqliteOnly !== true);
+  if (storeCases.length === 0) return [];
+  const teamgraph = await startTeamgraph(database);
+  if (storeCases.some((c) => c.name === 'chat-message-filter')) await seedFilterChat(database);
   const baseline = await startProcess(['--import', 'tsx', 'bench/baseline-server.ts', database], /listening (\d+)/);
+  const needsFull = storeCases.some((c) => c.graph.server === 'teamgraph-full' || c.baseline.server === 'teamgraph-full');
+  const teamgraphFull = needsFull ? await startTeamgraph(database, ['--sqlite-synchronous', 'full']) : null;
+  const ports: Record<Server, number> = { teamgraph: teamgraph.port, baseline: baseline.port, 'teamgraph-full': teamgraphFull?.port ?? 0 };
   const summary: string[] = [];
   try {
-    const ratios = new Map<string, number[]>(selectedCases.map((c) => [c.name, []]));
-    const rates = new Map<string, { graph: number[]; base: number[] }>(selectedCases.map((c) => [c.name, { graph: [], base: [] }]));
-    for (const c of selectedCases) await operationsPerSecond(teamgraph.port, c.graph); // warm-up; also fills the channel past 50 messages
+    const ratios = new Map<string, number[]>(storeCases.map((c) => [c.name, []]));
+    const rates = new Map<string, { graph: number[]; base: number[] }>(storeCases.map((c) => [c.name, { graph: [], base: [] }]));
+    for (const c of storeCases) await operationsPerSecond(ports[c.graph.server ?? 'teamgraph'], c.graph); // warm-up; also fills the channel past 50 messages
     await analyze(database);
     for (let round = 1; round <= rounds; round++) {
-      for (const c of selectedCases) {
-        const base = await operationsPerSecond(c.baseline.server === 'teamgraph' ? teamgraph.port : baseline.port, c.baseline);
-        const graph = await operationsPerSecond(teamgraph.port, c.graph);
+      for (const c of storeCases) {
+        const base = await operationsPerSecond(ports[c.baseline.server ?? 'baseline'], c.baseline);
+        const graph = await operationsPerSecond(ports[c.graph.server ?? 'teamgraph'], c.graph);
         ratios.get(c.name)?.push(graph / base);
         rates.get(c.name)?.graph.push(graph);
         rates.get(c.name)?.base.push(base);
         console.log(`${label} round ${round} ${c.name}: teamgraph ${graph.toFixed(0)} op/s, baseline ${base.toFixed(0)} op/s, ratio ${(graph / base).toFixed(2)}`);
       }
     }
-    for (const c of selectedCases) {
+    for (const c of storeCases) {
       const r = ratios.get(c.name) ?? [];
       const rate = rates.get(c.name) ?? { graph: [], base: [] };
       console.log(
@@ -217,7 +240,7 @@ async function benchStore(label: string, database: string): Promise<string[]> {
       summary.push(`ratio ${c.name}${label === 'sqlite' ? '' : `-${label}`} ${median(r).toFixed(2)}`);
     }
   } finally {
-    await Promise.all([teamgraph.child, baseline.child].map((child) => new Promise((resolve) => child.once('close', resolve).kill())));
+    await Promise.all([teamgraph, baseline, teamgraphFull].flatMap((server) => (server === null ? [] : [new Promise((resolve) => server.child.once('close', resolve).kill())])));
   }
   return summary;
 }

@@ -14,6 +14,12 @@ const options = {
     arg: '<file|url>',
     help: 'SQLite file path, or a postgres:// (postgresql://) URL shared by any number of instances (default <data>/teamgraph.db)',
   },
+  'sqlite-synchronous': {
+    type: 'string',
+    env: 'TEAMGRAPH_SQLITE_SYNCHRONOUS',
+    arg: '<normal|full>',
+    help: 'normal: a commit survives a crash of teamgraph, but the last ones may be lost to a power loss or an OS crash; full: each commit reaches the disk before it is answered and survives those too, at a cost to writes (default normal)',
+  },
   memory: { type: 'boolean', env: 'TEAMGRAPH_MEMORY', help: 'SQLite in memory: nothing is written to disk' },
   seed: { type: 'string', env: 'TEAMGRAPH_SEED', arg: '<file.json>', help: 'load this tenant file instead of the demo tenant' },
   'no-seed': { type: 'boolean', env: 'TEAMGRAPH_NO_SEED', help: 'start with an empty database' },
@@ -72,6 +78,7 @@ const RawConfig = Type.Object({
   'log-level': LogLevel,
   'operation-delay-ms': Type.Integer({ minimum: 0, maximum: 3_600_000 }),
   auth: Type.Enum(['dev', 'strict']),
+  'sqlite-synchronous': Type.Enum(['normal', 'full']),
   https: Type.Boolean(),
   cert: Type.Optional(Type.String({ minLength: 1 })),
   key: Type.Optional(Type.String({ minLength: 1 })),
@@ -79,7 +86,9 @@ const RawConfig = Type.Object({
   'pfx-passphrase': Type.Optional(Type.String()),
 });
 
-export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+/** How SQLite syncs a commit to disk (decision 96): `normal` survives a process crash, `full` a power loss too. */
+export type SqliteSynchronous = 'normal' | 'full';
+export type DatabaseTarget = { kind: 'sqlite'; file: string; synchronous: SqliteSynchronous } | { kind: 'postgres'; url: string };
 export type TlsSource = { kind: 'none' } | { kind: 'self-signed' } | { kind: 'pem'; cert: string; key: string } | { kind: 'pfx'; pfx: string; passphrase: string | null };
 export type SeedSource = { kind: 'demo' } | { kind: 'file'; path: string } | { kind: 'none' };
 
@@ -134,9 +143,13 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   // Any other `scheme://` would otherwise be taken for a relative SQLite path (a folder named `mysql:`).
   // Only the scheme is named: the rest of a URL may hold a password.
   const scheme = typeof raw.database === 'string' ? /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw.database)?.[1] : undefined;
-  if (scheme !== undefined && !/^postgres(ql)?$/i.test(scheme)) {
+  const isPostgres = scheme !== undefined && /^postgres(ql)?$/i.test(scheme);
+  if (scheme !== undefined && !isPostgres) {
     problems.push(`--database ${scheme}:// is not a database teamgraph can use: give an SQLite file path, a postgres:// or postgresql:// URL, or --memory`);
   }
+  // A setting that would change nothing is refused rather than believed.
+  if (isPostgres && raw['sqlite-synchronous'] !== undefined) problems.push('--sqlite-synchronous applies to SQLite only, not to a postgres:// database');
+  raw['sqlite-synchronous'] ??= 'normal';
   for (const name of ['port', 'operation-delay-ms']) {
     const value = raw[name];
     if (typeof value === 'string' && /^\d+$/.test(value)) raw[name] = Number(value);
@@ -174,10 +187,11 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
 }
 
 function databaseTarget(valid: Static<typeof RawConfig>, dataDir: string): DatabaseTarget {
-  if (valid.memory) return { kind: 'sqlite', file: ':memory:' };
+  const synchronous = valid['sqlite-synchronous'];
+  if (valid.memory) return { kind: 'sqlite', file: ':memory:', synchronous };
   const database = valid.database ?? path.join(dataDir, 'teamgraph.db');
   if (/^postgres(ql)?:\/\//i.test(database)) return { kind: 'postgres', url: database };
-  return { kind: 'sqlite', file: path.resolve(database) };
+  return { kind: 'sqlite', file: path.resolve(database), synchronous };
 }
 
 function tlsSource(valid: Static<typeof RawConfig>): TlsSource {

@@ -25,7 +25,7 @@ export async function openStore(target: DatabaseTarget): Promise<Store> {
   let db: Db;
   if (target.kind === 'sqlite') {
     try {
-      db = new Kysely<Database>({ dialect: sqliteDialect(target.file) });
+      db = new Kysely<Database>({ dialect: sqliteDialect(target.file, target.synchronous) });
     } catch (err) {
       throw new StoreUnavailable(`cannot open SQLite database ${target.file}: ${(err as Error).message}`);
     }

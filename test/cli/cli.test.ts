@@ -41,7 +41,7 @@ describe('teamgraph command line', () => {
   it('--help documents every flag with its environment variable and exits 0', async () => {
     const { code, stdout } = await run(['--help']);
     assert.equal(code, 0);
-    for (const flag of ['--port', '--host', '--data', '--database', '--memory', '--no-seed', '--seed', '--log-level', '--public-url']) {
+    for (const flag of ['--port', '--host', '--data', '--database', '--sqlite-synchronous', '--memory', '--no-seed', '--seed', '--log-level', '--public-url']) {
       assert.ok(stdout.includes(flag), `${flag} missing from --help`);
     }
     assert.match(stdout, /TEAMGRAPH_PORT/);

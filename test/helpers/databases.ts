@@ -37,7 +37,7 @@ export interface TestDatabase {
 
 /** A fresh, empty database: in-memory SQLite, or a new PostgreSQL database dropped afterwards. */
 export async function createTestDatabase(dialect: Dialect, sqliteFile = ':memory:'): Promise<TestDatabase> {
-  if (dialect === 'sqlite') return { target: { kind: 'sqlite', file: sqliteFile }, drop: () => Promise.resolve() };
+  if (dialect === 'sqlite') return { target: { kind: 'sqlite', file: sqliteFile, synchronous: 'normal' }, drop: () => Promise.resolve() };
   const name = `teamgraph_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database ${name}`);
   const url = new URL(adminUrl);

@@ -17,7 +17,7 @@ interface Tables {
 /** A SQLite database on a file whose driver counts the transactions it commits and rolls back. */
 function countingSqlite(file: string): { db: Kysely<Tables>; commits: () => number; rollbacks: () => number } {
   const counts = { commits: 0, rollbacks: 0 };
-  const dialect = sqliteDialect(file);
+  const dialect = sqliteDialect(file, 'normal');
   const counting: Dialect = {
     createAdapter: () => dialect.createAdapter(),
     createQueryCompiler: () => dialect.createQueryCompiler(),

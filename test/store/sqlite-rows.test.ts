@@ -24,7 +24,7 @@ describe('SQLite rows of queries that name their columns', () => {
   beforeEach(async () => {
     tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamgraph-rows-'));
     file = path.join(tmpDir, 'rows.db');
-    db = new Kysely<Tables>({ dialect: sqliteDialect(file) });
+    db = new Kysely<Tables>({ dialect: sqliteDialect(file, 'normal') });
     await sql`create table things (id text primary key, label text, size integer not null)`.execute(db);
     await db.insertInto('things').values([{ id: 'a', label: 'first', size: 1 }, { id: 'b', label: null, size: 2 }]).execute();
     other = new SqliteDatabase(file); // another process's connection to the same file

@@ -94,7 +94,7 @@ describe('operations worker while the database fails', () => {
 
   it('reports each failed poll, polls less often while they fail, at its own pace again once one succeeds, and not once stopped', async (t) => {
     // An empty database: every poll fails (no operations table) until the schema is there.
-    const store = await openStore({ kind: 'sqlite', file: ':memory:' });
+    const store = await openStore({ kind: 'sqlite', file: ':memory:', synchronous: 'normal' });
     t.after(() => store.close());
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const failedAt: number[] = [];
