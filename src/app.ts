@@ -1,7 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import { ControlAccess } from './control/control.access.ts';
 import { ControlService } from './control/control.service.ts';
-import { registerControlRoutes } from './control/control.routes.ts';
+import { controlRoutes, registerControlPlane } from './control/control.routes.ts';
 import { AuthorityService } from './identity/authority.service.ts';
 import { registerAuthorityRoutes } from './identity/authority.routes.ts';
 import { devAuthenticator } from './identity/dev-authenticator.ts';
@@ -139,21 +140,24 @@ export async function buildApp({ config, store, seed, tls }: AppDeps): Promise<F
 
   // 4. Failures of every kind leave as Graph's error envelope.
   const operations = new OperationsService(store, config.operationDelayMs, (err) => app.log.error({ err }, 'operation step failed'));
-  const routes = graphRoutes(createServices(store, operations));
+  const services = createServices(store, operations);
+  const routes = graphRoutes(services);
   renderErrors(app, () => routes);
 
-  // 5. The control plane, outside the Graph surface.
-  registerControlRoutes(app, new ControlService(store, config, seed));
-
-  // 6. The emulated Entra authority that issues the tokens Graph routes verify.
+  // 5. The emulated Entra authority that issues the tokens Graph routes verify.
   const keys = new KeyRing(store);
   await keys.ensureKey();
   const permissions = permissionCatalogue(routes);
   registerAuthorityRoutes(app, new AuthorityService(store, keys, permissions), keys, config.publicUrl);
-
-  // 7. Graph routes under /v1.0 and /beta: authenticate, check permissions, validate, handle.
   const devPrincipal = devAuthenticator(store, new Set([...permissions.delegated, ...permissions.application]));
   const authenticate = tokenAuthenticator(store, keys, config.auth, devPrincipal);
+
+  // 6. The control plane, outside the Graph surface; in strict mode every route but health needs the
+  // control key or a home-tenant admin's token.
+  const control = new ControlService(store, config, seed, keys);
+  registerControlPlane(app, control, new ControlAccess(config, authenticate, services.users, control.homeTenantId), controlRoutes(control));
+
+  // 7. Graph routes under /v1.0 and /beta: authenticate, check permissions, validate, handle.
   const pageTokens = new PageTokens(await loadOrCreateSecret(store.db, 'page_token_secret'));
   registerGraphRoutes(app, routes, { authenticate, pageTokens, publicUrl: config.publicUrl });
 

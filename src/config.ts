@@ -52,6 +52,12 @@ const options = {
     arg: '<mode>',
     help: 'dev: a request without a token acts as the demo admin; strict: every request needs a token (default dev)',
   },
+  'control-key': {
+    type: 'string',
+    env: 'TEAMGRAPH_CONTROL_KEY',
+    arg: '<secret>',
+    help: 'with --auth strict, a secret of 16 characters or more that opens /_teamgraph/* sent as "Authorization: Bearer <secret>" (so does a token of a tenant admin)',
+  },
   help: { type: 'boolean', short: 'h', help: 'print this help and exit' },
   version: { type: 'boolean', short: 'v', help: 'print the version and exit' },
 } as const satisfies Record<string, OptionSpec>;
@@ -78,6 +84,7 @@ const RawConfig = Type.Object({
   'log-level': LogLevel,
   'operation-delay-ms': Type.Integer({ minimum: 0, maximum: 3_600_000 }),
   auth: Type.Enum(['dev', 'strict']),
+  'control-key': Type.Optional(Type.String({ minLength: 16 })),
   'sqlite-synchronous': Type.Enum(['normal', 'full']),
   https: Type.Boolean(),
   cert: Type.Optional(Type.String({ minLength: 1 })),
@@ -102,6 +109,8 @@ export interface Config {
   readonly logLevel: Static<typeof LogLevel>;
   readonly operationDelayMs: number;
   readonly auth: 'dev' | 'strict';
+  /** The secret that opens the control plane in strict mode, besides a tenant admin's token (decision 98). */
+  readonly controlKey: string | null;
   readonly tls: TlsSource;
 }
 
@@ -162,6 +171,9 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   }
   if (raw.memory === true && raw.database !== undefined) problems.push('--memory and --database exclude each other');
   if (raw.seed !== undefined && raw['no-seed'] === true) problems.push('--seed and --no-seed exclude each other');
+  // The key travels as `Authorization: Bearer <key>`: one token, no spaces.
+  if (typeof raw['control-key'] === 'string' && /\s/.test(raw['control-key'])) problems.push('--control-key must not contain white space');
+  if (raw['control-key'] !== undefined && raw.auth !== 'strict') problems.push('--control-key needs --auth strict: in dev mode the control plane is open to anyone');
   if ((raw.cert === undefined) !== (raw.key === undefined)) problems.push('--cert and --key go together');
   if (raw.pfx !== undefined && raw.cert !== undefined) problems.push('--pfx and --cert/--key exclude each other');
   if (problems.length > 0) return { kind: 'error', message: `invalid configuration: ${problems.join('; ')}` };
@@ -181,6 +193,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       logLevel: valid['log-level'],
       operationDelayMs: valid['operation-delay-ms'],
       auth: valid.auth,
+      controlKey: valid['control-key'] ?? null,
       tls: tlsSource(valid),
     }),
   };

@@ -67,7 +67,19 @@ function banner(app: FastifyInstance, config: Config, seed: SeedFile | null, tls
     lines.push(`  certificate ${tls.selfSignedCertPath}`, `  trust it    NODE_EXTRA_CA_CERTS=${tls.selfSignedCertPath} node your-app.js`);
   }
   lines.push(`  try         curl ${tls !== null && tls.selfSignedCertPath !== null ? `--cacert ${tls.selfSignedCertPath} ` : ''}${origin}/v1.0/me`);
+  // Dev mode trusts whoever calls (decision 98); on a reachable interface that is everyone on the network.
+  if (config.auth === 'dev' && !isLoopback(config.host)) {
+    lines.push(
+      `  WARNING     --auth dev on ${config.host}: anyone who can reach port ${port} acts as the tenant admin, and can reset`,
+      '              the data (POST /_teamgraph/reset). Use --auth strict, or --host 127.0.0.1.',
+    );
+  }
   return lines.join('\n');
+}
+
+/** Whether only this machine can reach the interface: a loopback address, or localhost. */
+function isLoopback(host: string): boolean {
+  return host.toLowerCase() === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || /^::ffff:127\.\d+\.\d+\.\d+$/i.test(host);
 }
 
 function fail(message: string): never {

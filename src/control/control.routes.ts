@@ -1,14 +1,59 @@
 import type { FastifyInstance } from 'fastify';
+import type { ControlAccess } from './control.access.ts';
 import type { ControlService } from './control.service.ts';
 
-export function registerControlRoutes(app: FastifyInstance, control: ControlService): void {
-  app.get('/_teamgraph/health', async (_request, reply) => {
-    const health = await control.health();
-    return reply.code(health.status === 'ok' ? 200 : 503).send(health);
-  });
-  app.get('/_teamgraph/info', () => control.info());
-  app.post('/_teamgraph/reset', async (_request, reply) => {
-    await control.reset();
-    return reply.code(204).send();
-  });
+/** A control-plane operation, under /_teamgraph; never part of the Graph surface. */
+export interface ControlRoute {
+  readonly method: 'GET' | 'POST';
+  /** The path after /_teamgraph. */
+  readonly url: string;
+  readonly handle: () => Promise<{ readonly status: number; readonly body?: unknown }>;
+}
+
+export function controlRoutes(control: ControlService): ControlRoute[] {
+  return [
+    { method: 'GET', url: '/info', handle: () => Promise.resolve({ status: 200, body: control.info() }) },
+    {
+      method: 'POST',
+      url: '/reset',
+      handle: async () => {
+        await control.reset();
+        return { status: 204 };
+      },
+    },
+    // Key rotation without downtime: the new key signs at once; old keys keep verifying.
+    { method: 'POST', url: '/keys/rotate', handle: async () => ({ status: 200, body: { kid: await control.rotateKeys() } }) },
+  ];
+}
+
+/**
+ * The control plane is one scope under /_teamgraph. Health answers anyone, as load balancers probe it;
+ * every other route is registered in the inner scope, whose one hook lets a request through only if
+ * `access` does, so a route added to the table is guarded from the day it exists (decision 98).
+ */
+export function registerControlPlane(app: FastifyInstance, control: ControlService, access: ControlAccess, routes: readonly ControlRoute[]): void {
+  void app.register(
+    (plane, _options, done) => {
+      plane.get('/health', async (_request, reply) => {
+        const health = await control.health();
+        return reply.code(health.status === 'ok' ? 200 : 503).send(health);
+      });
+      void plane.register((guarded, _guardedOptions, guardedDone) => {
+        guarded.addHook('onRequest', (request) => access.authorize(request.headers.authorization));
+        for (const route of routes) {
+          guarded.route({
+            method: route.method,
+            url: route.url,
+            handler: async (_request, reply) => {
+              const { status, body } = await route.handle();
+              return reply.code(status).send(body);
+            },
+          });
+        }
+        guardedDone();
+      });
+      done();
+    },
+    { prefix: '/_teamgraph' },
+  );
 }

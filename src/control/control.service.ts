@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { KeyRing } from '../identity/keys.ts';
 import { resetToSeed } from '../seed/loader.ts';
 import type { SeedFile } from '../seed/seed.schemas.ts';
 import type { Store } from '../store/db.ts';
@@ -11,7 +12,13 @@ export class ControlService {
     private readonly store: Store,
     private readonly config: Config,
     private readonly seed: SeedFile | null,
+    private readonly keys: KeyRing,
   ) {}
+
+  /** The server's own tenant: the seed's first, whose administrators may use the control plane. */
+  get homeTenantId(): string | null {
+    return this.seed?.tenants[0]?.id ?? null;
+  }
 
   async health(): Promise<{ status: 'ok' | 'unavailable'; database: string }> {
     try {
@@ -26,13 +33,17 @@ export class ControlService {
     await resetToSeed(this.store, this.seed);
   }
 
+  rotateKeys(): Promise<string> {
+    return this.keys.rotate();
+  }
+
   info() {
     return {
       name: 'teamgraph',
       version,
       store: this.store.kind,
       seed: this.config.seed.kind,
-      tenantId: this.seed?.tenants[0]?.id ?? null,
+      tenantId: this.homeTenantId,
     };
   }
 }

@@ -51,9 +51,6 @@ export function registerAuthorityRoutes(app: FastifyInstance, authority: Authori
       cloud_instance_name: 'microsoftonline.com',
       cloud_audience_urn: 'urn:federation:MicrosoftOnline',
     }));
-
-    // Key rotation without downtime: the new key signs at once; old keys keep verifying.
-    scope.post('/_teamgraph/keys/rotate', async () => ({ kid: await keys.rotate() }));
     done();
   });
 }

@@ -47,7 +47,13 @@ export function appAccessToken(keys: KeyRing, app: ApplicationTable, roles: read
   return sign(keys, { ...baseClaims(app.tenant_id, app, audience), appidacr: '1', idtyp: 'app', oid: servicePrincipalId, sub: servicePrincipalId, roles }, tokenLifetimeSeconds);
 }
 
-/** A delegated token: `scp` holds the consented scopes, space separated, for the signed-in user. */
+/** Entra's role template id of the Global Administrator, as `wids` names it (learn: permissions-reference). */
+export const globalAdministratorRoleId = '62e90394-69f5-4237-9190-012177145e10';
+
+/**
+ * A delegated token: `scp` holds the consented scopes, space separated, for the signed-in user, and
+ * `wids` the directory roles, as Entra issues them: a tenant admin's holds the Global Administrator's.
+ */
 export function userAccessToken(keys: KeyRing, app: ApplicationTable, user: UserTable, scopes: readonly string[], audience: GraphAudience): Promise<string> {
   return sign(
     keys,
@@ -66,6 +72,7 @@ export function userAccessToken(keys: KeyRing, app: ApplicationTable, user: User
       given_name: user.given_name,
       family_name: user.surname,
       scp: scopes.join(' '),
+      ...(user.is_admin === 1 ? { wids: [globalAdministratorRoleId] } : {}),
     },
     tokenLifetimeSeconds,
   );

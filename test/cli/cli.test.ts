@@ -41,10 +41,42 @@ describe('teamgraph command line', () => {
   it('--help documents every flag with its environment variable and exits 0', async () => {
     const { code, stdout } = await run(['--help']);
     assert.equal(code, 0);
-    for (const flag of ['--port', '--host', '--data', '--database', '--sqlite-synchronous', '--memory', '--no-seed', '--seed', '--log-level', '--public-url']) {
+    for (const flag of ['--port', '--host', '--data', '--database', '--sqlite-synchronous', '--memory', '--no-seed', '--seed', '--log-level', '--public-url', '--auth', '--control-key']) {
       assert.ok(stdout.includes(flag), `${flag} missing from --help`);
     }
     assert.match(stdout, /TEAMGRAPH_PORT/);
+    assert.match(stdout, /TEAMGRAPH_CONTROL_KEY/);
+    assert.match(stdout, /TEAMGRAPH_SQLITE_SYNCHRONOUS/);
+  });
+
+  it('--control-key needs --auth strict and 16 characters without spaces, or the server stops with one line', async () => {
+    for (const [args, expected] of [
+      [['--memory', '--control-key', 'a-long-enough-secret'], /--control-key needs --auth strict/],
+      [['--memory', '--auth', 'strict', '--control-key', 'short'], /--control-key must not have fewer than 16 characters/],
+      [['--memory', '--auth', 'strict', '--control-key', 'a long enough secret'], /--control-key must not contain white space/],
+    ] as const) {
+      const { code, stderr } = await run([...args, '--port', '0']);
+      assert.equal(code, 1);
+      assert.equal(stderr.trim().split('\n').length, 1, stderr);
+      assert.match(stderr, expected);
+    }
+  });
+
+  it('dev mode on an interface other hosts can reach warns in the banner that anyone there acts as the admin', async () => {
+    const exposed = await start(['--memory', '--host', '0.0.0.0', '--port', '0', '--log-level', 'silent']);
+    try {
+      assert.match(exposed.banner, /WARNING +--auth dev on 0\.0\.0\.0: anyone who can reach port \d+ acts as the tenant admin, and can reset\n +the data \(POST \/_teamgraph\/reset\)/);
+    } finally {
+      exposed.child.kill();
+    }
+    for (const args of [['--host', '127.0.0.1'], ['--host', '0.0.0.0', '--auth', 'strict']]) {
+      const quiet = await start(['--memory', ...args, '--port', '0', '--log-level', 'silent']);
+      try {
+        assert.doesNotMatch(quiet.banner, /WARNING/, quiet.banner);
+      } finally {
+        quiet.child.kill();
+      }
+    }
   });
 
   it('a bad flag exits non-zero with one line and no stack trace', async () => {

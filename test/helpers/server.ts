@@ -22,6 +22,12 @@ export interface RequestOptions {
   readonly headers?: Record<string, string>;
 }
 
+/** A route as Fastify's router holds it: the method and the registered path. */
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly url: string;
+}
+
 export interface TestServer {
   readonly url: string;
   readonly store: Store;
@@ -29,6 +35,8 @@ export interface TestServer {
   readonly args: readonly string[];
   readonly database: DatabaseTarget;
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  /** Every route the built app registered, whoever registered it. */
+  routes(): RegisteredRoute[];
   close(): Promise<void>;
 }
 
@@ -66,12 +74,32 @@ async function boot(dialect: Dialect, args: readonly string[], target: DatabaseT
     args,
     database: target,
     request: (method, path, options = {}) => request(url, method, path, options),
+    routes: () => registeredRoutes(app.printRoutes({ commonPrefix: false })),
     close: async () => {
       await app.close();
       await store.close();
       await drop();
     },
   };
+}
+
+/**
+ * Reads Fastify's printed route tree (`printRoutes({ commonPrefix: false })`), where each line is a
+ * path segment under its parent's, indented four characters per level, with the methods it takes.
+ */
+function registeredRoutes(printed: string): RegisteredRoute[] {
+  const parents: string[] = [];
+  const routes: RegisteredRoute[] = [];
+  for (const line of printed.split('\n')) {
+    const match = /^((?:│ {3}| {4})*)[├└]── (\S+)(?: \(([^)]*)\))?$/.exec(line);
+    if (match === null) continue;
+    const depth = (match[1] ?? '').length / 4;
+    const url = `${parents[depth - 1] ?? ''}${match[2] ?? ''}`;
+    parents.length = depth;
+    parents.push(url);
+    for (const method of (match[3] ?? '').split(', ').filter((name) => name !== '')) routes.push({ method, url });
+  }
+  return routes;
 }
 
 export async function request(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> {

@@ -130,7 +130,7 @@ for (const dialect of testDialects()) {
 
     it('a key rotation keeps old tokens valid and signs new ones with the new key', async () => {
       const before = await appToken(server);
-      const rotated = await server.request('POST', '/_teamgraph/keys/rotate');
+      const rotated = await server.request('POST', '/_teamgraph/keys/rotate', { headers: bearer(await userToken(server, 'AdeleV@contoso.com')) });
       assertStatus(rotated, 200);
       const after = await appToken(server);
       assert.equal(decodeProtectedHeader(after).kid, rotated.body.kid);

@@ -13,7 +13,8 @@ for (const dialect of testDialects()) {
       server = await startTestServer(dialect, ['--auth', 'strict']);
     });
     after(() => server.close());
-    beforeEach(async () => assertStatus(await server.request('POST', '/_teamgraph/reset'), 204));
+    // Strict mode guards the control plane too: the reset runs as the home tenant's admin.
+    beforeEach(async () => assertStatus(await server.request('POST', '/_teamgraph/reset', { headers: bearer(await userToken(server, 'AdeleV@contoso.com')) }), 204));
 
     const post = async (groupId: string, body: unknown, upn = 'AdeleV@contoso.com') =>
       server.request('POST', `/v1.0/groups/${groupId}/conversations`, { body, headers: bearer(await userToken(server, upn)) });
