@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { SqliteDialect, type SqliteStatement } from 'kysely';
+import type { StoreErrorKind } from '../db.ts';
 
 export function sqliteDialect(file: string): SqliteDialect {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -10,6 +11,8 @@ export function sqliteDialect(file: string): SqliteDialect {
   database.pragma('journal_mode = WAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('synchronous = NORMAL');
+  // SQLite enforces foreign keys only on connections that ask it to (docs/decisions.md 93).
+  database.pragma('foreign_keys = ON');
   return new SqliteDialect({ database: withStatementCache(database) });
 }
 
@@ -64,9 +67,10 @@ function withNamedRows(statement: SqliteDatabase.Statement, source: string): Sql
 }
 
 /** better-sqlite3 error codes: https://www.sqlite.org/rescode.html */
-export function sqliteErrorKind(err: unknown): 'unique' | 'retry' | null {
+export function sqliteErrorKind(err: unknown): StoreErrorKind | null {
   const code = (err as { code?: unknown }).code;
   if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return 'unique';
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreignKey';
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT') return 'retry';
   return null;
 }
