@@ -6,14 +6,15 @@ import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
 export type StoreKind = DatabaseTarget['kind'];
+export type StoreErrorKind = 'unique' | 'foreignKey' | 'retry';
 
 export interface Store {
   readonly db: Db;
   readonly kind: StoreKind;
   /** The SQLite file (or :memory:); null on PostgreSQL. */
   readonly sqliteFile: string | null;
-  /** Classifies a driver error: a unique violation, a transient conflict worth a retry, or neither. */
-  readonly errorKind: (err: unknown) => 'unique' | 'retry' | null;
+  /** Classifies a driver error: a unique or foreign-key violation, a transient conflict worth a retry, or neither. */
+  readonly errorKind: (err: unknown) => StoreErrorKind | null;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import * as identity from './migrations/0010-identity.ts';
 import * as listIndexes from './migrations/0011-list-indexes.ts';
 import * as rootMessages from './migrations/0012-root-messages.ts';
 import * as messageSenders from './migrations/0013-message-senders.ts';
+import * as foreignKeys from './migrations/0014-foreign-keys.ts';
 
 // Append-only: a released migration is never edited; a change is a new file here.
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -28,6 +29,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0011-list-indexes': listIndexes,
   '0012-root-messages': rootMessages,
   '0013-message-senders': messageSenders,
+  '0014-foreign-keys': foreignKeys,
 };
 
 /**

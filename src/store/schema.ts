@@ -143,7 +143,11 @@ export interface ChatInstalledAppTable {
   created_date_time: string;
 }
 
-/** Chat and channel messages share one table; `container_id` is the chat or channel id. */
+/**
+ * Chat and channel messages share one table; `container_id` is the chat or channel id. The table also
+ * has `chat_id` and `channel_id`, generated from these two for the foreign keys that tie a message to
+ * its chat or channel (docs/decisions.md 93); nothing reads or writes them, so they are not listed here.
+ */
 export interface MessageTable {
   container_id: string;
   id: string;
@@ -316,7 +320,11 @@ export interface Database {
   group_posts: GroupPostTable;
 }
 
-/** Tenant data, children first: the order in which a reset empties the tables. */
+/**
+ * Tenant data, children first: the order in which a reset empties the tables. The foreign keys would
+ * remove most children with their parents anyway; what a request adds under a parent while the reset
+ * runs goes with the parent too (docs/decisions.md 93).
+ */
 export const tenantTables = [
   'group_posts',
   'group_threads',

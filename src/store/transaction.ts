@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely';
-import type { Db, Store } from './db.ts';
+import type { Db, Store, StoreErrorKind } from './db.ts';
 import type { Database } from './schema.ts';
 import { CommitGroups } from './commit-group.ts';
-import { StoreConflict } from './errors.ts';
+import { StoreConflict, StoreParentMissing } from './errors.ts';
 
 /** What store functions take first: the database itself or an open transaction. */
 export type Handle = Db | Transaction<Database>;
@@ -13,7 +13,8 @@ const commitGroups = new WeakMap<Store, CommitGroups>();
 
 /**
  * Runs `fn` in one transaction. Serialization failures and deadlocks (PostgreSQL) or a busy file
- * (SQLite) are retried a bounded number of times; unique violations surface as StoreConflict.
+ * (SQLite) are retried a bounded number of times; unique violations surface as StoreConflict, and
+ * foreign-key violations (a parent deleted first) as StoreParentMissing.
  * Hooks given to `afterCommit` run only once the transaction has committed, never after a rollback.
  * On SQLite, transactions of concurrent requests commit together (commit-group.ts).
  */
@@ -31,10 +32,16 @@ export async function withTransaction<T>(store: Store, fn: (tx: Transaction<Data
         await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20));
         continue;
       }
-      if (kind === 'unique') throw new StoreConflict(err);
-      throw err;
+      throw storeError(kind, err);
     }
   }
+}
+
+/** A driver error as the store reports it: the services translate these, and nothing else. */
+function storeError(kind: StoreErrorKind | null, err: unknown): unknown {
+  if (kind === 'unique') return new StoreConflict(err);
+  if (kind === 'foreignKey') return new StoreParentMissing(err);
+  return err;
 }
 
 function groupsOf(store: Store): CommitGroups {
@@ -50,6 +57,11 @@ function groupsOf(store: Store): CommitGroups {
  * A write that is atomic by itself, one statement: PostgreSQL runs it alone, without the round trips
  * of BEGIN and COMMIT; SQLite commits it with the other requests' writes (commit-group.ts).
  */
-export function withSingleWrite<T>(store: Store, write: (h: Handle) => Promise<T>): Promise<T> {
-  return store.kind === 'sqlite' ? withTransaction(store, write) : write(store.db);
+export async function withSingleWrite<T>(store: Store, write: (h: Handle) => Promise<T>): Promise<T> {
+  if (store.kind === 'sqlite') return withTransaction(store, write);
+  try {
+    return await write(store.db);
+  } catch (err) {
+    throw storeError(store.errorKind(err), err);
+  }
 }

@@ -12,6 +12,7 @@ import type { Database } from '../../src/store/schema.ts';
 interface Tables {
   parent: { id: string };
   child: { id: string; parent_id: string };
+  item: { id: string; parent_id: string };
 }
 
 /** A SQLite database on a file whose driver counts the transactions it commits and rolls back. */
@@ -54,6 +55,8 @@ describe('SQLite commit groups', () => {
     await sql`create table parent (id text primary key)`.execute(db);
     // Checked at COMMIT, not at each statement: a way to make a group's commit fail.
     await sql`create table child (id text primary key, parent_id text not null references parent (id) deferrable initially deferred)`.execute(db);
+    // Checked at each statement, as teamgraph's own foreign keys are.
+    await sql`create table item (id text primary key, parent_id text not null references parent (id) on delete cascade)`.execute(db);
     groups = new CommitGroups(db as unknown as Kysely<Database>);
   });
   afterEach(async () => {
@@ -89,6 +92,26 @@ describe('SQLite commit groups', () => {
     assert.match(String((results[1] as PromiseRejectedResult).reason), /the request failed/);
     assert.equal((results[3] as PromiseRejectedResult).reason.code, 'SQLITE_CONSTRAINT_PRIMARYKEY');
     assert.deepEqual(await parents(), ['p0', 'p1']);
+    assert.equal(commits(), 1);
+  });
+
+  it('a write refused by a foreign key checked at once is undone and fails alone; the rest of its group commits', async () => {
+    const insertItem = (id: string, parentId: string) => (tx: Kysely<Database>) => (tx as unknown as Kysely<Tables>).insertInto('item').values({ id, parent_id: parentId }).execute();
+    const results = await Promise.allSettled([
+      groups.run(insertParent('p0')),
+      groups.run(async (tx) => {
+        await insertParent('half-written')(tx);
+        await insertItem('i0', 'deleted-meanwhile')(tx);
+      }),
+      groups.run(insertItem('i1', 'p0')),
+    ]);
+    assert.deepEqual(
+      results.map((result) => result.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.equal((results[1] as PromiseRejectedResult).reason.code, 'SQLITE_CONSTRAINT_FOREIGNKEY');
+    assert.deepEqual(await parents(), ['p0']);
+    assert.deepEqual(await db.selectFrom('item').select(['id', 'parent_id']).execute(), [{ id: 'i1', parent_id: 'p0' }]);
     assert.equal(commits(), 1);
   });
 

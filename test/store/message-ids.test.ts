@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KyselyPlugin } from 'kysely';
-import type { Db } from '../../src/store/db.ts';
+import type { Db, Store } from '../../src/store/db.ts';
 import { MessageIdAllocator } from '../../src/store/message-ids.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import type { MessageTable } from '../../src/store/schema.ts';
@@ -17,6 +17,16 @@ function message(id: number): MessageTable {
     subject: null, body_content_type: 'text', body_content: 'hi', importance: 'normal', attachments: '[]', mentions: '[]', reactions: '[]',
     created_date_time: at, last_modified_date_time: at, last_edited_date_time: null, deleted_date_time: null,
   };
+}
+
+/** The schema, and the chat the messages go to: a message needs its chat. */
+async function migrateWithChat(store: Store): Promise<void> {
+  await migrate(store);
+  const at = new Date().toISOString();
+  await store.db
+    .insertInto('chats')
+    .values({ id: chatId, tenant_id: 't1', chat_type: 'group', topic: null, created_by_user_id: null, created_by_app_id: 'app', is_hidden_for_all_members: 0, migration_mode: null, original_created_date_time: null, created_date_time: at, last_updated_date_time: at })
+    .execute();
 }
 
 /** The database handle with a count of the statements run through it: writes report affected rows, reads do not. */
@@ -41,7 +51,7 @@ for (const dialect of testDialects()) {
 
     it('a burst of 300 posts in one millisecond takes 300 neighbouring ids with one insert each', async () => {
       const store = await open();
-      await migrate(store);
+      await migrateWithChat(store);
       const { db, inserts, selects } = counted(store.db);
       const allocator = new MessageIdAllocator();
       const now = Date.now();
@@ -53,7 +63,7 @@ for (const dialect of testDialects()) {
 
     it('a live post follows the newest id however far a burst ran ahead of the clock, without a miss', async () => {
       const store = await open();
-      await migrate(store);
+      await migrateWithChat(store);
       const allocator = new MessageIdAllocator();
       const ahead = Date.now() + 5000; // where 5,000 posts faster than one a millisecond would have left the newest id
       await allocator.insert(store.db, message(ahead));
@@ -64,7 +74,7 @@ for (const dialect of testDialects()) {
 
     it('a back-dated import keeps its own time after live posts', async () => {
       const store = await open();
-      await migrate(store);
+      await migrateWithChat(store);
       const allocator = new MessageIdAllocator();
       await allocator.insert(store.db, message(Date.now()));
       const dayAgo = Date.now() - 86_400_000;
@@ -73,7 +83,7 @@ for (const dialect of testDialects()) {
 
     it('concurrent posts that all miss ids another instance took ahead of the clock go on to distinct ids, none starved', async () => {
       const store = await open();
-      await migrate(store);
+      await migrateWithChat(store);
       const now = Date.now();
       const taken = 200; // another instance's burst: the next 200 milliseconds' ids
       for (let at = 0; at < taken; at += 50) await store.db.insertInto('messages').values(Array.from({ length: 50 }, (_, i) => message(now + at + i))).execute();
@@ -85,7 +95,7 @@ for (const dialect of testDialects()) {
 
     it('two instances posting in the same millisecond miss each other once and still get distinct ids', async () => {
       const [first, second] = [await open(), await open()];
-      await migrate(first);
+      await migrateWithChat(first);
       const now = Date.now();
       const [a, b] = [new MessageIdAllocator(), new MessageIdAllocator()];
       const ids = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a.insert(first.db, message(now)) : b.insert(second.db, message(now)))));

@@ -42,6 +42,8 @@ for (const dialect of testDialects()) {
       await sql`insert into tenants (id, display_name, domain) values ('t1', 'T', 't.example')`.execute(store.db);
       await sql`insert into users (id, tenant_id, user_principal_name, upn_key, display_name, business_phones, user_type, account_enabled, is_admin, created_date_time)
         values ('u1', 't1', 'ada@t.example', 'ada@t.example', 'Ada Lovelace', '[]', 'Member', 1, 0, '2026-01-01T00:00:00.000Z')`.execute(store.db);
+      await sql`insert into chats (id, tenant_id, chat_type, is_hidden_for_all_members, created_date_time, last_updated_date_time)
+        values ('19:c@thread.v2', 't1', 'group', 0, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`.execute(store.db);
       const message = (id: string, fromUserId: string | null) =>
         sql`insert into messages (container_id, id, container_kind, team_id, reply_to_id, message_type, from_user_id, from_app_id, subject, body_content_type, body_content,
           importance, attachments, mentions, reactions, created_date_time, last_modified_date_time)

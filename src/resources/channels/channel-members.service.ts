@@ -1,12 +1,13 @@
 import type { Store } from '../../store/db.ts';
 import type { ChannelMemberTable, ChannelTable, UserTable } from '../../store/schema.ts';
+import { StoreParentMissing } from '../../store/errors.ts';
 import { withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { boundKey } from '../../wire/binds.ts';
 import { GraphError, badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { teamArchived } from '../teams/teams.rules.ts';
-import type { ChannelAccess } from './channels.access.ts';
+import { type ChannelAccess, channelNotFound } from './channels.access.ts';
 import type { ConversationMemberBody } from './channels.schemas.ts';
 import { userIdOfMembership } from './channels.schemas.ts';
 import * as channelsStore from './channels.store.ts';
@@ -67,12 +68,18 @@ export class ChannelMembersService {
     const channel = await this.ownedChannel(principal, teamId, channelId);
     const [member] = await this.resolve(principal, channel.team_id, channel.membership_type, [body]);
     const { user, roles } = member as ResolvedMember;
-    await withTransaction(this.store, async (tx) => {
-      if ((await channelsStore.findMember(tx, channel.id, user.id)) !== undefined) {
-        throw new GraphError('Conflict', `User ${user.id} is already a member of the channel.`);
-      }
-      await channelsStore.insertMembers(tx, [memberRow(channel.id, user.id, roles)]);
-    });
+    try {
+      await withTransaction(this.store, async (tx) => {
+        if ((await channelsStore.findMember(tx, channel.id, user.id)) !== undefined) {
+          throw new GraphError('Conflict', `User ${user.id} is already a member of the channel.`);
+        }
+        await channelsStore.insertMembers(tx, [memberRow(channel.id, user.id, roles)]);
+      });
+    } catch (err) {
+      // The channel was deleted since it was read.
+      if (err instanceof StoreParentMissing) throw channelNotFound(channelId);
+      throw err;
+    }
     return { user, roles: [...roles] };
   }
 

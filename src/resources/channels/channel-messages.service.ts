@@ -1,5 +1,6 @@
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
+import { StoreParentMissing } from '../../store/errors.ts';
 import { MessageIdAllocator } from '../../store/message-ids.ts';
 import { withSingleWrite } from '../../store/transaction.ts';
 import type { ChannelTable, MessageTable } from '../../store/schema.ts';
@@ -7,7 +8,7 @@ import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import { teamArchived } from '../teams/teams.rules.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { type ChannelAccess, type ChannelScope, type ChannelUse, channelArchived } from './channels.access.ts';
+import { type ChannelAccess, type ChannelScope, type ChannelUse, channelArchived, channelNotFound } from './channels.access.ts';
 import * as messagesStore from './channel-messages.store.ts';
 import type { ChannelMessageBody, ChannelMessageUpdateBody } from './channel-messages.schemas.ts';
 
@@ -38,7 +39,13 @@ export class ChannelMessagesService {
     const { channel, caller } = await this.conversation(principal, teamId, channelId, true);
     if (replyToId !== null && (await messagesStore.findMessage(this.store.db, channel.id, replyToId, null)) === undefined) throw messageNotFound(replyToId);
     const row = await this.newMessage(principal, channel, caller, body, replyToId);
-    row.id = await withSingleWrite(this.store, (h) => this.messageIds.insert(h, row));
+    try {
+      row.id = await withSingleWrite(this.store, (h) => this.messageIds.insert(h, row));
+    } catch (err) {
+      // The channel (and with it any root) was deleted since it was read: its foreign key refused the post.
+      if (err instanceof StoreParentMissing) throw channelNotFound(channelId);
+      throw err;
+    }
     return row;
   }
 
@@ -58,7 +65,15 @@ export class ChannelMessagesService {
     } catch {
       return undefined;
     }
-    const id = await withSingleWrite(this.store, (h) => this.messageIds.tryInsert(row, (candidate) => messagesStore.insertIfScopeUnchanged(h, candidate, known.params, known.facts)));
+    let id: string | undefined;
+    try {
+      id = await withSingleWrite(this.store, (h) => this.messageIds.tryInsert(row, (candidate) => messagesStore.insertIfScopeUnchanged(h, candidate, known.params, known.facts)));
+    } catch (err) {
+      // On PostgreSQL the guard can read the channel as the snapshot shows it, deleted since: the foreign
+      // key, which reads it as committed, refuses the insert, and fresh facts give the answer.
+      if (err instanceof StoreParentMissing) return undefined;
+      throw err;
+    }
     return id === undefined ? undefined : { ...row, id };
   }
 

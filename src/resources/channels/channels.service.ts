@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FilterNode, ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
-import { StoreConflict } from '../../store/errors.ts';
+import { StoreConflict, StoreParentMissing } from '../../store/errors.ts';
 import type { ChannelTable, OperationTable, TeamTable } from '../../store/schema.ts';
 import type { NewTeamChannel } from '../teams/teams.schemas.ts';
-import { type Handle, withTransaction } from '../../store/transaction.ts';
+import { teamNotFound } from '../teams/teams.rules.ts';
+import { type Handle, withSingleWrite, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { GraphError, badRequest, forbidden } from '../../wire/errors.ts';
 import type { OperationsService } from '../operations/operations.service.ts';
@@ -64,7 +65,7 @@ export class ChannelsService {
       original_created_date_time: plan.migrationCreatedDateTime,
       created_date_time: plan.migrationCreatedDateTime ?? now,
     };
-    return this.guardName(async () =>
+    return this.guardName(team.id, async () =>
       withTransaction(this.store, async (tx): Promise<ChannelCreated> => {
         if ((await channelsStore.findChannelByName(tx, team.id, channel.display_name)) !== undefined) throw nameTaken();
         if (plan.membershipType !== 'shared') {
@@ -160,7 +161,7 @@ export class ChannelsService {
       assertChannelName(body.displayName);
     }
     if (channel.membership_type !== 'standard' && !(await this.access.ownsChannel(principal, channel))) throw forbidden('Only an owner of the channel can change it.');
-    await this.guardName(() =>
+    await this.guardName(team.id, () =>
       withTransaction(this.store, async (tx) => {
         const name = body.displayName;
         const clash = name === undefined ? undefined : await channelsStore.findChannelByName(tx, team.id, name);
@@ -179,7 +180,7 @@ export class ChannelsService {
     const { team, channel } = await this.access.channel(principal, teamId, channelId, { write: true });
     if (channel.id === team.internal_id) throw badRequest('The General channel cannot be deleted.');
     if (channel.membership_type !== 'standard' && !(await this.access.ownsChannel(principal, channel))) throw forbidden('Only an owner of the channel can delete it.');
-    await withTransaction(this.store, (tx) => channelsStore.deleteChannel(tx, channel.id));
+    await withSingleWrite(this.store, (h) => channelsStore.deleteChannel(h, channel.id));
   }
 
   async sharedWith(principal: Principal, teamId: string, channelId: string) {
@@ -216,12 +217,16 @@ export class ChannelsService {
     return ids;
   }
 
-  /** Two requests naming the same channel at once: the unique index lets one win, the other hears Graph's answer. */
-  private async guardName<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Two requests naming the same channel at once: the unique index lets one win, the other hears
+   * Graph's answer. A team removed since it was read (by a reset) takes no channel: its 404.
+   */
+  private async guardName<T>(teamId: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
       if (err instanceof StoreConflict) throw nameTaken();
+      if (err instanceof StoreParentMissing) throw teamNotFound(teamId);
       throw err;
     }
   }

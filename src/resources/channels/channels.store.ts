@@ -178,11 +178,11 @@ export async function updateChannel(h: Handle, channelId: string, changes: Parti
   await h.updateTable('channels').set(changes).where('id', '=', channelId).execute();
 }
 
-/** Removes the channel with its roster, shares and messages. */
+/**
+ * Removes the channel; its foreign keys remove its roster, shares and messages with it, in the same
+ * statement, with whatever a request adds to them until this commits.
+ */
 export async function deleteChannel(h: Handle, channelId: string): Promise<void> {
-  await h.deleteFrom('messages').where('container_id', '=', channelId).execute();
-  await h.deleteFrom('channel_members').where('channel_id', '=', channelId).execute();
-  await h.deleteFrom('channel_shared_teams').where('channel_id', '=', channelId).execute();
   await h.deleteFrom('channels').where('id', '=', channelId).execute();
 }
 

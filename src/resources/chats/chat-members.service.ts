@@ -1,12 +1,12 @@
 import type { Store } from '../../store/db.ts';
-import { StoreConflict } from '../../store/errors.ts';
+import { StoreConflict, StoreParentMissing } from '../../store/errors.ts';
 import type { ChatMemberTable, ChatTable } from '../../store/schema.ts';
 import { withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { boundKey } from '../../wire/binds.ts';
 import { GraphError, badRequest, notFound } from '../../wire/errors.ts';
 import type { KnownMembers, MemberReference, MemberUser, UsersService } from '../users/users.service.ts';
-import { type ChatAccess, notChatMember } from './chats.access.ts';
+import { type ChatAccess, chatNotFound, notChatMember } from './chats.access.ts';
 import { type ConversationMemberBody, type MemberRow, assertKnownProperties, memberUserId } from './chats.schemas.ts';
 import * as chatsStore from './chats.store.ts';
 
@@ -88,6 +88,8 @@ export class ChatMembersService {
       });
     } catch (err) {
       if (err instanceof StoreConflict) throw new GraphError('Conflict', `The user '${member.userId}' is already a member of the chat.`);
+      // The chat was deleted since it was read.
+      if (err instanceof StoreParentMissing) throw chatNotFound(chatId);
       throw err;
     }
     return (await chatsStore.findMember(this.store.db, chat.id, member.userId)) as MemberRow;

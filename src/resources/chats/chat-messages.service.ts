@@ -2,12 +2,13 @@ import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import { MessageIdAllocator } from '../../store/message-ids.ts';
 import type { ChatTable, MessageTable } from '../../store/schema.ts';
+import { StoreParentMissing } from '../../store/errors.ts';
 import { withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import type { ChatMessageBody, MessageSender } from '../messages/messages.schemas.ts';
 import type { UsersService } from '../users/users.service.ts';
-import type { ChatAccess } from './chats.access.ts';
+import { type ChatAccess, chatNotFound } from './chats.access.ts';
 import * as messagesStore from './chat-messages.store.ts';
 import * as chatsStore from './chats.store.ts';
 
@@ -28,7 +29,8 @@ export class ChatMessagesService {
 
   /**
    * Ids are the creation time in epoch milliseconds, unique within the chat: a message sent in the
-   * same millisecond as another takes the next one (chatmessage resource).
+   * same millisecond as another takes the next one (chatmessage resource). A chat deleted since it was
+   * read takes no message: its foreign key refuses the insert, and the answer is the chat's 404.
    */
   async send(principal: Principal, chatId: string, body: ChatMessageBody): Promise<MessageTable> {
     const [chat, sender] = await Promise.all([
@@ -37,11 +39,16 @@ export class ChatMessagesService {
     ]);
     const now = new Date();
     const row = newMessage(chat, principal, sender, String(now.getTime()), now.toISOString(), body);
-    row.id = await withTransaction(this.store, async (tx) => {
-      const id = await this.messageIds.insert(tx, row);
-      await chatsStore.updateChat(tx, chat.id, { last_updated_date_time: now.toISOString() });
-      return id;
-    });
+    try {
+      row.id = await withTransaction(this.store, async (tx) => {
+        const id = await this.messageIds.insert(tx, row);
+        await chatsStore.updateChat(tx, chat.id, { last_updated_date_time: now.toISOString() });
+        return id;
+      });
+    } catch (err) {
+      if (err instanceof StoreParentMissing) throw chatNotFound(chatId);
+      throw err;
+    }
     return row;
   }
 

@@ -3,7 +3,7 @@ import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import { StoreConflict } from '../../store/errors.ts';
 import type { ChatInstalledAppTable, ChatMemberTable, ChatTable, OperationTable } from '../../store/schema.ts';
-import { type Handle, withTransaction } from '../../store/transaction.ts';
+import { type Handle, withSingleWrite, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { boundKey } from '../../wire/binds.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
@@ -185,7 +185,7 @@ export class ChatsService {
     const chat = await chatsStore.findChat(this.store.db, chatId);
     if (chat === undefined || chat.tenant_id !== principal.tenantId) throw chatNotFound(chatId);
     if (principal.userId !== null && !(await this.users.isAdmin(principal))) throw forbidden('Only a tenant administrator can delete a chat with delegated permissions.');
-    await withTransaction(this.store, (tx) => chatsStore.deleteChat(tx, chat.id));
+    await withSingleWrite(this.store, (h) => chatsStore.deleteChat(h, chat.id));
   }
 
   async installedApps(principal: Principal, chatId: string): Promise<ChatInstalledAppTable[]> {

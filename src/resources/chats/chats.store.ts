@@ -137,11 +137,11 @@ export function updateChat(h: Handle, chatId: string, changes: Partial<Omit<Chat
   return h.updateTable('chats').set(changes).where('id', '=', chatId).execute();
 }
 
-/** Removes the chat and everything under it: its roster, messages and installed apps. */
+/**
+ * Removes the chat; its foreign keys remove everything under it with it, in the same statement: its
+ * roster, messages and installed apps, and whatever a request adds to them until this commits.
+ */
 export async function deleteChat(h: Handle, chatId: string): Promise<void> {
-  await h.deleteFrom('chat_installed_apps').where('chat_id', '=', chatId).execute();
-  await h.deleteFrom('messages').where('container_id', '=', chatId).where('container_kind', '=', 'chat').execute();
-  await h.deleteFrom('chat_members').where('chat_id', '=', chatId).execute();
   await h.deleteFrom('chats').where('id', '=', chatId).execute();
 }
 

@@ -1,9 +1,10 @@
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import type { GroupConversationTable, GroupPostTable, GroupThreadTable } from '../../store/schema.ts';
+import { StoreParentMissing } from '../../store/errors.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
-import { GraphError } from '../../wire/errors.ts';
+import { GraphError, directoryObjectNotFound } from '../../wire/errors.ts';
 import type { GroupView } from '../groups/groups.service.ts';
 import type { UsersService } from '../users/users.service.ts';
 import type { ConversationsAccess } from './conversations.access.ts';
@@ -51,7 +52,7 @@ export class ConversationsService {
   async create(principal: Principal, groupId: string, input: NewThread): Promise<{ conversation: GroupConversationTable; thread: GroupThreadTable }> {
     assertPostInput(input.post);
     const author = await this.authorFor(principal, groupId);
-    return withTransaction(this.store, async (tx) => {
+    return this.writeUnder(() => directoryObjectNotFound(groupId), async (tx) => {
       const conversationKey = newKey();
       const conversationId = conversationIdOf(author.group.row.id, conversationKey);
       await conversationsStore.insertConversation(tx, shellRow(author.group, conversationId, { topic: input.topic }, beforeAnyPost));
@@ -65,7 +66,7 @@ export class ConversationsService {
   async addReference(principal: Principal, groupId: string, input: ConversationRefBody): Promise<GroupConversationTable> {
     const group = await this.access.groupFor(principal, groupId);
     const row = shellRow(group, conversationIdOf(group.row.id, newKey()), input, new Date().toISOString());
-    await withTransaction(this.store, (tx) => conversationsStore.insertConversation(tx, row));
+    await this.writeUnder(() => directoryObjectNotFound(groupId), (tx) => conversationsStore.insertConversation(tx, row));
     return row;
   }
 
@@ -102,7 +103,7 @@ export class ConversationsService {
   async addThread(principal: Principal, groupId: string, conversationId: string, topic: string | undefined, post: PostInput): Promise<GroupThreadTable> {
     assertPostInput(post);
     const author = await this.authorFor(principal, groupId);
-    return withTransaction(this.store, async (tx) => {
+    return this.writeUnder(itemNotFound, async (tx) => {
       const conversation = await this.findConversation(tx, author.group, conversationId);
       const conversationKey = parseConversationId(conversation.id)?.conversationKey ?? newKey();
       const threadId = threadIdOf(author.group.row.id, conversationKey, newKey());
@@ -136,7 +137,7 @@ export class ConversationsService {
   async replyToThread(principal: Principal, address: ThreadAddress, post: PostInput): Promise<void> {
     assertPostInput(post);
     const author = await this.authorFor(principal, address.groupId);
-    await withTransaction(this.store, async (tx) => {
+    await this.writeUnder(itemNotFound, async (tx) => {
       const thread = await this.findThread(tx, author.group, address);
       const latest = await conversationsStore.findLatestPost(tx, thread.id);
       await this.addPost(tx, author, thread, post, latest?.id ?? null);
@@ -164,7 +165,7 @@ export class ConversationsService {
   async replyToPost(principal: Principal, address: PostAddress, post: PostInput): Promise<void> {
     assertPostInput(post);
     const author = await this.authorFor(principal, address.groupId);
-    await withTransaction(this.store, async (tx) => {
+    await this.writeUnder(itemNotFound, async (tx) => {
       const thread = await this.findThread(tx, author.group, address);
       const parent = await this.findPost(tx, thread, address.postId);
       await this.addPost(tx, author, thread, post, parent.id);
@@ -176,6 +177,19 @@ export class ConversationsService {
     for (const recipient of input.toRecipients) assertRecipient(recipient);
     const group = await this.access.groupFor(principal, address.groupId);
     await this.findPost(this.store.db, await this.findThread(this.store.db, group, address), address.postId);
+  }
+
+  /**
+   * A write under a group, conversation or thread read in or before it. On PostgreSQL another request
+   * can delete that parent meanwhile; the foreign key then refuses the write, and `missing` is the answer.
+   */
+  private async writeUnder<T>(missing: () => GraphError, write: (tx: Handle) => Promise<T>): Promise<T> {
+    try {
+      return await withTransaction(this.store, write);
+    } catch (err) {
+      if (err instanceof StoreParentMissing) throw missing();
+      throw err;
+    }
   }
 
   private async authorFor(principal: Principal, groupId: string): Promise<Author> {

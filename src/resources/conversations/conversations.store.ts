@@ -90,13 +90,12 @@ export function updateThread(h: Handle, threadId: string, changes: Partial<Omit<
   return h.updateTable('group_threads').set(changes).where('id', '=', threadId).execute();
 }
 
+/** Removes the thread; its foreign key removes its posts with it. */
 export async function deleteThread(h: Handle, threadId: string): Promise<void> {
-  await h.deleteFrom('group_posts').where('thread_id', '=', threadId).execute();
   await h.deleteFrom('group_threads').where('id', '=', threadId).execute();
 }
 
+/** Removes the conversation; foreign keys remove its threads, and their posts, with it. */
 export async function deleteConversation(h: Handle, conversationId: string): Promise<void> {
-  await h.deleteFrom('group_posts').where('conversation_id', '=', conversationId).execute();
-  await h.deleteFrom('group_threads').where('conversation_id', '=', conversationId).execute();
   await h.deleteFrom('group_conversations').where('id', '=', conversationId).execute();
 }

@@ -148,7 +148,9 @@ export class OperationsService {
           target_resource_location: target?.targetResourceLocation ?? operation.target_resource_location,
         });
       } catch (err) {
-        failure.current = { id: operation.id, attempts: operation.attempts_count, message: (err as Error).message };
+        // A foreign key refuses work under a resource deleted since the operation began (a chat, a team).
+        const message = this.store.errorKind(err) === 'foreignKey' ? 'The resource the operation works on was deleted.' : (err as Error).message;
+        failure.current = { id: operation.id, attempts: operation.attempts_count, message };
         throw err;
       }
       return true;

@@ -1,3 +1,4 @@
+import { StoreParentMissing } from '../../store/errors.ts';
 import type { UserTable } from '../../store/schema.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { GraphError, badRequest, notFound } from '../../wire/errors.ts';
@@ -5,6 +6,7 @@ import type { ChannelMembersService } from '../channels/channel-members.service.
 import { userIdOfMembership } from '../channels/channels.schemas.ts';
 import type { ConversationMemberBody } from '../channels/channels.schemas.ts';
 import type { GroupsService } from '../groups/groups.service.ts';
+import { teamNotFound } from './teams.rules.ts';
 import type { TeamsService } from './teams.service.ts';
 
 export interface TeamMemberView {
@@ -42,7 +44,14 @@ export class TeamMembersService {
     const team = await this.teams.owned(principal, teamId);
     const [member] = await this.channelMembers.resolve(principal, team.id, 'standard', [body]);
     if (member === undefined) throw badRequest("The member needs 'user@odata.bind'.");
-    const isAdded = await this.groups.addMember(team.id, member.user.id, member.roles.includes('owner') ? 'owner' : 'member');
+    let isAdded: boolean;
+    try {
+      isAdded = await this.groups.addMember(team.id, member.user.id, member.roles.includes('owner') ? 'owner' : 'member');
+    } catch (err) {
+      // The team's group was removed since it was read (by a reset).
+      if (err instanceof StoreParentMissing) throw teamNotFound(teamId);
+      throw err;
+    }
     if (!isAdded) throw new GraphError('Conflict', `User ${member.user.id} is already a member of the team.`);
     return { user: member.user, roles: [...member.roles] };
   }

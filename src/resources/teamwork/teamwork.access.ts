@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Store } from '../../store/db.ts';
-import { StoreConflict, VersionMismatch } from '../../store/errors.ts';
+import { StoreConflict, StoreParentMissing, VersionMismatch } from '../../store/errors.ts';
 import type { Database, TeamworkSectionTable, UserTable } from '../../store/schema.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
@@ -73,6 +73,9 @@ export class TeamworkAccess {
     } catch (err) {
       if (err instanceof VersionMismatch) throw sectionsVersionStale();
       if (err instanceof StoreConflict) throw sectionConflict('A section with this display name already exists.');
+      // Writers of one user's sections take turns on the version, so only a reset can remove a parent
+      // (a section, the user's hierarchy) under a write: the hierarchy changed since the caller read it.
+      if (err instanceof StoreParentMissing) throw sectionsVersionStale();
       throw err;
     }
   }

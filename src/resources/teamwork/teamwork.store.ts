@@ -72,9 +72,11 @@ export async function updateSection(h: Handle, userId: string, sectionId: string
   await h.updateTable('teamwork_sections').set(changes).where('user_id', '=', userId).where('id', '=', sectionId).execute();
 }
 
-/** Deleting a section returns its items to their default system sections: their rows simply go. */
+/**
+ * Deleting a section returns its items to their default system sections: their rows simply go, with
+ * the section, by its foreign key.
+ */
 export async function deleteSection(h: Handle, userId: string, sectionId: string): Promise<void> {
-  await h.deleteFrom('teamwork_section_items').where('user_id', '=', userId).where('section_id', '=', sectionId).execute();
   await h.deleteFrom('teamwork_sections').where('user_id', '=', userId).where('id', '=', sectionId).execute();
 }
 

@@ -1,5 +1,6 @@
 import { PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import type { StoreErrorKind } from '../db.ts';
 
 const INT8_OID = 20;
 
@@ -107,9 +108,10 @@ function isStalePlan(err: unknown): boolean {
 }
 
 /** SQLSTATE codes: https://www.postgresql.org/docs/current/errcodes-appendix.html */
-export function postgresErrorKind(err: unknown): 'unique' | 'retry' | null {
+export function postgresErrorKind(err: unknown): StoreErrorKind | null {
   const code = (err as { code?: unknown }).code;
   if (code === '23505') return 'unique';
+  if (code === '23503') return 'foreignKey';
   if (code === '40001' || code === '40P01' || isStalePlan(err)) return 'retry';
   return null;
 }

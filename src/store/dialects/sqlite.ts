@@ -3,6 +3,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { SqliteDialect, type SqliteStatement } from 'kysely';
 import type { SqliteSynchronous } from '../../config.ts';
+import type { StoreErrorKind } from '../db.ts';
 
 export function sqliteDialect(file: string, synchronous: SqliteSynchronous): SqliteDialect {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -13,6 +14,8 @@ export function sqliteDialect(file: string, synchronous: SqliteSynchronous): Sql
   // In WAL mode NORMAL syncs the log at checkpoints only: a commit survives a crash of the process, but
   // a power loss or an OS crash may take the last ones back. FULL syncs the log at every commit (decision 96).
   database.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  // SQLite enforces foreign keys only on connections that ask it to (docs/decisions.md 93).
+  database.pragma('foreign_keys = ON');
   return new SqliteDialect({ database: withStatementCache(database) });
 }
 
@@ -67,9 +70,10 @@ function withNamedRows(statement: SqliteDatabase.Statement, source: string): Sql
 }
 
 /** better-sqlite3 error codes: https://www.sqlite.org/rescode.html */
-export function sqliteErrorKind(err: unknown): 'unique' | 'retry' | null {
+export function sqliteErrorKind(err: unknown): StoreErrorKind | null {
   const code = (err as { code?: unknown }).code;
   if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return 'unique';
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreignKey';
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT') return 'retry';
   return null;
 }
