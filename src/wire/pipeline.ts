@@ -11,42 +11,22 @@ import {
   resourceSegmentNotFound,
   unsupportedMediaType,
 } from './errors.ts';
+import { parseJsonBody } from './json-body.ts';
 import { requestIds } from './request-id.ts';
 import { type GraphRoute, explainUnmatched, graphJsonContentType } from './routes.ts';
 
 /** Bodies are JSON, as Graph's are; the content type may carry parameters (odata.metadata, charset). */
 export function acceptJsonBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/json(\s*;.*)?$/i, { parseAs: 'string' }, (_request, body, done) => {
-    if (body === '') {
-      done(null, undefined);
-      return;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body as string) as unknown;
-    } catch {
-      done(invalidJsonBody(), undefined);
-      return;
-    }
-    // PostgreSQL text cannot hold U+0000; refusing it here keeps both databases alike (docs/compatibility.md).
-    if ((body as string).includes('\\u0000') && holdsNul(parsed)) {
-      done(badRequest('The request body holds a U+0000 character, which teamgraph does not store.'), undefined);
-      return;
-    }
-    done(null, parsed);
+  app.addContentTypeParser(/^application\/json(\s*;.*)?$/i, { parseAs: 'buffer' }, (_request, body, done) => {
+    const parsed = parseJsonBody(body as Buffer);
+    if (parsed.ok) done(null, parsed.value);
+    else done(parsed.error, undefined);
   });
   // Anything else with a body is refused here rather than by Fastify, so the answer is Graph-shaped.
   app.addContentTypeParser('*', (request, _payload, done) => {
     done(unsupportedMediaType(String(request.headers['content-type'] ?? '')), undefined);
   });
-}
-
-function holdsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\0');
-  if (Array.isArray(value)) return value.some(holdsNul);
-  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, member]) => key.includes('\0') || holdsNul(member));
-  return false;
 }
 
 /** Every failure, expected or not, leaves as Graph's error envelope; unexpected ones are logged. */
