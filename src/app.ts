@@ -3,7 +3,8 @@ import type { Config } from './config.ts';
 import { ControlService } from './control/control.service.ts';
 import { registerControlRoutes } from './control/control.routes.ts';
 import { AuthorityService } from './identity/authority.service.ts';
-import { registerAuthorityRoutes } from './identity/authority.routes.ts';
+import { isAuthorityPath, registerAuthorityRoutes } from './identity/authority.routes.ts';
+import { entraShape } from './identity/entra-errors.ts';
 import { devAuthenticator } from './identity/dev-authenticator.ts';
 import { KeyRing } from './identity/keys.ts';
 import { tokenAuthenticator } from './identity/verifier.ts';
@@ -48,9 +49,11 @@ import type { TlsOptions } from './tls.ts';
 import { loadOrCreateSecret } from './store/meta.ts';
 import { PageTokens } from './wire/odata/page-tokens.ts';
 import { registerBatchRoutes } from './wire/batch.ts';
+import { graphShape } from './wire/failures.ts';
 import { acceptJsonBodies, renderErrors } from './wire/pipeline.ts';
 import { newRequestId, setRequestIdHeaders } from './wire/request-id.ts';
 import { type GraphRoute, registerGraphRoutes, rewriteKeySegments } from './wire/routes.ts';
+import { answerClientErrors, answerFrameworkErrors } from './wire/transport.ts';
 
 export interface AppDeps {
   readonly config: Config;
@@ -60,6 +63,7 @@ export interface AppDeps {
 }
 
 const bodyLimitBytes = 4 * 1024 * 1024;
+const maxParamLength = 512;
 
 /** The services behind the routes, wired once per app. */
 export function createServices(store: Store, operations: OperationsService) {
@@ -116,14 +120,20 @@ export function permissionCatalogue(routes: readonly GraphRoute[]) {
 
 /** Builds the server; the stages below run in this order for every request. */
 export async function buildApp({ config, store, seed, tls }: AppDeps): Promise<FastifyInstance> {
+  // Failures found before a route is known (the URL, the HTTP exchange) take the shape of the path they name.
+  const shapeFor = (url: string) => (isAuthorityPath(url) ? entraShape : graphShape);
   const app = Fastify({
     ...(tls === null ? {} : { https: tls.options }),
     logger: { level: config.logLevel },
     // 1. Graph paths are case-insensitive and tolerate a trailing slash; `x('key')` reads as `x/key`.
     // Keys run past the router's default 100-character limit: membership ids are base64 of several
     // ids, chat operation ids three GUIDs, Exchange thread and post ids over 100 characters.
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength },
     rewriteUrl: (request) => rewriteKeySegments(request.url ?? '/'),
+    // A URL the router cannot decode, and a request Node refuses or stops waiting for, are answered
+    // in Graph's envelope (or Entra's), never in Fastify's or Node's own body.
+    frameworkErrors: answerFrameworkErrors(shapeFor, maxParamLength),
+    clientErrorHandler: answerClientErrors(shapeFor),
     // 2. Each request gets Graph's request-id, which the log lines carry too.
     genReqId: newRequestId,
     bodyLimit: bodyLimitBytes,

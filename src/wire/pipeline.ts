@@ -1,9 +1,8 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import {
   GraphError,
   badRequest,
   entityTooLarge,
-  errorEnvelope,
   internalError,
   invalidJsonBody,
   invalidVersion,
@@ -11,9 +10,9 @@ import {
   resourceSegmentNotFound,
   unsupportedMediaType,
 } from './errors.ts';
+import { discardUnreadBody, graphShape, sendFailure } from './failures.ts';
 import { parseJsonBody } from './json-body.ts';
-import { requestIds } from './request-id.ts';
-import { type GraphRoute, explainUnmatched, graphJsonContentType } from './routes.ts';
+import { type GraphRoute, explainUnmatched } from './routes.ts';
 
 /** Bodies are JSON, as Graph's are; the content type may carry parameters (odata.metadata, charset). */
 export function acceptJsonBodies(app: FastifyInstance): void {
@@ -34,17 +33,19 @@ export function renderErrors(app: FastifyInstance, routes: () => readonly GraphR
   app.setErrorHandler(async (err: FastifyError | GraphError, request, reply) => {
     const graphError = toGraphError(err);
     if (graphError.status >= 500) request.log.error({ err, requestId: request.id }, 'request failed');
-    await sendError(request, reply, graphError);
+    await discardUnreadBody(request, reply);
+    await sendFailure(request, reply, graphError, graphShape);
   });
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const why = explainUnmatched(routes(), request.method, path);
     const error = why.kind === 'version' ? invalidVersion(why.segment) : why.kind === 'method' ? methodNotAllowed() : resourceSegmentNotFound(why.segment);
-    await sendError(request, reply, error);
+    await sendFailure(request, reply, error, graphShape);
   });
 }
 
-function toGraphError(err: FastifyError | GraphError): GraphError {
+/** Graph's error for any failure: its own, a schema's, Fastify's, or an unexpected one (500). */
+export function toGraphError(err: FastifyError | GraphError): GraphError {
   if (err instanceof GraphError) return err;
   if (err.validation !== undefined) {
     const first = err.validation[0];
@@ -63,10 +64,4 @@ function toGraphError(err: FastifyError | GraphError): GraphError {
       if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return badRequest(err.message);
       return internalError();
   }
-}
-
-async function sendError(request: FastifyRequest, reply: FastifyReply, error: GraphError): Promise<void> {
-  reply.code(error.status);
-  if (error.headers !== undefined) reply.headers(error.headers);
-  await reply.type(graphJsonContentType).send(JSON.stringify(errorEnvelope(error, requestIds(request))));
 }
