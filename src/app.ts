@@ -118,12 +118,30 @@ export function permissionCatalogue(routes: readonly GraphRoute[]) {
   };
 }
 
+/**
+ * Node's bounds on a connection. Node checks the headers and request timeouts on an interval, 30 s
+ * by default; a quarter of the headers timeout (at most a second) closes a client within the timeout
+ * and a quarter more.
+ */
+function connectionOptions(config: Config) {
+  return {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, Math.ceil(config.headersTimeoutMs / 4)),
+  };
+}
+
 /** Builds the server; the stages below run in this order for every request. */
 export async function buildApp({ config, store, seed, tls }: AppDeps): Promise<FastifyInstance> {
   // Failures found before a route is known (the URL, the HTTP exchange) take the shape of the path they name.
   const shapeFor = (url: string) => (isAuthorityPath(url) ? entraShape : graphShape);
   const app = Fastify({
-    ...(tls === null ? {} : { https: tls.options }),
+    // 0. The connection: a client that is idle or trickles its request is closed within the
+    // configured timeouts (decision 102), and the number of open connections is bounded.
+    ...(tls === null ? { http: connectionOptions(config) } : { https: { ...tls.options, ...connectionOptions(config) } }),
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
     logger: { level: config.logLevel },
     // 1. Graph paths are case-insensitive and tolerate a trailing slash; `x('key')` reads as `x/key`.
     // Keys run past the router's default 100-character limit: membership ids are base64 of several
@@ -139,6 +157,7 @@ export async function buildApp({ config, store, seed, tls }: AppDeps): Promise<F
     bodyLimit: bodyLimitBytes,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
+  app.server.maxConnections = config.maxConnections;
   app.addHook('onRequest', (request, reply, done) => {
     setRequestIdHeaders(request, reply);
     done();
