@@ -49,6 +49,7 @@ import type { TlsOptions } from './tls.ts';
 import { loadOrCreateSecret } from './store/meta.ts';
 import { PageTokens } from './wire/odata/page-tokens.ts';
 import { registerBatchRoutes } from './wire/batch.ts';
+import type { Drain } from './wire/drain.ts';
 import { graphShape } from './wire/failures.ts';
 import { acceptJsonBodies, renderErrors } from './wire/pipeline.ts';
 import { newRequestId, setRequestIdHeaders } from './wire/request-id.ts';
@@ -60,6 +61,8 @@ export interface AppDeps {
   readonly store: Store;
   readonly seed: SeedFile | null;
   readonly tls: TlsOptions | null;
+  /** How the app stops: `main.ts` runs it on SIGTERM and SIGINT. */
+  readonly drain: Drain;
 }
 
 const bodyLimitBytes = 4 * 1024 * 1024;
@@ -133,7 +136,7 @@ function connectionOptions(config: Config) {
 }
 
 /** Builds the server; the stages below run in this order for every request. */
-export async function buildApp({ config, store, seed, tls }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, seed, tls, drain }: AppDeps): Promise<FastifyInstance> {
   // Failures found before a route is known (the URL, the HTTP exchange) take the shape of the path they name.
   const shapeFor = (url: string) => (isAuthorityPath(url) ? entraShape : graphShape);
   const app = Fastify({
@@ -152,6 +155,8 @@ export async function buildApp({ config, store, seed, tls }: AppDeps): Promise<F
     // in Graph's envelope (or Entra's), never in Fastify's or Node's own body.
     frameworkErrors: answerFrameworkErrors(shapeFor, maxParamLength),
     clientErrorHandler: answerClientErrors(shapeFor),
+    // While the app stops, the drain answers new requests in the envelope, with Retry-After.
+    return503OnClosing: false,
     // 2. Each request gets Graph's request-id, which the log lines carry too.
     genReqId: newRequestId,
     bodyLimit: bodyLimitBytes,
@@ -162,6 +167,8 @@ export async function buildApp({ config, store, seed, tls }: AppDeps): Promise<F
     setRequestIdHeaders(request, reply);
     done();
   });
+  // A stopping app answers new requests 503 and closes each connection after its answer.
+  drain.register(app, shapeFor);
 
   // 3. Bodies: JSON only, up to 4 MB; everything else is a Graph-shaped 400/413/415.
   acceptJsonBodies(app);
@@ -189,15 +196,14 @@ export async function buildApp({ config, store, seed, tls }: AppDeps): Promise<F
   // 8. JSON $batch: each request it holds runs through stages 1-7 as a direct call would.
   registerBatchRoutes(app, authenticate);
 
-  // 9. The async-operation worker runs in every instance while it serves.
-  let stopWorker = (): void => undefined;
+  // 9. The async-operation worker runs in every instance while it serves; closing waits for its step.
+  let stopWorker = (): Promise<void> => Promise.resolve();
   app.addHook('onReady', (done) => {
     stopWorker = operations.start();
     done();
   });
-  app.addHook('onClose', (_instance, done) => {
-    stopWorker();
-    done();
+  app.addHook('onClose', async () => {
+    await stopWorker();
   });
   return app;
 }

@@ -48,6 +48,12 @@ const options = {
     help: 'how long a connection may stay idle between requests before it is closed (default 5000)',
   },
   'max-connections': { type: 'string', env: 'TEAMGRAPH_MAX_CONNECTIONS', arg: '<n>', help: 'open connections at most; more are closed as they arrive (default 1000)' },
+  'shutdown-grace-ms': {
+    type: 'string',
+    env: 'TEAMGRAPH_SHUTDOWN_GRACE_MS',
+    arg: '<ms>',
+    help: 'on SIGTERM or SIGINT, how long requests in flight may take to finish before the server stops (default 10000)',
+  },
   https: { type: 'boolean', env: 'TEAMGRAPH_HTTPS', help: 'serve TLS; without --cert/--key or --pfx a self-signed certificate for localhost is created once in <data>/tls' },
   cert: { type: 'string', env: 'TEAMGRAPH_CERT', arg: '<file.pem>', help: 'TLS certificate (PEM), with --key; implies --https' },
   key: { type: 'string', env: 'TEAMGRAPH_KEY', arg: '<file.pem>', help: 'TLS private key (PEM), with --cert' },
@@ -94,6 +100,7 @@ const RawConfig = Type.Object({
   'request-timeout-ms': Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   'keep-alive-timeout-ms': Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   'max-connections': Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  'shutdown-grace-ms': Type.Integer({ minimum: 0, maximum: 3_600_000 }),
   auth: Type.Enum(['dev', 'strict']),
   https: Type.Boolean(),
   cert: Type.Optional(Type.String({ minLength: 1 })),
@@ -119,6 +126,7 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
   readonly maxConnections: number;
+  readonly shutdownGraceMs: number;
   readonly auth: 'dev' | 'strict';
   readonly tls: TlsSource;
 }
@@ -140,9 +148,10 @@ const defaults = {
   'request-timeout-ms': '20000',
   'keep-alive-timeout-ms': '5000',
   'max-connections': '1000',
+  'shutdown-grace-ms': '10000',
   auth: 'dev',
 };
-const integerOptions = ['port', 'operation-delay-ms', 'headers-timeout-ms', 'request-timeout-ms', 'keep-alive-timeout-ms', 'max-connections'];
+const integerOptions = ['port', 'operation-delay-ms', 'headers-timeout-ms', 'request-timeout-ms', 'keep-alive-timeout-ms', 'max-connections', 'shutdown-grace-ms'];
 
 /** Flags win over TEAMGRAPH_* variables, which win over defaults; nothing else reads process.env. */
 export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ConfigResult {
@@ -207,6 +216,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       requestTimeoutMs: valid['request-timeout-ms'],
       keepAliveTimeoutMs: valid['keep-alive-timeout-ms'],
       maxConnections: valid['max-connections'],
+      shutdownGraceMs: valid['shutdown-grace-ms'],
       auth: valid.auth,
       tls: tlsSource(valid),
     }),

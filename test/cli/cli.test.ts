@@ -36,7 +36,7 @@ describe('teamgraph command line', () => {
   it('--help documents every flag with its environment variable and exits 0', async () => {
     const { code, stdout } = await run(['--help']);
     assert.equal(code, 0);
-    const bounds = ['--headers-timeout-ms', '--request-timeout-ms', '--keep-alive-timeout-ms', '--max-connections'];
+    const bounds = ['--headers-timeout-ms', '--request-timeout-ms', '--keep-alive-timeout-ms', '--max-connections', '--shutdown-grace-ms'];
     for (const flag of ['--port', '--host', '--data', '--database', '--memory', '--no-seed', '--seed', '--log-level', '--public-url', ...bounds]) {
       assert.ok(stdout.includes(flag), `${flag} missing from --help`);
     }
