@@ -25,7 +25,9 @@ export class Drain {
         return;
       }
       // The body is read first, so that the client, still sending it, reads the answer.
-      void discardUnreadBody(request, reply).then(() => sendFailure(request, reply, shuttingDown(retryAfterSeconds), shapeFor(request.url)));
+      discardUnreadBody(request, reply)
+        .then(() => sendFailure(request, reply, shuttingDown(retryAfterSeconds), shapeFor(request.url)))
+        .catch((err: unknown) => request.log.debug({ err }, 'the answer was not delivered'));
     });
     app.addHook('onSend', (_request, reply, payload, done) => {
       if (this.#isDraining) reply.header('connection', 'close');

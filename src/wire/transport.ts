@@ -14,7 +14,7 @@ export function answerFrameworkErrors(shapeFor: ShapeForPath, maxParamLength: nu
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     const failure = error.code === 'FST_ERR_BAD_URL' ? malformedUrl() : error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? segmentTooLong(maxParamLength) : internalError();
     if (failure.status >= 500) request.log.error({ err: error, requestId: request.id }, 'request failed');
-    void sendFailure(request, reply, failure, shapeFor(request.url));
+    sendFailure(request, reply, failure, shapeFor(request.url)).catch((err: unknown) => request.log.debug({ err }, 'the answer was not delivered'));
   };
 }
 
