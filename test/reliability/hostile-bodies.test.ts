@@ -38,7 +38,7 @@ for (const dialect of testDialects()) {
       server = await spawnServer(databaseArgs(database.target));
     });
     after(async () => {
-      await server.stop();
+      await (server as ServerProcess | undefined)?.stop(); // unset when it failed to start
       await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     });

@@ -57,7 +57,7 @@ for (const dialect of testDialects()) {
       ]);
     });
     after(async () => {
-      await server.stop();
+      await (server as ServerProcess | undefined)?.stop(); // unset when it failed to start
       await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     });
