@@ -4,7 +4,8 @@ import { ControlAccess } from './control/control.access.ts';
 import { ControlService } from './control/control.service.ts';
 import { controlRoutes, registerControlPlane } from './control/control.routes.ts';
 import { AuthorityService } from './identity/authority.service.ts';
-import { registerAuthorityRoutes } from './identity/authority.routes.ts';
+import { isAuthorityPath, registerAuthorityRoutes } from './identity/authority.routes.ts';
+import { entraShape } from './identity/entra-errors.ts';
 import { devAuthenticator } from './identity/dev-authenticator.ts';
 import { KeyRing } from './identity/keys.ts';
 import { tokenAuthenticator } from './identity/verifier.ts';
@@ -49,18 +50,24 @@ import type { TlsOptions } from './tls.ts';
 import { loadOrCreateSecret } from './store/meta.ts';
 import { PageTokens } from './wire/odata/page-tokens.ts';
 import { registerBatchRoutes } from './wire/batch.ts';
+import type { Drain } from './wire/drain.ts';
+import { graphShape } from './wire/failures.ts';
 import { acceptJsonBodies, renderErrors } from './wire/pipeline.ts';
 import { newRequestId, setRequestIdHeaders } from './wire/request-id.ts';
 import { type GraphRoute, registerGraphRoutes, rewriteKeySegments } from './wire/routes.ts';
+import { answerClientErrors, answerFrameworkErrors } from './wire/transport.ts';
 
 export interface AppDeps {
   readonly config: Config;
   readonly store: Store;
   readonly seed: SeedFile | null;
   readonly tls: TlsOptions | null;
+  /** How the app stops: `main.ts` runs it on SIGTERM and SIGINT. */
+  readonly drain: Drain;
 }
 
 const bodyLimitBytes = 4 * 1024 * 1024;
+const maxParamLength = 512;
 
 /** The services behind the routes, wired once per app. */
 export function createServices(store: Store, operations: OperationsService) {
@@ -115,25 +122,54 @@ export function permissionCatalogue(routes: readonly GraphRoute[]) {
   };
 }
 
+/**
+ * Node's bounds on a connection. Node checks the headers and request timeouts on an interval, 30 s
+ * by default; a quarter of the headers timeout (at most a second) closes a client within the timeout
+ * and a quarter more.
+ */
+function connectionOptions(config: Config) {
+  return {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, Math.ceil(config.headersTimeoutMs / 4)),
+  };
+}
+
 /** Builds the server; the stages below run in this order for every request. */
-export async function buildApp({ config, store, seed, tls }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, seed, tls, drain }: AppDeps): Promise<FastifyInstance> {
+  // Failures found before a route is known (the URL, the HTTP exchange) take the shape of the path they name.
+  const shapeFor = (url: string) => (isAuthorityPath(url) ? entraShape : graphShape);
   const app = Fastify({
-    ...(tls === null ? {} : { https: tls.options }),
+    // 0. The connection: a client that is idle or trickles its request is closed within the
+    // configured timeouts (decision 102), and the number of open connections is bounded.
+    ...(tls === null ? { http: connectionOptions(config) } : { https: { ...tls.options, ...connectionOptions(config) } }),
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
     logger: { level: config.logLevel },
     // 1. Graph paths are case-insensitive and tolerate a trailing slash; `x('key')` reads as `x/key`.
     // Keys run past the router's default 100-character limit: membership ids are base64 of several
     // ids, chat operation ids three GUIDs, Exchange thread and post ids over 100 characters.
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength },
     rewriteUrl: (request) => rewriteKeySegments(request.url ?? '/'),
+    // A URL the router cannot decode, and a request Node refuses or stops waiting for, are answered
+    // in Graph's envelope (or Entra's), never in Fastify's or Node's own body.
+    frameworkErrors: answerFrameworkErrors(shapeFor, maxParamLength),
+    clientErrorHandler: answerClientErrors(shapeFor),
+    // While the app stops, the drain answers new requests in the envelope, with Retry-After.
+    return503OnClosing: false,
     // 2. Each request gets Graph's request-id, which the log lines carry too.
     genReqId: newRequestId,
     bodyLimit: bodyLimitBytes,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
+  app.server.maxConnections = config.maxConnections;
   app.addHook('onRequest', (request, reply, done) => {
     setRequestIdHeaders(request, reply);
     done();
   });
+  // A stopping app answers new requests 503 and closes each connection after its answer.
+  drain.register(app, shapeFor);
 
   // 3. Bodies: JSON only, up to 4 MB; everything else is a Graph-shaped 400/413/415.
   acceptJsonBodies(app);
@@ -164,15 +200,14 @@ export async function buildApp({ config, store, seed, tls }: AppDeps): Promise<F
   // 8. JSON $batch: each request it holds runs through stages 1-7 as a direct call would.
   registerBatchRoutes(app, authenticate);
 
-  // 9. The async-operation worker runs in every instance while it serves.
-  let stopWorker = (): void => undefined;
+  // 9. The async-operation worker runs in every instance while it serves; closing waits for its step.
+  let stopWorker = (): Promise<void> => Promise.resolve();
   app.addHook('onReady', (done) => {
     stopWorker = operations.start();
     done();
   });
-  app.addHook('onClose', (_instance, done) => {
-    stopWorker();
-    done();
+  app.addHook('onClose', async () => {
+    await stopWorker();
   });
   return app;
 }

@@ -35,6 +35,31 @@ const options = {
     arg: '<ms>',
     help: 'time each step of an async operation (202 Accepted) takes: notStarted -> inProgress -> done (default 250)',
   },
+  'headers-timeout-ms': {
+    type: 'string',
+    env: 'TEAMGRAPH_HEADERS_TIMEOUT_MS',
+    arg: '<ms>',
+    help: 'time a client has to send the request line and headers, from its connection or its first byte; then 408 and close (default 10000)',
+  },
+  'request-timeout-ms': {
+    type: 'string',
+    env: 'TEAMGRAPH_REQUEST_TIMEOUT_MS',
+    arg: '<ms>',
+    help: 'time a client has to send a whole request, headers and body; then 408 and close (default 20000)',
+  },
+  'keep-alive-timeout-ms': {
+    type: 'string',
+    env: 'TEAMGRAPH_KEEP_ALIVE_TIMEOUT_MS',
+    arg: '<ms>',
+    help: 'how long a connection may stay idle between requests before it is closed (default 5000)',
+  },
+  'max-connections': { type: 'string', env: 'TEAMGRAPH_MAX_CONNECTIONS', arg: '<n>', help: 'open connections at most; more are closed as they arrive (default 1000)' },
+  'shutdown-grace-ms': {
+    type: 'string',
+    env: 'TEAMGRAPH_SHUTDOWN_GRACE_MS',
+    arg: '<ms>',
+    help: 'on SIGTERM or SIGINT, how long requests in flight may take to finish before the server stops (default 10000)',
+  },
   https: { type: 'boolean', env: 'TEAMGRAPH_HTTPS', help: 'serve TLS; without --cert/--key or --pfx a self-signed certificate for localhost is created once in <data>/tls' },
   cert: { type: 'string', env: 'TEAMGRAPH_CERT', arg: '<file.pem>', help: 'TLS certificate (PEM), with --key; implies --https' },
   key: { type: 'string', env: 'TEAMGRAPH_KEY', arg: '<file.pem>', help: 'TLS private key (PEM), with --cert' },
@@ -83,6 +108,11 @@ const RawConfig = Type.Object({
   'public-url': Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
   'log-level': LogLevel,
   'operation-delay-ms': Type.Integer({ minimum: 0, maximum: 3_600_000 }),
+  'headers-timeout-ms': Type.Integer({ minimum: 100, maximum: 3_600_000 }),
+  'request-timeout-ms': Type.Integer({ minimum: 100, maximum: 3_600_000 }),
+  'keep-alive-timeout-ms': Type.Integer({ minimum: 100, maximum: 3_600_000 }),
+  'max-connections': Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  'shutdown-grace-ms': Type.Integer({ minimum: 0, maximum: 3_600_000 }),
   auth: Type.Enum(['dev', 'strict']),
   'control-key': Type.Optional(Type.String({ minLength: 16 })),
   'sqlite-synchronous': Type.Enum(['normal', 'full']),
@@ -108,6 +138,11 @@ export interface Config {
   readonly publicUrl: string | null;
   readonly logLevel: Static<typeof LogLevel>;
   readonly operationDelayMs: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly shutdownGraceMs: number;
   readonly auth: 'dev' | 'strict';
   /** The secret that opens the control plane in strict mode, besides a tenant admin's token (decision 98). */
   readonly controlKey: string | null;
@@ -120,7 +155,21 @@ export type ConfigResult =
   | { kind: 'version' }
   | { kind: 'error'; message: string };
 
-const defaults = { port: '4545', host: '127.0.0.1', data: '.teamgraph', 'log-level': 'info', 'operation-delay-ms': '250', auth: 'dev' };
+// The transport's bounds close an idle or trickling client within 30 s (docs/decisions.md 102).
+const defaults = {
+  port: '4545',
+  host: '127.0.0.1',
+  data: '.teamgraph',
+  'log-level': 'info',
+  'operation-delay-ms': '250',
+  'headers-timeout-ms': '10000',
+  'request-timeout-ms': '20000',
+  'keep-alive-timeout-ms': '5000',
+  'max-connections': '1000',
+  'shutdown-grace-ms': '10000',
+  auth: 'dev',
+};
+const integerOptions = ['port', 'operation-delay-ms', 'headers-timeout-ms', 'request-timeout-ms', 'keep-alive-timeout-ms', 'max-connections', 'shutdown-grace-ms'];
 
 /** Flags win over TEAMGRAPH_* variables, which win over defaults; nothing else reads process.env. */
 export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ConfigResult {
@@ -159,7 +208,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   // A setting that would change nothing is refused rather than believed.
   if (isPostgres && raw['sqlite-synchronous'] !== undefined) problems.push('--sqlite-synchronous applies to SQLite only, not to a postgres:// database');
   raw['sqlite-synchronous'] ??= 'normal';
-  for (const name of ['port', 'operation-delay-ms']) {
+  for (const name of integerOptions) {
     const value = raw[name];
     if (typeof value === 'string' && /^\d+$/.test(value)) raw[name] = Number(value);
   }
@@ -176,6 +225,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   if (raw['control-key'] !== undefined && raw.auth !== 'strict') problems.push('--control-key needs --auth strict: in dev mode the control plane is open to anyone');
   if ((raw.cert === undefined) !== (raw.key === undefined)) problems.push('--cert and --key go together');
   if (raw.pfx !== undefined && raw.cert !== undefined) problems.push('--pfx and --cert/--key exclude each other');
+  // Node refuses a headers timeout longer than the request's, which includes the headers.
+  if (Number(raw['headers-timeout-ms']) > Number(raw['request-timeout-ms'])) problems.push('--headers-timeout-ms must not exceed --request-timeout-ms');
   if (problems.length > 0) return { kind: 'error', message: `invalid configuration: ${problems.join('; ')}` };
 
   const valid = raw as Static<typeof RawConfig>;
@@ -192,6 +243,11 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       publicUrl: valid['public-url'] ?? null,
       logLevel: valid['log-level'],
       operationDelayMs: valid['operation-delay-ms'],
+      headersTimeoutMs: valid['headers-timeout-ms'],
+      requestTimeoutMs: valid['request-timeout-ms'],
+      keepAliveTimeoutMs: valid['keep-alive-timeout-ms'],
+      maxConnections: valid['max-connections'],
+      shutdownGraceMs: valid['shutdown-grace-ms'],
       auth: valid.auth,
       controlKey: valid['control-key'] ?? null,
       tls: tlsSource(valid),

@@ -4,9 +4,10 @@ import { type Config, loadConfig } from './config.ts';
 import { version } from './control/control.service.ts';
 import { defaultPassword, readSeed, seedIfEmpty } from './seed/loader.ts';
 import type { SeedFile } from './seed/seed.schemas.ts';
-import { openStore } from './store/db.ts';
+import { type Store, openStore } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { type TlsOptions, loadTls } from './tls.ts';
+import { Drain } from './wire/drain.ts';
 
 // Entry point: flags and environment -> config -> store (migrated, seeded) -> app -> listen.
 const loaded = loadConfig(process.argv.slice(2), process.env);
@@ -32,19 +33,37 @@ async function run(config: Config): Promise<void> {
   await migrate(store);
   await seedIfEmpty(store, seed);
   const tls = await loadTls(config);
-  const app = await buildApp({ config, store, seed, tls });
+  const drain = new Drain();
+  const app = await buildApp({ config, store, seed, tls, drain });
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await store.close();
     throw err;
   }
+  // The first signal stops gracefully (docs/decisions.md 103), a second one at once.
+  let isStopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void app.close().then(() => store.close()).then(() => process.exit(0));
+    process.on(signal, () => {
+      if (isStopping) {
+        drain.force();
+        return;
+      }
+      isStopping = true;
+      stop(app, store, drain, config.shutdownGraceMs).then(
+        () => process.exit(0),
+        (err: unknown) => fail(`stopping failed: ${(err as Error).message}`),
+      );
     });
   }
   console.log(banner(app, config, seed, tls));
+}
+
+/** Requests in flight finish (within the grace period), then the operations worker stops, then the database closes. */
+async function stop(app: FastifyInstance, store: Store, drain: Drain, graceMs: number): Promise<void> {
+  await drain.run(app.server, graceMs);
+  await app.close();
+  await store.close();
 }
 
 function banner(app: FastifyInstance, config: Config, seed: SeedFile | null, tls: TlsOptions | null): string {

@@ -1,7 +1,14 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { discardUnreadBody, sendFailure } from '../wire/failures.ts';
+import { toGraphError } from '../wire/pipeline.ts';
 import type { AuthorityService } from './authority.service.ts';
-import { EntraError } from './entra-errors.ts';
+import { EntraError, entraShape } from './entra-errors.ts';
 import type { KeyRing } from './keys.ts';
+
+const authorityPaths = /^\/[^/?]+\/(oauth2\/v2\.0\/token|v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)\/?(\?|$)|^\/common\/(discovery\/instance|userrealm\/)/i;
+
+/** Whether a URL names one of the authority's endpoints, whose failures take Entra's shape. */
+export const isAuthorityPath = (url: string): boolean => authorityPaths.test(url);
 
 // The emulated Microsoft Entra endpoints, under /{tenant}/… like login.microsoftonline.com: what MSAL
 // (inside @azure/identity) asks for when its authority host is teamgraph. Their errors take Entra's
@@ -11,9 +18,14 @@ export function registerAuthorityRoutes(app: FastifyInstance, authority: Authori
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, parsed) => {
       parsed(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
-    scope.setErrorHandler(async (err, _request, reply) => {
-      if (!(err instanceof EntraError)) throw err;
-      await sendEntraError(reply, err);
+    scope.setErrorHandler(async (err: FastifyError | EntraError, request, reply) => {
+      if (err instanceof EntraError) return sendEntraError(reply, err);
+      // A failure of the exchange (a body too large or of another type) in Entra's shape too; an
+      // unexpected one, and the control plane's, take Graph's envelope from the app's handler.
+      const failure = toGraphError(err);
+      if (failure.status >= 500 || !isAuthorityPath(request.url)) throw err;
+      await discardUnreadBody(request, reply);
+      await sendFailure(request, reply, failure, entraShape);
     });
 
     scope.post<{ Params: { tenant: string }; Body: Record<string, string> | undefined }>('/:tenant/oauth2/v2.0/token', async (request, reply) => {

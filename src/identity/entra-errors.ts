@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { GraphError } from '../wire/errors.ts';
+import type { FailureShape } from '../wire/failures.ts';
 
 // Entra's token-endpoint errors: OAuth 2.0 `error` plus AADSTS codes and wording
 // (learn: reference-error-codes; the exact messages as Entra returns them).
 export class EntraError extends Error {
   constructor(
-    readonly status: 400 | 401,
+    readonly status: number,
     readonly error: string,
     readonly aadsts: number,
     message: string,
@@ -43,3 +45,17 @@ export const clientCredentialsScope = (scope: string) =>
 export const unknownScope = (scope: string) =>
   new EntraError(400, 'invalid_scope', 650053, `The application asked for scope '${scope}' that doesn't exist on the resource '00000003-0000-0000-c000-000000000000'. Contact the app vendor.`);
 export const missingScope = () => new EntraError(400, 'invalid_scope', 70011, "The provided request must include a 'scope' input parameter.");
+
+// A failure of the HTTP exchange on an authority path (a body too large, a malformed URL, a timeout,
+// the instance shutting down) in Entra's shape, as MSAL reads it: OAuth's `error` and an AADSTS code
+// (docs/compatibility.md 11).
+export const entraShape: FailureShape = {
+  headers: () => ({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store, no-cache' }),
+  body: (error: GraphError) => entraFailure(error).body(),
+};
+
+function entraFailure(error: GraphError): EntraError {
+  if (error.status === 503) return new EntraError(503, 'temporarily_unavailable', 90006, error.message);
+  if (error.status >= 500) return new EntraError(error.status, 'server_error', 90006, error.message);
+  return new EntraError(error.status, 'invalid_request', 9002313, error.message);
+}

@@ -13,14 +13,17 @@ export const graphErrorStatus = {
   ErrorItemNotFound: 404,
   ResourceNotFound: 404,
   Request_BadRequest: 405,
+  RequestTimeout: 408,
   Conflict: 409,
   NameAlreadyExists: 409,
   PreconditionFailed: 412,
   RequestEntityTooLarge: 413,
+  RequestUriTooLong: 414,
   UnsupportedMediaType: 415,
   FailedDependency: 424,
   PreconditionRequired: 428,
   TooManyRequests: 429,
+  RequestHeaderFieldsTooLarge: 431,
   InternalServerError: 500,
   ServiceUnavailable: 503,
 } as const;
@@ -91,6 +94,18 @@ export const invalidJsonBody = () =>
 export const unsupportedMediaType = (contentType: string) =>
   new GraphError('UnsupportedMediaType', `The content type '${contentType}' is not supported. Send application/json.`);
 export const entityTooLarge = () => new GraphError('RequestEntityTooLarge', 'Request Entity too large');
+
+// Failures of the HTTP exchange itself, met before a route is known (docs/decisions.md 101).
+export const malformedUrl = () => badRequest('The request URL is not valid: it holds a malformed percent-escape.');
+export const malformedHttp = (reason: string) => badRequest(`The request is not valid HTTP/1.1: ${reason}.`);
+export const segmentTooLong = (maxLength: number) => new GraphError('RequestUriTooLong', `A segment of the request URL is longer than ${maxLength} characters.`);
+export const urlTooLong = () => new GraphError('RequestUriTooLong', 'The request URL is too long: the request line and headers together must fit in 16 KB.');
+export const headersTooLarge = () =>
+  new GraphError('RequestHeaderFieldsTooLarge', 'The request headers are too large: the request line and headers together must fit in 16 KB.');
+export const requestTimeout = () => new GraphError('RequestTimeout', 'The server timed out waiting for the request.');
+// Graph's words for serviceNotAvailable (concepts/errors.md); the instance is shutting down.
+export const shuttingDown = (retryAfterSeconds: number) =>
+  new GraphError('ServiceUnavailable', 'The service is not available. Try the request again after a delay.', undefined, { 'retry-after': String(retryAfterSeconds) });
 export const internalError = () =>
   new GraphError('InternalServerError', 'An internal server error occurred. The request-id identifies it in the server log.');
 

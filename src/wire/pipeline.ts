@@ -1,9 +1,8 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import {
   GraphError,
   badRequest,
   entityTooLarge,
-  errorEnvelope,
   internalError,
   invalidJsonBody,
   invalidVersion,
@@ -11,30 +10,17 @@ import {
   resourceSegmentNotFound,
   unsupportedMediaType,
 } from './errors.ts';
-import { requestIds } from './request-id.ts';
-import { type GraphRoute, explainUnmatched, graphJsonContentType } from './routes.ts';
+import { discardUnreadBody, graphShape, sendFailure } from './failures.ts';
+import { parseJsonBody } from './json-body.ts';
+import { type GraphRoute, explainUnmatched } from './routes.ts';
 
 /** Bodies are JSON, as Graph's are; the content type may carry parameters (odata.metadata, charset). */
 export function acceptJsonBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/json(\s*;.*)?$/i, { parseAs: 'string' }, (_request, body, done) => {
-    if (body === '') {
-      done(null, undefined);
-      return;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body as string) as unknown;
-    } catch {
-      done(invalidJsonBody(), undefined);
-      return;
-    }
-    // PostgreSQL text cannot hold U+0000; refusing it here keeps both databases alike (docs/compatibility.md).
-    if ((body as string).includes('\\u0000') && holdsNul(parsed)) {
-      done(badRequest('The request body holds a U+0000 character, which teamgraph does not store.'), undefined);
-      return;
-    }
-    done(null, parsed);
+  app.addContentTypeParser(/^application\/json(\s*;.*)?$/i, { parseAs: 'buffer' }, (_request, body, done) => {
+    const parsed = parseJsonBody(body as Buffer);
+    if (parsed.ok) done(null, parsed.value);
+    else done(parsed.error, undefined);
   });
   // Anything else with a body is refused here rather than by Fastify, so the answer is Graph-shaped.
   app.addContentTypeParser('*', (request, _payload, done) => {
@@ -42,29 +28,24 @@ export function acceptJsonBodies(app: FastifyInstance): void {
   });
 }
 
-function holdsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\0');
-  if (Array.isArray(value)) return value.some(holdsNul);
-  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, member]) => key.includes('\0') || holdsNul(member));
-  return false;
-}
-
 /** Every failure, expected or not, leaves as Graph's error envelope; unexpected ones are logged. */
 export function renderErrors(app: FastifyInstance, routes: () => readonly GraphRoute[]): void {
   app.setErrorHandler(async (err: FastifyError | GraphError, request, reply) => {
     const graphError = toGraphError(err);
     if (graphError.status >= 500) request.log.error({ err, requestId: request.id }, 'request failed');
-    await sendError(request, reply, graphError);
+    await discardUnreadBody(request, reply);
+    await sendFailure(request, reply, graphError, graphShape);
   });
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const why = explainUnmatched(routes(), request.method, path);
     const error = why.kind === 'version' ? invalidVersion(why.segment) : why.kind === 'method' ? methodNotAllowed() : resourceSegmentNotFound(why.segment);
-    await sendError(request, reply, error);
+    await sendFailure(request, reply, error, graphShape);
   });
 }
 
-function toGraphError(err: FastifyError | GraphError): GraphError {
+/** Graph's error for any failure: its own, a schema's, Fastify's, or an unexpected one (500). */
+export function toGraphError(err: FastifyError | GraphError): GraphError {
   if (err instanceof GraphError) return err;
   if (err.validation !== undefined) {
     const first = err.validation[0];
@@ -83,10 +64,4 @@ function toGraphError(err: FastifyError | GraphError): GraphError {
       if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return badRequest(err.message);
       return internalError();
   }
-}
-
-async function sendError(request: FastifyRequest, reply: FastifyReply, error: GraphError): Promise<void> {
-  reply.code(error.status);
-  if (error.headers !== undefined) reply.headers(error.headers);
-  await reply.type(graphJsonContentType).send(JSON.stringify(errorEnvelope(error, requestIds(request))));
 }

@@ -41,7 +41,8 @@ describe('teamgraph command line', () => {
   it('--help documents every flag with its environment variable and exits 0', async () => {
     const { code, stdout } = await run(['--help']);
     assert.equal(code, 0);
-    for (const flag of ['--port', '--host', '--data', '--database', '--sqlite-synchronous', '--memory', '--no-seed', '--seed', '--log-level', '--public-url', '--auth', '--control-key']) {
+    const bounds = ['--headers-timeout-ms', '--request-timeout-ms', '--keep-alive-timeout-ms', '--max-connections', '--shutdown-grace-ms'];
+    for (const flag of ['--port', '--host', '--data', '--database', '--sqlite-synchronous', '--memory', '--no-seed', '--seed', '--log-level', '--public-url', '--auth', '--control-key', ...bounds]) {
       assert.ok(stdout.includes(flag), `${flag} missing from --help`);
     }
     assert.match(stdout, /TEAMGRAPH_PORT/);
@@ -112,6 +113,12 @@ describe('teamgraph command line', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a headers timeout longer than the request timeout is refused in one line', async () => {
+    const { code, stderr } = await run(['--memory', '--headers-timeout-ms', '5000'], { TEAMGRAPH_REQUEST_TIMEOUT_MS: '1000' });
+    assert.equal(code, 1);
+    assert.equal(stderr.trim(), 'teamgraph: invalid configuration: --headers-timeout-ms must not exceed --request-timeout-ms');
   });
 
   it('an unreachable database exits non-zero with one line', async () => {

@@ -6,6 +6,7 @@ import { readSeed, seedIfEmpty } from '../../src/seed/loader.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { loadTls } from '../../src/tls.ts';
+import { Drain } from '../../src/wire/drain.ts';
 import { type Dialect, createTestDatabase, type TestDatabase } from './databases.ts';
 
 export interface TestResponse {
@@ -63,7 +64,7 @@ async function boot(dialect: Dialect, args: readonly string[], target: DatabaseT
   const store = await openStore(config.database);
   await migrate(store);
   await seedIfEmpty(store, seed);
-  const app: FastifyInstance = await buildApp({ config, store, seed, tls: await loadTls(config) });
+  const app: FastifyInstance = await buildApp({ config, store, seed, tls: await loadTls(config), drain: new Drain() });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `${config.tls.kind === 'none' ? 'http' : 'https'}://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;

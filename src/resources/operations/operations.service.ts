@@ -86,22 +86,25 @@ export class OperationsService {
   }
 
   /**
-   * Polls for due work until the returned function is called. While the database fails (down,
-   * restarting, unreachable), each failure doubles the wait before the next poll, up to
-   * `pollBackoffMaxMs`: a poll is a connection attempt and a log line, and ten of each a second from
-   * every instance would only add to the outage. The first poll that succeeds restores the pace.
+   * Polls for due work until the returned function is called; that function resolves once the poll
+   * in progress, if any, has finished, so that the database can then be closed under no step. While
+   * the database fails (down, restarting, unreachable), each failure doubles the wait before the next
+   * poll, up to `pollBackoffMaxMs`: a poll is a connection attempt and a log line, and ten of each a
+   * second from every instance would only add to the outage. The first poll that succeeds restores
+   * the pace.
    */
-  start(): () => void {
+  start(): () => Promise<void> {
     const interval = Math.max(10, Math.min(this.delayMs, 100));
     let failures = 0;
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
+    let polling: Promise<void> = Promise.resolve();
     const schedule = () => {
       timer = setTimeout(poll, pollDelay(interval, failures));
       timer.unref();
     };
     const poll = () => {
-      this.runDue()
+      polling = this.runDue()
         .then(
           () => {
             failures = 0;
@@ -119,6 +122,7 @@ export class OperationsService {
     return () => {
       stopped = true;
       clearTimeout(timer);
+      return polling;
     };
   }
 

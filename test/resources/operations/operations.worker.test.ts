@@ -115,7 +115,7 @@ describe('operations worker while the database fails', () => {
     await sql`drop table operations`.execute(store.db); // and gone again
     await advanceTo(2_800);
     assert.deepEqual(failedAt, [100, 300, 700, 2100, 2300, 2700]);
-    stop();
+    await stop();
     await advanceTo(60_000);
     assert.equal(failedAt.length, 6);
   });
