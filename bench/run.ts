@@ -9,96 +9,19 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { type Store, openStore } from '../src/store/db.ts';
 import type { MessageTable } from '../src/store/schema.ts';
+import { type Case, type Flavour, type Server, type Target, adele, cases, filterChatId, filterMessages, filterStart, tenantId } from './cases.ts';
 
-interface Target {
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
-  /** A fresh body per request (a new chat topic each time), or none. */
-  readonly body?: () => unknown;
-  /**
-   * The server it runs on: by default teamgraph for the Graph side and the bare baseline server for the
-   * baseline; `teamgraph-full` is teamgraph with `--sqlite-synchronous full` on the same SQLite file.
-   */
-  readonly server?: Server;
-  /** How many requests make one operation; rates are operations per second. */
-  readonly requestsPerOperation?: number;
-}
-
-type Server = 'baseline' | 'teamgraph' | 'teamgraph-full';
-
-interface Case {
-  readonly name: string;
-  readonly graph: Target;
-  readonly baseline: Target;
-  /** A case about an SQLite setting, not run on PostgreSQL. */
-  readonly isSqliteOnly?: boolean;
-}
-
-const adele = '10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f';
-const chatId = '19:d5b2c3a4-e6f7-8901-abcd-ef3456789012@thread.v2';
-const teamId = '57fb72d0-d811-46f4-8947-305e6072eaa5';
-const channelId = '19:6a2c9e4b1d8f4c7ab0e5d3f2a1b4c6d8@thread.tacv2';
-const channelMessages = `/v1.0/teams/${teamId}/channels/${encodeURIComponent(channelId)}/messages`;
-let sequence = 0;
-const member = (userId: string) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: ['owner'], 'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')` });
-const groupChat = () => ({
-  chatType: 'group',
-  topic: `Bench chat ${process.pid}-${++sequence}`,
-  members: [member(adele), member('8b081ef6-4792-4def-b2c9-c363a1bf41d5'), member('8c0a1a67-50ce-4114-bb6c-da9c5dbcf6ca')],
-});
-const message = () => ({ body: { contentType: 'text', content: `Bench message ${++sequence}` } });
-// One $batch of 20 user reads against the same 20 reads sent one by one to teamgraph.
-const batchSize = 20;
-const batchOfUserGets = { requests: Array.from({ length: batchSize }, (_, index) => ({ id: String(index + 1), method: 'GET', url: `/users/${adele}` })) };
-// The chat the chat-message-filter case fills with 10,000 messages, one a minute from this instant.
-const filterChatId = '19:bench-filter-chat@thread.v2';
-const filterStart = Date.parse('2026-01-01T00:00:00Z');
-const filterMessages = 10_000;
-const filterAfter = new Date(filterStart + (filterMessages / 2) * 60_000).toISOString();
-
-const cases: Case[] = [
-  { name: 'user-get', graph: { method: 'GET', path: `/v1.0/users/${adele}` }, baseline: { method: 'GET', path: `/users/${adele}` } },
-  { name: 'team-get', graph: { method: 'GET', path: `/v1.0/teams/${teamId}` }, baseline: { method: 'GET', path: `/teams/${teamId}` } },
-  { name: 'chat-create', graph: { method: 'POST', path: '/v1.0/chats', body: groupChat }, baseline: { method: 'POST', path: '/rows', body: groupChat } },
-  {
-    name: 'chat-get-members',
-    graph: { method: 'GET', path: `/v1.0/chats/${encodeURIComponent(chatId)}?$expand=members` },
-    baseline: { method: 'GET', path: `/chats/${encodeURIComponent(chatId)}` },
-  },
-  {
-    name: 'batch-get-20',
-    graph: { method: 'POST', path: '/v1.0/$batch', body: () => batchOfUserGets },
-    baseline: { method: 'GET', path: `/v1.0/users/${adele}`, server: 'teamgraph', requestsPerOperation: batchSize },
-  },
-  { name: 'channel-message-create', graph: { method: 'POST', path: channelMessages, body: message }, baseline: { method: 'POST', path: '/rows', body: message } },
-  {
-    name: 'channel-message-list',
-    graph: { method: 'GET', path: `${channelMessages}?$top=50` },
-    baseline: { method: 'GET', path: `/messages/${encodeURIComponent(channelId)}` },
-  },
-  {
-    // chat-list-messages.md's filter: lastModifiedDateTime gt …, with $orderby on the same property.
-    name: 'chat-message-filter',
-    graph: {
-      method: 'GET',
-      path: `/v1.0/chats/${encodeURIComponent(filterChatId)}/messages?$filter=${encodeURIComponent(`lastModifiedDateTime gt ${filterAfter}`)}&$orderby=${encodeURIComponent('lastModifiedDateTime desc')}&$top=50`,
-    },
-    baseline: { method: 'GET', path: `/chat-messages/${encodeURIComponent(filterChatId)}?after=${encodeURIComponent(filterAfter)}` },
-  },
-  {
-    // What syncing every commit costs (decision 96): the same channel post, teamgraph with FULL against
-    // teamgraph with the default NORMAL, on one SQLite file.
-    name: 'sqlite-synchronous-full',
-    graph: { method: 'POST', path: channelMessages, body: message, server: 'teamgraph-full' },
-    baseline: { method: 'POST', path: channelMessages, body: message, server: 'teamgraph' },
-    isSqliteOnly: true,
-  },
-];
 const onlyCases = process.env.BENCH_CASES?.split(',');
-const selectedCases = onlyCases === undefined ? cases : cases.filter((c) => onlyCases.includes(c.name));
+// A name selects one case (`user-get-app`); an operation, every flavour of it (`user-get`).
+const selectedCases = onlyCases === undefined ? cases : cases.filter((c) => onlyCases.includes(c.name) || onlyCases.includes(c.operation));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 3);
 const connections = 10;
+// The seed's demo app and users (src/seed/demo-tenant.json).
+const demoClientId = '6e2b3c8a-1f4d-4b7e-9a21-7c5d0e3f9b14';
+const demoClientSecret = 'teamgraph-demo-secret';
+const demoPassword = 'Passw0rd!';
+const adeleUpn = 'AdeleV@contoso.com';
 
 function startProcess(args: string[], ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
@@ -113,8 +36,26 @@ function startProcess(args: string[], ready: RegExp): Promise<{ child: ChildProc
   });
 }
 
-async function operationsPerSecond(port: number, target: Target): Promise<number> {
+/** The bearer token of each flavour, from teamgraph's own authority (docs/identity.md); dev mode sends none. */
+type Tokens = Readonly<Record<Flavour, string | null>>;
+
+async function tokensFrom(port: number): Promise<Tokens> {
+  const token = async (form: Record<string, string>) => {
+    const response = await fetch(`http://127.0.0.1:${port}/${tenantId}/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams(form) });
+    if (!response.ok) throw new Error(`token endpoint: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { access_token: string }).access_token;
+  };
+  const client = { client_id: demoClientId, scope: 'https://graph.microsoft.com/.default' };
+  return {
+    app: await token({ ...client, grant_type: 'client_credentials', client_secret: demoClientSecret }),
+    delegated: await token({ ...client, grant_type: 'password', username: adeleUpn, password: demoPassword }),
+    dev: null,
+  };
+}
+
+async function operationsPerSecond(port: number, target: Target, tokens: Tokens): Promise<number> {
   const { body } = target;
+  const token = tokens[target.flavour];
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
@@ -123,12 +64,12 @@ async function operationsPerSecond(port: number, target: Target): Promise<number
       {
         method: target.method,
         path: target.path,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { setupRequest: (request: autocannon.Request) => ({ ...request, body: JSON.stringify(body()) }) }),
       },
     ],
   });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.method} ${target.path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.method} ${target.path} (${target.flavour}): ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average / (target.requestsPerOperation ?? 1);
 }
 
@@ -178,14 +119,14 @@ function seedFilterChat(database: string): Promise<void> {
     const now = new Date(filterStart).toISOString();
     await store.db
       .insertInto('chats')
-      .values({ id: filterChatId, tenant_id: 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f', chat_type: 'group', topic: 'Bench filter chat', created_by_user_id: adele, created_by_app_id: null,
+      .values({ id: filterChatId, tenant_id: tenantId, chat_type: 'group', topic: 'Bench filter chat', created_by_user_id: adele, created_by_app_id: null,
         is_hidden_for_all_members: 0, migration_mode: null, original_created_date_time: null, created_date_time: now, last_updated_date_time: now })
       .execute();
-    await store.db.insertInto('chat_members').values({ chat_id: filterChatId, user_id: adele, tenant_id: 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f', roles: '["owner"]', visible_history_start_date_time: '0001-01-01T00:00:00.000Z', created_date_time: now }).execute();
+    await store.db.insertInto('chat_members').values({ chat_id: filterChatId, user_id: adele, tenant_id: tenantId, roles: '["owner"]', visible_history_start_date_time: '0001-01-01T00:00:00.000Z', created_date_time: now }).execute();
     const rows: MessageTable[] = Array.from({ length: filterMessages }, (_unused, n) => {
       const at = new Date(filterStart + n * 60_000).toISOString();
       return { container_id: filterChatId, id: String(filterStart + n * 60_000), container_kind: 'chat', team_id: null, reply_to_id: null, message_type: 'message', from_user_id: adele,
-        from_display_name: 'Adele Vance', from_tenant_id: 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f', from_app_id: null,
+        from_display_name: 'Adele Vance', from_tenant_id: tenantId, from_app_id: null,
         subject: null, body_content_type: 'text', body_content: `Filter bench message ${n}`, importance: 'normal', attachments: '[]', mentions: '[]', reactions: '[]',
         created_date_time: at, last_modified_date_time: at, last_edited_date_time: null, deleted_date_time: null };
     });
@@ -206,11 +147,15 @@ async function analyze(database: string): Promise<void> {
 const startTeamgraph = (database: string, args: string[] = []) =>
   startProcess(['bin/teamgraph.js', '--database', database, '--port', '0', '--log-level', 'silent', ...args], /listening on http:\/\/127\.0\.0\.1:(\d+)/);
 
+type Side = 'graph' | 'baseline';
+const sides: readonly Side[] = ['baseline', 'graph'];
+const defaultServers: Record<Side, Server> = { graph: 'teamgraph', baseline: 'baseline' };
+
 async function benchStore(label: string, database: string): Promise<string[]> {
   const storeCases = selectedCases.filter((c) => label === 'sqlite' || c.isSqliteOnly !== true);
   if (storeCases.length === 0) return [];
   const teamgraph = await startTeamgraph(database);
-  if (storeCases.some((c) => c.name === 'chat-message-filter')) await seedFilterChat(database);
+  if (storeCases.some((c) => c.operation === 'chat-message-filter')) await seedFilterChat(database);
   const baseline = await startProcess(['--import', 'tsx', 'bench/baseline-server.ts', database], /listening (\d+)/);
   const needsFull = storeCases.some((c) => c.graph.server === 'teamgraph-full' || c.baseline.server === 'teamgraph-full');
   const teamgraphFull = needsFull ? await startTeamgraph(database, ['--sqlite-synchronous', 'full']) : null;
@@ -219,12 +164,17 @@ async function benchStore(label: string, database: string): Promise<string[]> {
   try {
     const ratios = new Map<string, number[]>(storeCases.map((c) => [c.name, []]));
     const rates = new Map<string, { graph: number[]; base: number[] }>(storeCases.map((c) => [c.name, { graph: [], base: [] }]));
-    for (const c of storeCases) await operationsPerSecond(ports[c.graph.server ?? 'teamgraph'], c.graph); // warm-up; also fills the channel past 50 messages
+    const tokens = await tokensFrom(teamgraph.port);
+    const measure = (c: Case, side: Side) => operationsPerSecond(ports[c[side].server ?? defaultServers[side]], c[side], tokens);
+    // Warm-up of both sides; the Graph side's also fills the channel past 50 messages.
+    for (const c of storeCases) for (const side of sides) await measure(c, side);
     await analyze(database);
     for (let round = 1; round <= rounds; round++) {
       for (const c of storeCases) {
-        const base = await operationsPerSecond(ports[c.baseline.server ?? 'baseline'], c.baseline);
-        const graph = await operationsPerSecond(ports[c.graph.server ?? 'teamgraph'], c.graph);
+        // The baseline first in odd rounds, teamgraph first in even ones: neither side always runs second.
+        const rate: Record<Side, number> = { graph: 0, baseline: 0 };
+        for (const side of round % 2 === 1 ? sides : [...sides].reverse()) rate[side] = await measure(c, side);
+        const { graph, baseline: base } = rate;
         ratios.get(c.name)?.push(graph / base);
         rates.get(c.name)?.graph.push(graph);
         rates.get(c.name)?.base.push(base);
