@@ -9,8 +9,12 @@ export type Dialect = 'sqlite' | 'postgres';
 const adminUrl = process.env.TEAMGRAPH_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const isPostgresRequired = process.env.TEAMGRAPH_TEST_PG_REQUIRED === '1';
 
+// A loaded machine (parallel test files, two server processes each) can take seconds to accept a
+// connection; a required server is given longer than an optional one, which only decides a skip.
+const probeTimeoutMs = isPostgresRequired ? 15_000 : 2000;
+
 async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: probeTimeoutMs });
   try {
     await client.connect();
     await client.query('select 1');
