@@ -89,7 +89,7 @@ export class ChannelMessagesService {
   /**
    * A page of root messages read on the facts this instance last read for the caller and the channel,
    * decided as every read is and read only if the database still holds those facts: one statement where
-   * a page otherwise takes two (docs/decisions.md 88). Undefined when it read nothing, which is also
+   * a page otherwise takes two (docs/decisions.md 95). Undefined when it read nothing, which is also
    * what an empty channel gives: the page is then read on facts read afresh, which alone may refuse it.
    */
   private async pageOnKnownFacts(principal: Principal, teamId: string, channelId: string, list: ListQuery): Promise<ListPage<MessageTable> | undefined> {

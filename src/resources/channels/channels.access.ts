@@ -43,7 +43,7 @@ const knownMax = 10_000;
 export class ChannelAccess {
   // The scope facts last read for each caller and channel. Never trusted alone: a write decided on them
   // happens only if the database still holds them (channelsStore.scopeUnchanged), else it is decided
-  // again on facts read afresh (docs/decisions.md 88).
+  // again on facts read afresh (docs/decisions.md 88 and 95).
   private readonly known = new Map<string, channelsStore.ScopeFacts>();
 
   constructor(

@@ -101,7 +101,7 @@ export class ChatsService {
   /**
    * A group chat made on the users this instance last read for its members, checked as every chat is,
    * and written by one statement only while the database still holds those users (docs/decisions.md
-   * 88): one round trip where a chat otherwise takes two. Undefined when nothing was written: the chat
+   * 99): one round trip where a chat otherwise takes two. Undefined when nothing was written: the chat
    * is then made on users read afresh, which alone may refuse it.
    */
   private async createOnKnownMembers(principal: Principal, topic: string | null, bodies: readonly ConversationMemberBody[]): Promise<ChatCreated | undefined> {

@@ -28,7 +28,7 @@ const knownMax = 10_000;
 export class UsersService {
   // The users each member reference (an id or a userPrincipalName, in any tenant) last found here. Never
   // trusted alone: a write decided on them happens only while the database still holds them
-  // (usersStore.usersUnchanged), else it is decided again on users read afresh (docs/decisions.md 88).
+  // (usersStore.usersUnchanged), else it is decided again on users read afresh (docs/decisions.md 99).
   private readonly known = new Map<string, readonly usersStore.MemberUser[]>();
 
   constructor(private readonly store: Store) {}

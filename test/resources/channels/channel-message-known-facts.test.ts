@@ -7,7 +7,7 @@ import { membershipIdOf } from '../teams/teams.fixtures.ts';
 import { architectureTeamId, awaitOperation, channels, generalChannelId, leadershipChannelId, meganId, member } from './channels.fixtures.ts';
 
 // An instance posts, and reads pages of root messages, on the access facts it last read for the caller
-// and the channel, guarded by the database still holding them (docs/decisions.md 88). Each test lets
+// and the channel, guarded by the database still holding them (docs/decisions.md 88 and 95). Each test lets
 // the instance post or read once (so it remembers the facts), changes them through the other instance
 // (PostgreSQL) or behind this one's back (SQLite, one process), and checks the next post or page is
 // decided as facts read afresh decide it: refused, writing nothing, or answered from the new facts.

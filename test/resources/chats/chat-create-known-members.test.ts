@@ -6,7 +6,7 @@ import { bearer, userToken } from '../../helpers/tokens.ts';
 import { demoTenant, example2, partnerTenant, users } from './chat-fixtures.ts';
 
 // An instance makes a group chat on the member users it last read for the same references, guarded by
-// the database still holding them (docs/decisions.md 88). Each test lets the instance make the chat
+// the database still holding them (docs/decisions.md 99). Each test lets the instance make the chat
 // once (so it remembers the users), changes a user through the other instance (PostgreSQL) or behind
 // this one's back (SQLite, one process), and checks the next chat is decided as users read afresh
 // decide it: refused, writing nothing, or made with the users as they are now.
