@@ -3,10 +3,10 @@ import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { ChatInstalledAppTable, ChatMemberTable, ChatTable, Database } from '../../store/schema.ts';
 import type { Store } from '../../store/db.ts';
-import { perShape, prepare } from '../../store/prepared.ts';
+import { pathsUnder, perShape, prepare } from '../../store/prepared.ts';
 import { type Handle, withTransaction } from '../../store/transaction.ts';
 import { allOf, tableColumns } from '../../store/columns.ts';
-import { type UsersFound, usersFoundNames, usersStillFound, usersUnchanged } from '../users/users.store.ts';
+import { type UsersFound, usersFoundNames, usersStillFound, usersUnchanged } from '../../store/member-users.ts';
 
 export function findChat(h: Handle, chatId: string) {
   return h.selectFrom('chats').select(allOf('chats')).where('id', '=', chatId).executeTakeFirst();
@@ -128,8 +128,8 @@ interface GuardedChat {
 // The guarded chatInsert for each shape (members, users found), built once: built for each request,
 // Kysely's tree for it costs about as much server time as the round trip it saves.
 const guardedChatInsert = perShape((memberCount: number, userCount: number) => {
-  const memberNames = Array.from({ length: memberCount }, (_unused, index) => tableColumns.chat_members.map((column) => `members.${index}.${column}`));
-  const names = [...tableColumns.chats.map((column) => `chat.${column}`), ...memberNames.flat(), ...usersFoundNames('found', memberCount, userCount)];
+  const memberNames = Array.from({ length: memberCount }, (_unused, index) => pathsUnder(`members.${index}` as const, tableColumns.chat_members));
+  const names = [...pathsUnder('chat', tableColumns.chats), ...memberNames.flat(), ...usersFoundNames('found', memberCount, userCount)];
   return prepare<GuardedChat, unknown>(names, (h, p) => chatInsert(h, p.chat, p.members, usersUnchanged(h, p.found)));
 });
 
