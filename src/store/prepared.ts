@@ -19,7 +19,7 @@ type Steps = [never, 0, 1, 2, 3, 4, 5];
  * through objects, tuples and arrays (indexed by a number) the paths below them, at most six steps deep.
  * A misspelt name, or one that stops at an object, does not compile.
  */
-export type ParamPath<P, Depth extends number = 6> = [Depth] extends [never]
+export type ParamPath<P, Depth extends number = 5> = [Depth] extends [never]
   ? never
   : P extends readonly unknown[]
     ? PathTo<P[number], `${number}`, Steps[Depth]>
@@ -43,10 +43,11 @@ export function pathsUnder<Prefix extends string, Name extends string>(prefix: P
  * `build` must not branch on its parameters (it sees placeholders, not values), and a parameter must
  * reach the query whole, as a value, not inside a larger string or a list.
  *
- * A name is a path into the parameters, checked by the compiler (ParamPath): `teamId`, or `row.id`, or
- * `members.0.user_id` (a number indexes an array). Statements that take a whole row, or the facts a write is guarded by, then read them where
- * they already are: copied into one flat object under made-up names, the values of a channel post's
- * fifty-two parameters cost about a third of its server time (measured: 247 → 168 µs a post).
+ * A name is a path into the parameters, checked by the compiler (ParamPath, decision 115): `teamId`,
+ * `row.id`, or `members.0.user_id` (a number indexes an array). Statements that take a whole row, or
+ * the facts a write is guarded by, then read them where they already are: copied into one flat object
+ * under made-up names, the values of a channel post's fifty-two parameters cost about a third of its
+ * server time (measured: 247 → 168 µs a post).
  */
 export function prepare<P extends object, O>(names: readonly ParamPath<P>[], build: (h: Handle, params: P) => Compilable<O>): (h: Handle, params: P) => Promise<QueryResult<O>> {
   const plans = new WeakMap<DialectAdapter, Plan<O>>(); // SQLite and PostgreSQL compile differently
