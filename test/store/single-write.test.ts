@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Store } from '../../src/store/db.ts';
 import { StoreConflict, StoreParentMissing } from '../../src/store/errors.ts';
 import { migrate } from '../../src/store/migrate.ts';
-import { withSingleWrite } from '../../src/store/transaction.ts';
+import { type Handle, withSingleWrite } from '../../src/store/transaction.ts';
 import { testDialects } from '../helpers/databases.ts';
 import { useSharedDatabase } from '../helpers/stores.ts';
 
@@ -65,7 +65,7 @@ for (const dialect of testDialects()) {
         const other = await open(); // another instance
         let attempts = 0;
         // Locks a, then b: the subquery's FOR UPDATE takes them in id order.
-        const bothRows = (h: Parameters<Parameters<typeof withSingleWrite>[1]>[0]) => {
+        const bothRows = (h: Handle) => {
           attempts++;
           return sql`update tenants set display_name = display_name || '+' where id in (select id from tenants where id in ('a', 'b') order by id for update)`.execute(h);
         };
