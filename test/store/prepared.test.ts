@@ -61,5 +61,12 @@ for (const dialect of testDialects()) {
       const inRaw = prepare(['name'], (h, p: { name: string }) => h.selectFrom('tenants').select('id').where(sql<boolean>`display_name = ${p.name}`));
       assert.deepEqual((await inRaw(store.db, { name: 'nobody' })).rows, []);
     });
+
+    it('refuses a query that reads a parameter its names do not give, instead of binding null', async () => {
+      const store = await open();
+      await migrate(store);
+      const unnamed = prepare(['domain'], (h, p: { domain: string; name: string }) => h.selectFrom('tenants').select('id').where('domain', '=', p.domain).where('display_name', '=', p.name));
+      await assert.rejects(unnamed(store.db, { domain: 'x.example', name: 'Alpha' }), /a parameter is read that is not among its names/);
+    });
   });
 }

@@ -1,7 +1,7 @@
 import type { Store } from '../../store/db.ts';
 import type { ChannelMemberTable, ChannelTable, UserTable } from '../../store/schema.ts';
 import { StoreParentMissing } from '../../store/errors.ts';
-import { withTransaction } from '../../store/transaction.ts';
+import { withSingleWrite, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { boundKey } from '../../wire/binds.ts';
 import { GraphError, badRequest, forbidden, notFound } from '../../wire/errors.ts';
@@ -87,14 +87,14 @@ export class ChannelMembersService {
     const channel = await this.ownedChannel(principal, teamId, channelId);
     const member = await this.get(principal, teamId, channel.id, membershipId);
     const newRoles = rolesOf(member.user, roles);
-    await channelsStore.updateMemberRoles(this.store.db, channel.id, member.user.id, JSON.stringify(newRoles));
+    await withSingleWrite(this.store, (h) => channelsStore.updateMemberRoles(h, channel.id, member.user.id, JSON.stringify(newRoles)));
     return { user: member.user, roles: newRoles };
   }
 
   async remove(principal: Principal, teamId: string, channelId: string, membershipId: string): Promise<void> {
     const channel = await this.ownedChannel(principal, teamId, channelId);
     const member = await this.get(principal, teamId, channel.id, membershipId);
-    await channelsStore.deleteMember(this.store.db, channel.id, member.user.id);
+    await withSingleWrite(this.store, (h) => channelsStore.deleteMember(h, channel.id, member.user.id));
   }
 
   private async ownedChannel(principal: Principal, teamId: string, channelId: string): Promise<ChannelTable> {

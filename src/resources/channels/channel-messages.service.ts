@@ -122,13 +122,15 @@ export class ChannelMessagesService {
     if (principal.userId === null) throw forbidden('An application can update only the policyViolation of a message.');
     if (message.from_user_id !== principal.userId) throw forbidden('Only the sender of a message can edit it.');
     const now = new Date().toISOString();
-    await messagesStore.updateMessage(this.store.db, message.container_id, message.id, {
-      ...(body.body === undefined ? {} : { body_content: body.body.content, body_content_type: body.body.contentType ?? 'text' }),
-      ...(body.subject === undefined ? {} : { subject: body.subject }),
-      ...(body.importance === undefined ? {} : { importance: body.importance }),
-      last_modified_date_time: now,
-      last_edited_date_time: now,
-    });
+    await withSingleWrite(this.store, (h) =>
+      messagesStore.updateMessage(h, message.container_id, message.id, {
+        ...(body.body === undefined ? {} : { body_content: body.body.content, body_content_type: body.body.contentType ?? 'text' }),
+        ...(body.subject === undefined ? {} : { subject: body.subject }),
+        ...(body.importance === undefined ? {} : { importance: body.importance }),
+        last_modified_date_time: now,
+        last_edited_date_time: now,
+      }),
+    );
   }
 
   /** softDelete and undoSoftDelete: the sender or an owner of the channel (chatmessage-softdelete.md). */
@@ -138,7 +140,7 @@ export class ChannelMessagesService {
       throw forbidden('Only the sender of a message or an owner of the channel can delete it.');
     }
     const now = new Date().toISOString();
-    await messagesStore.updateMessage(this.store.db, message.container_id, message.id, { deleted_date_time: isDeleted ? now : null, last_modified_date_time: now });
+    await withSingleWrite(this.store, (h) => messagesStore.updateMessage(h, message.container_id, message.id, { deleted_date_time: isDeleted ? now : null, last_modified_date_time: now }));
   }
 
   /** A message that may change, with its channel: both the team and the channel must be active. */

@@ -4,7 +4,7 @@ import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { MessageTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 import { allOf, tableColumns } from '../../store/columns.ts';
-import { perShape, prepare } from '../../store/prepared.ts';
+import { pathsUnder, perShape, prepare } from '../../store/prepared.ts';
 import { type ScopeFacts, type ScopeParams, scopeFactColumns, scopeParamNames, scopeUnchanged } from './channels.store.ts';
 
 // Channel messages live in the messages table shared with chats, keyed by container (the channel id).
@@ -43,11 +43,11 @@ interface Guarded {
   readonly scope: ScopeParams;
   readonly facts: ScopeFacts;
 }
-const guardNames = [...scopeParamNames.map((name) => `scope.${name}`), ...scopeFactColumns.map((column) => `facts.${column}`)];
+const guardNames = [...pathsUnder('scope', scopeParamNames), ...pathsUnder('facts', scopeFactColumns)];
 const scopeGuard = (h: Handle, p: Guarded) => scopeUnchanged(h, p.scope, p.facts);
 
 const insertIfScopeUnchangedQuery = prepare<Guarded & { readonly row: MessageTable }, InsertResult>(
-  [...tableColumns.messages.map((column) => `row.${column}`), ...guardNames],
+  [...pathsUnder('row', tableColumns.messages), ...guardNames],
   (h, p) =>
     h
       .insertInto('messages')

@@ -193,7 +193,7 @@ export class ChannelsService {
   async completeMigration(principal: Principal, teamId: string, channelId: string): Promise<void> {
     const { channel } = await this.access.channel(principal, teamId, channelId, { write: true });
     if (channel.migration_mode !== 'inProgress') throw badRequest(`Channel ${channel.id} is not in migration mode.`);
-    await channelsStore.updateChannel(this.store.db, channel.id, { migration_mode: 'completed' });
+    await withSingleWrite(this.store, (h) => channelsStore.updateChannel(h, channel.id, { migration_mode: 'completed' }));
   }
 
   private async finishSharedChannel(tx: Handle, operation: OperationTable) {

@@ -3,7 +3,7 @@ import type { Store } from '../../store/db.ts';
 import { MessageIdAllocator } from '../../store/message-ids.ts';
 import type { ChatTable, MessageTable } from '../../store/schema.ts';
 import { StoreParentMissing } from '../../store/errors.ts';
-import { withTransaction } from '../../store/transaction.ts';
+import { withSingleWrite, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import type { ChatMessageBody, MessageSender } from '../messages/messages.schemas.ts';
@@ -80,8 +80,8 @@ export class ChatMessagesService {
     const content = body.body as { content?: unknown; contentType?: unknown } | null | undefined;
     if (content === null || (content !== undefined && typeof content.content !== 'string')) throw badRequest('body.content must be a string.');
     const now = new Date().toISOString();
-    await withTransaction(this.store, (tx) =>
-      messagesStore.updateMessage(tx, message.container_id, message.id, {
+    await withSingleWrite(this.store, (h) =>
+      messagesStore.updateMessage(h, message.container_id, message.id, {
         ...(content === undefined ? {} : { body_content: content.content as string, body_content_type: content.contentType === 'html' ? 'html' : 'text' }),
         ...(typeof body.subject === 'string' || body.subject === null ? { subject: body.subject } : {}),
         ...(body.importance === 'high' || body.importance === 'urgent' || body.importance === 'normal' ? { importance: body.importance } : {}),
@@ -96,8 +96,8 @@ export class ChatMessagesService {
     const message = await this.get(principal, chatId, messageId, userId);
     if (message.from_user_id !== principal.userId) throw forbidden('Only the sender can delete or restore a chat message.');
     const now = new Date().toISOString();
-    await withTransaction(this.store, (tx) =>
-      messagesStore.updateMessage(tx, message.container_id, message.id, { deleted_date_time: isDeleted ? now : null, last_modified_date_time: now }),
+    await withSingleWrite(this.store, (h) =>
+      messagesStore.updateMessage(h, message.container_id, message.id, { deleted_date_time: isDeleted ? now : null, last_modified_date_time: now }),
     );
   }
 }

@@ -176,7 +176,7 @@ export class ChatsService {
     const topic = body.topic ?? null;
     if (topic !== null) assertTopic(topic);
     const now = new Date().toISOString();
-    await withTransaction(this.store, (tx) => chatsStore.updateChat(tx, chat.id, { topic, last_updated_date_time: now }));
+    await withSingleWrite(this.store, (h) => chatsStore.updateChat(h, chat.id, { topic, last_updated_date_time: now }));
     return { ...chat, topic, last_updated_date_time: now };
   }
 

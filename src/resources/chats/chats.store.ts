@@ -3,10 +3,10 @@ import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { ChatInstalledAppTable, ChatMemberTable, ChatTable, Database } from '../../store/schema.ts';
 import type { Store } from '../../store/db.ts';
-import { perShape, prepare } from '../../store/prepared.ts';
-import { type Handle, withTransaction } from '../../store/transaction.ts';
+import { pathsUnder, perShape, prepare } from '../../store/prepared.ts';
+import { type Handle, withSingleWrite } from '../../store/transaction.ts';
 import { allOf, tableColumns } from '../../store/columns.ts';
-import { type UsersFound, usersFoundNames, usersStillFound, usersUnchanged } from '../users/users.store.ts';
+import { type UsersFound, usersFoundNames, usersStillFound, usersUnchanged } from '../../store/member-users.ts';
 
 export function findChat(h: Handle, chatId: string) {
   return h.selectFrom('chats').select(allOf('chats')).where('id', '=', chatId).executeTakeFirst();
@@ -88,24 +88,24 @@ export async function insertChat(h: Handle, chat: ChatTable, members: readonly C
 }
 
 /**
- * A new chat and its members as one write of their own; with `found`, made only while the member users
- * are still what the caller found (usersUnchanged). Whether it was made. On PostgreSQL that is one
- * statement, atomic by itself, where a transaction would take four round trips; SQLite cannot put an
- * INSERT in a WITH, and its transaction costs no round trip.
+ * A new chat and its members as one write of their own (withSingleWrite); with `found`, made only while
+ * the member users are still what the caller found (usersUnchanged). Whether it was made. On PostgreSQL
+ * that is one statement, atomic by itself, where a transaction would take four round trips; SQLite
+ * cannot put an INSERT in a WITH, and there the write is handed a transaction, which costs no round trip.
  */
-export async function insertNewChat(store: Store, chat: ChatTable, members: readonly ChatMemberTable[], found?: UsersFound): Promise<boolean> {
-  if (store.kind === 'sqlite') {
-    return withTransaction(store, async (tx) => {
-      if (found !== undefined && !(await usersStillFound(tx, found))) return false;
-      await insertChat(tx, chat, members);
+export function insertNewChat(store: Store, chat: ChatTable, members: readonly ChatMemberTable[], found?: UsersFound): Promise<boolean> {
+  return withSingleWrite(store, async (h) => {
+    if (store.kind === 'sqlite') {
+      if (found !== undefined && !(await usersStillFound(h, found))) return false;
+      await insertChat(h, chat, members);
       return true;
-    });
-  }
-  const written =
-    found === undefined
-      ? (await chatInsert(store.db, chat, members, sql<SqlBool>`true`).executeTakeFirst()).numInsertedOrUpdatedRows
-      : (await guardedChatInsert(members.length, found.rows.length)(store.db, { chat, members, found })).numAffectedRows;
-  return written === BigInt(members.length);
+    }
+    const written =
+      found === undefined
+        ? (await chatInsert(h, chat, members, sql<SqlBool>`true`).executeTakeFirst()).numInsertedOrUpdatedRows
+        : (await guardedChatInsert(members.length, found.rows.length)(h, { chat, members, found })).numAffectedRows;
+    return written === BigInt(members.length);
+  });
 }
 
 /** PostgreSQL's one statement for a chat and its members, written only while `guard` holds. */
@@ -128,8 +128,8 @@ interface GuardedChat {
 // The guarded chatInsert for each shape (members, users found), built once: built for each request,
 // Kysely's tree for it costs about as much server time as the round trip it saves.
 const guardedChatInsert = perShape((memberCount: number, userCount: number) => {
-  const memberNames = Array.from({ length: memberCount }, (_unused, index) => tableColumns.chat_members.map((column) => `members.${index}.${column}`));
-  const names = [...tableColumns.chats.map((column) => `chat.${column}`), ...memberNames.flat(), ...usersFoundNames('found', memberCount, userCount)];
+  const memberNames = Array.from({ length: memberCount }, (_unused, index) => pathsUnder(`members.${index}` as const, tableColumns.chat_members));
+  const names = [...pathsUnder('chat', tableColumns.chats), ...memberNames.flat(), ...usersFoundNames('found', memberCount, userCount)];
   return prepare<GuardedChat, unknown>(names, (h, p) => chatInsert(h, p.chat, p.members, usersUnchanged(h, p.found)));
 });
 

@@ -1,7 +1,7 @@
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import type { GroupMemberTable, GroupTable, UserTable } from '../../store/schema.ts';
-import { type Handle, withTransaction } from '../../store/transaction.ts';
+import { type Handle, withSingleWrite, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { directoryObjectNotFound } from '../../wire/errors.ts';
 import * as groupsStore from './groups.store.ts';
@@ -76,6 +76,6 @@ export class GroupsService {
   }
 
   async removeMember(groupId: string, userId: string): Promise<void> {
-    await groupsStore.deleteMember(this.store.db, groupId, userId);
+    await withSingleWrite(this.store, (h) => groupsStore.deleteMember(h, groupId, userId));
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../store/db.ts';
 import type { OperationTable } from '../../store/schema.ts';
-import { type Handle, withTransaction } from '../../store/transaction.ts';
+import { type Handle, withSingleWrite, withTransaction } from '../../store/transaction.ts';
 import { notFound } from '../../wire/errors.ts';
 import * as operationsStore from './operations.store.ts';
 
@@ -162,12 +162,14 @@ export class OperationsService {
       if (failure.current === null) throw err;
       // The handler's partial work rolled back with its transaction; the failure itself is recorded.
       const { id, attempts, message } = failure.current;
-      await operationsStore.updateOperation(this.store.db, id, {
-        status: 'failed',
-        attempts_count: attempts,
-        last_action_date_time: new Date().toISOString(),
-        error: JSON.stringify({ code: 'OperationFailed', message }),
-      });
+      await withSingleWrite(this.store, (h) =>
+        operationsStore.updateOperation(h, id, {
+          status: 'failed',
+          attempts_count: attempts,
+          last_action_date_time: new Date().toISOString(),
+          error: JSON.stringify({ code: 'OperationFailed', message }),
+        }),
+      );
       return true;
     });
     return didStep;

@@ -4,10 +4,11 @@ import type { UserTable } from '../../store/schema.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { directoryObjectNotFound } from '../../wire/errors.ts';
 import type { MessageSender } from '../messages/messages.schemas.ts';
+import * as memberUsers from '../../store/member-users.ts';
 import * as usersStore from './users.store.ts';
 
 export { userColumns as userFields } from './users.store.ts';
-export type { MemberUser } from './users.store.ts';
+export type { MemberUser } from '../../store/member-users.ts';
 
 /** A user as a conversation member names it: `users('{id or userPrincipalName}')`, maybe with a tenant. */
 export interface MemberReference {
@@ -17,9 +18,9 @@ export interface MemberReference {
 
 /** Users found for conversation members without a fresh read, and the condition that they still are. */
 export interface KnownMembers {
-  readonly users: readonly usersStore.MemberUser[];
-  /** What a fresh read must still find for them to hold (usersStore.usersUnchanged). */
-  readonly found: usersStore.UsersFound;
+  readonly users: readonly memberUsers.MemberUser[];
+  /** What a fresh read must still find for them to hold (memberUsers.usersUnchanged). */
+  readonly found: memberUsers.UsersFound;
 }
 
 // Bounds the references remembered: past it they are forgotten, and the next request reads them again.
@@ -28,8 +29,8 @@ const knownMax = 10_000;
 export class UsersService {
   // The users each member reference (an id or a userPrincipalName, in any tenant) last found here. Never
   // trusted alone: a write decided on them happens only while the database still holds them
-  // (usersStore.usersUnchanged), else it is decided again on users read afresh (docs/decisions.md 99).
-  private readonly known = new Map<string, readonly usersStore.MemberUser[]>();
+  // (memberUsers.usersUnchanged), else it is decided again on users read afresh (docs/decisions.md 99).
+  private readonly known = new Map<string, readonly memberUsers.MemberUser[]>();
 
   constructor(private readonly store: Store) {}
 
@@ -51,9 +52,9 @@ export class UsersService {
    * given, else in the caller's tenant, else (by object id only) in any tenant, for federated chat
    * members (docs/decisions.md #30). One read finds all that name no tenant.
    */
-  async findMembers(principal: Principal, references: readonly MemberReference[]): Promise<(usersStore.MemberUser | undefined)[]> {
+  async findMembers(principal: Principal, references: readonly MemberReference[]): Promise<(memberUsers.MemberUser | undefined)[]> {
     const inAnyTenant = references.filter((reference) => reference.tenantId === undefined).map((reference) => reference.idOrUpn);
-    const found = await usersStore.findUsers(this.store.db, inAnyTenant);
+    const found = await memberUsers.findUsers(this.store.db, inAnyTenant);
     if (this.known.size >= knownMax) this.known.clear();
     for (const idOrUpn of inAnyTenant) this.known.set(idOrUpn, found.filter((row) => names(row, idOrUpn)));
     return Promise.all(
@@ -67,7 +68,7 @@ export class UsersService {
    * not read here, or finds no user: a member is only ever refused on users read afresh.
    */
   knownMembers(principal: Principal, references: readonly MemberReference[]): KnownMembers | undefined {
-    const rows = new Map<string, usersStore.MemberUser>();
+    const rows = new Map<string, memberUsers.MemberUser>();
     for (const { idOrUpn, tenantId } of references) {
       const named = tenantId === undefined ? this.known.get(idOrUpn) : undefined;
       if (named === undefined) return undefined;
@@ -76,7 +77,7 @@ export class UsersService {
     const found = [...rows.values()];
     const users = references.map(({ idOrUpn }) => memberIn(principal, idOrUpn, found));
     if (!users.every((user) => user !== undefined)) return undefined;
-    return { users, found: usersStore.usersFound(references.map((reference) => reference.idOrUpn), found) };
+    return { users, found: memberUsers.usersFound(references.map((reference) => reference.idOrUpn), found) };
   }
 
   list(principal: Principal, list: ListQuery): Promise<ListPage<UserTable>> {
@@ -91,10 +92,10 @@ export class UsersService {
   }
 }
 
-const names = (row: usersStore.MemberUser, idOrUpn: string) => row.id === idOrUpn || row.upn_key === idOrUpn.toLowerCase();
+const names = (row: memberUsers.MemberUser, idOrUpn: string) => row.id === idOrUpn || row.upn_key === idOrUpn.toLowerCase();
 
 /** The user a reference without a tenant names: in the caller's tenant first, else (by object id only) in another. */
-function memberIn(principal: Principal, idOrUpn: string, found: readonly usersStore.MemberUser[]): usersStore.MemberUser | undefined {
+function memberIn(principal: Principal, idOrUpn: string, found: readonly memberUsers.MemberUser[]): memberUsers.MemberUser | undefined {
   const named = found.filter((row) => names(row, idOrUpn));
   const own = named.find((row) => row.tenant_id === principal.tenantId);
   if (own !== undefined || idOrUpn.includes('@')) return own;
