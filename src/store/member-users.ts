@@ -5,7 +5,7 @@ import type { UserTable } from './schema.ts';
 import type { Handle } from './transaction.ts';
 
 // The users that conversation members name, read at once, and the guard that they still are what was
-// read: a chat is written only while the users it was decided on are unchanged (decision 88). The users
+// read: a chat is written only while the users it was decided on are unchanged (decision 99). The users
 // service reads them and the chats store guards its insert with them; a family's store imports no other
 // family's, so the read and its guard live here, in the store layer (decision 118).
 
