@@ -69,9 +69,9 @@ export interface AppDeps {
 const bodyLimitBytes = 4 * 1024 * 1024;
 const maxParamLength = 512;
 
-/** The services behind the routes, wired once per app. */
-export function createServices(store: Store, operations: OperationsService) {
-  const users = new UsersService(store);
+/** The services behind the routes, wired once per app; `rememberedFacts` is the switch of decision 105. */
+export function createServices(store: Store, operations: OperationsService, rememberedFacts: boolean) {
+  const users = new UsersService(store, rememberedFacts);
   const groups = new GroupsService(store);
   const teams = new TeamsService(store, users, groups, operations);
   const conversations = new ConversationsService(store, new ConversationsAccess(groups, users), users);
@@ -82,7 +82,7 @@ export function createServices(store: Store, operations: OperationsService) {
   const teamworkAccess = new TeamworkAccess(store, users);
   const teamwork = new TeamworkService(store, teamworkAccess);
   const teamworkItems = new TeamworkItemsService(store, teamworkAccess);
-  const channelAccess = new ChannelAccess(store, teams, groups, users);
+  const channelAccess = new ChannelAccess(store, teams, groups, users, rememberedFacts);
   const channelMembers = new ChannelMembersService(store, channelAccess, users);
   const channels = new ChannelsService(store, channelAccess, channelMembers, operations);
   const channelMessages = new ChannelMessagesService(store, channelAccess, users);
@@ -176,7 +176,7 @@ export async function buildApp({ config, store, seed, tls, drain }: AppDeps): Pr
 
   // 4. Failures of every kind leave as Graph's error envelope.
   const operations = new OperationsService(store, config.operationDelayMs, (err) => app.log.error({ err }, 'operation step failed'));
-  const services = createServices(store, operations);
+  const services = createServices(store, operations, config.rememberedFacts);
   const routes = graphRoutes(services);
   renderErrors(app, () => routes);
 

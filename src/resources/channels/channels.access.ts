@@ -51,6 +51,7 @@ export class ChannelAccess {
     private readonly teams: TeamsService,
     private readonly groups: GroupsService,
     private readonly users: UsersService,
+    private readonly rememberedFacts: boolean,
   ) {}
 
   readableTeam(principal: Principal, teamId: string): Promise<TeamTable> {
@@ -74,7 +75,7 @@ export class ChannelAccess {
     const facts = await channelsStore.readScopeFacts(this.store.db, params);
     if (facts === undefined) throw teamNotFound(teamId);
     if (this.known.size >= knownMax) this.known.clear();
-    this.known.set(knownKey(params), facts);
+    if (this.rememberedFacts) this.known.set(knownKey(params), facts);
     return decide(principal, channelId, facts, use);
   }
 

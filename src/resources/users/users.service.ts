@@ -31,7 +31,10 @@ export class UsersService {
   // (usersStore.usersUnchanged), else it is decided again on users read afresh (docs/decisions.md 88).
   private readonly known = new Map<string, readonly usersStore.MemberUser[]>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly rememberedFacts: boolean,
+  ) {}
 
   /** A user of the caller's tenant by id or userPrincipalName; other tenants' users do not exist here. */
   async get(principal: Principal, idOrUpn: string): Promise<UserTable> {
@@ -55,7 +58,7 @@ export class UsersService {
     const inAnyTenant = references.filter((reference) => reference.tenantId === undefined).map((reference) => reference.idOrUpn);
     const found = await usersStore.findUsers(this.store.db, inAnyTenant);
     if (this.known.size >= knownMax) this.known.clear();
-    for (const idOrUpn of inAnyTenant) this.known.set(idOrUpn, found.filter((row) => names(row, idOrUpn)));
+    if (this.rememberedFacts) for (const idOrUpn of inAnyTenant) this.known.set(idOrUpn, found.filter((row) => names(row, idOrUpn)));
     return Promise.all(
       references.map(async ({ idOrUpn, tenantId }) => (tenantId === undefined ? memberIn(principal, idOrUpn, found) : usersStore.findUser(this.store.db, tenantId, idOrUpn))),
     );
