@@ -1,13 +1,14 @@
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import type { UserTable } from '../../store/schema.ts';
+import { RememberedFacts } from '../../store/remembered-facts.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { directoryObjectNotFound } from '../../wire/errors.ts';
 import type { MessageSender } from '../messages/messages.schemas.ts';
 import * as usersStore from './users.store.ts';
 
 export { userColumns as userFields } from './users.store.ts';
-export type { MemberUser } from './users.store.ts';
+export type { MemberUser, UsersFound } from './users.store.ts';
 
 /** A user as a conversation member names it: `users('{id or userPrincipalName}')`, maybe with a tenant. */
 export interface MemberReference {
@@ -22,19 +23,18 @@ export interface KnownMembers {
   readonly found: usersStore.UsersFound;
 }
 
-// Bounds the references remembered: past it they are forgotten, and the next request reads them again.
-const knownMax = 10_000;
-
 export class UsersService {
   // The users each member reference (an id or a userPrincipalName, in any tenant) last found here. Never
   // trusted alone: a write decided on them happens only while the database still holds them
   // (usersStore.usersUnchanged), else it is decided again on users read afresh (docs/decisions.md 88).
-  private readonly known = new Map<string, readonly usersStore.MemberUser[]>();
+  private readonly known: RememberedFacts<readonly usersStore.MemberUser[]>;
 
   constructor(
     private readonly store: Store,
-    private readonly rememberedFacts: boolean,
-  ) {}
+    rememberedFacts: boolean,
+  ) {
+    this.known = new RememberedFacts(rememberedFacts);
+  }
 
   /** A user of the caller's tenant by id or userPrincipalName; other tenants' users do not exist here. */
   async get(principal: Principal, idOrUpn: string): Promise<UserTable> {
@@ -57,8 +57,7 @@ export class UsersService {
   async findMembers(principal: Principal, references: readonly MemberReference[]): Promise<(usersStore.MemberUser | undefined)[]> {
     const inAnyTenant = references.filter((reference) => reference.tenantId === undefined).map((reference) => reference.idOrUpn);
     const found = await usersStore.findUsers(this.store.db, inAnyTenant);
-    if (this.known.size >= knownMax) this.known.clear();
-    if (this.rememberedFacts) for (const idOrUpn of inAnyTenant) this.known.set(idOrUpn, found.filter((row) => names(row, idOrUpn)));
+    for (const idOrUpn of inAnyTenant) this.known.remember(idOrUpn, found.filter((row) => names(row, idOrUpn)));
     return Promise.all(
       references.map(async ({ idOrUpn, tenantId }) => (tenantId === undefined ? memberIn(principal, idOrUpn, found) : usersStore.findUser(this.store.db, tenantId, idOrUpn))),
     );
@@ -72,7 +71,7 @@ export class UsersService {
   knownMembers(principal: Principal, references: readonly MemberReference[]): KnownMembers | undefined {
     const rows = new Map<string, usersStore.MemberUser>();
     for (const { idOrUpn, tenantId } of references) {
-      const named = tenantId === undefined ? this.known.get(idOrUpn) : undefined;
+      const named = tenantId === undefined ? this.known.recall(idOrUpn) : undefined;
       if (named === undefined) return undefined;
       for (const row of named) rows.set(row.id, row);
     }
