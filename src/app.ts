@@ -10,6 +10,7 @@ import { devAuthenticator } from './identity/dev-authenticator.ts';
 import { KeyRing } from './identity/keys.ts';
 import { tokenAuthenticator } from './identity/verifier.ts';
 import { ChatAccess } from './resources/chats/chats.access.ts';
+import { MessageIdAllocator } from './store/message-ids.ts';
 import { ChatMembersService } from './resources/chats/chat-members.service.ts';
 import { chatMemberRoutes } from './resources/chats/chat-members.routes.ts';
 import { ChatMessagesService } from './resources/chats/chat-messages.service.ts';
@@ -78,14 +79,16 @@ export function createServices(store: Store, operations: OperationsService, reme
   const chatAccess = new ChatAccess(store, users);
   const chatMembers = new ChatMembersService(store, users, chatAccess);
   const chats = new ChatsService(store, users, chatAccess, chatMembers, operations);
-  const chatMessages = new ChatMessagesService(store, chatAccess, users);
+  // One allocator for chat and channel messages: its hint is kept per conversation (message-ids.ts).
+  const messageIds = new MessageIdAllocator();
+  const chatMessages = new ChatMessagesService(store, chatAccess, users, messageIds);
   const teamworkAccess = new TeamworkAccess(store, users);
   const teamwork = new TeamworkService(store, teamworkAccess);
   const teamworkItems = new TeamworkItemsService(store, teamworkAccess);
   const channelAccess = new ChannelAccess(store, teams, groups, users, rememberedFacts);
   const channelMembers = new ChannelMembersService(store, channelAccess, users);
   const channels = new ChannelsService(store, channelAccess, channelMembers, operations);
-  const channelMessages = new ChannelMessagesService(store, channelAccess, users);
+  const channelMessages = new ChannelMessagesService(store, channelAccess, users, messageIds);
   const channelArchive = new ChannelArchiveService(store, channelAccess, operations);
   const teamCreation = new TeamCreateService(store, groups, channels, channelMembers, operations);
   const teamMembers = new TeamMembersService(teams, groups, channelMembers);

@@ -1,13 +1,13 @@
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import { StoreParentMissing } from '../../store/errors.ts';
-import { MessageIdAllocator } from '../../store/message-ids.ts';
+import type { MessageIdAllocator } from '../../store/message-ids.ts';
 import { withSingleWrite } from '../../store/transaction.ts';
 import type { ChannelTable, MessageTable } from '../../store/schema.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import type { UsersService } from '../users/users.service.ts';
-import type { MessageSender } from '../messages/messages.schemas.ts';
+import { type MessageSender, messageRow } from '../messages/messages.schemas.ts';
 import { type ChannelAccess, type ChannelScope, channelNotFound } from './channels.access.ts';
 import * as messagesStore from './channel-messages.store.ts';
 import type { ChannelMessageBody, ChannelMessageUpdateBody } from './channel-messages.schemas.ts';
@@ -21,12 +21,11 @@ const messageNotFound = (messageId: string) => notFound(`Message ${messageId} wa
 
 /** Channel messages and their replies (channel-post-messages.md, chatmessage-post-replies.md, channel-list-messages.md). */
 export class ChannelMessagesService {
-  private readonly messageIds = new MessageIdAllocator();
-
   constructor(
     private readonly store: Store,
     private readonly access: ChannelAccess,
     private readonly users: UsersService,
+    private readonly messageIds: MessageIdAllocator,
   ) {}
 
   /** A root message may be decided on remembered facts; a reply, which needs its root, and an import may not. */
@@ -132,32 +131,9 @@ export class ChannelMessagesService {
   }
 }
 
-/** A channel message as posted, under the candidate id of its creation time (decision 87: it carries its sender's name). */
+/** A channel message's row, as every message's is built (messages.schemas.ts). */
 function newMessage(principal: Principal, channel: ChannelTable, sender: MessageSender | ChannelScope['caller'], body: ChannelMessageBody, createdAt: Date, fromUserId: string | null, replyToId: string | null): MessageTable {
-  const createdDateTime = createdAt.toISOString();
-  return {
-    container_id: channel.id,
-    id: String(createdAt.getTime()),
-    container_kind: 'channel',
-    team_id: channel.team_id,
-    reply_to_id: replyToId,
-    message_type: 'message',
-    from_user_id: fromUserId,
-    from_display_name: sender?.displayName ?? null,
-    from_tenant_id: sender?.tenantId ?? null,
-    from_app_id: fromUserId === null ? principal.appId : null,
-    subject: body.subject ?? null,
-    body_content_type: body.body.contentType ?? 'text',
-    body_content: body.body.content,
-    importance: body.importance ?? 'normal',
-    attachments: JSON.stringify(body.attachments ?? []),
-    mentions: JSON.stringify(body.mentions ?? []),
-    reactions: '[]',
-    created_date_time: createdDateTime,
-    last_modified_date_time: createdDateTime,
-    last_edited_date_time: null,
-    deleted_date_time: null,
-  };
+  return messageRow({ containerKind: 'channel', containerId: channel.id, teamId: channel.team_id, replyToId, fromUserId, appId: principal.appId, sender, createdAt }, body);
 }
 
 /** An import names its own time or sender (channel-post-messages.md, example 2). */
