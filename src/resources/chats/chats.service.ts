@@ -67,11 +67,11 @@ export class ChatsService {
         decide,
         guarded: async (members, facts) => {
           const { chat, memberRows } = newChat(principal, groupChatId(), chatType, topic, members);
-          return (await chatsStore.insertNewChat(this.store, chat, memberRows, facts.found)) ? { kind: 'created', chat } : undefined;
+          return (await withSingleWrite(this.store, (h) => chatsStore.insertNewChat(h, chat, memberRows, facts.found))) ? { kind: 'created', chat } : undefined;
         },
         fresh: async (members) => {
           const { chat, memberRows } = newChat(principal, groupChatId(), chatType, topic, members);
-          await chatsStore.insertNewChat(this.store, chat, memberRows);
+          await withSingleWrite(this.store, (h) => chatsStore.insertNewChat(h, chat, memberRows));
           return { kind: 'created', chat };
         },
       });
