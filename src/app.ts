@@ -46,6 +46,7 @@ import { UsersService } from './resources/users/users.service.ts';
 import { userRoutes } from './resources/users/users.routes.ts';
 import type { SeedFile } from './seed/seed.schemas.ts';
 import type { Store } from './store/db.ts';
+import { MessageIdAllocator } from './store/message-ids.ts';
 import type { TlsOptions } from './tls.ts';
 import { loadOrCreateSecret } from './store/meta.ts';
 import { PageTokens } from './wire/odata/page-tokens.ts';
@@ -69,23 +70,25 @@ export interface AppDeps {
 const bodyLimitBytes = 4 * 1024 * 1024;
 const maxParamLength = 512;
 
-/** The services behind the routes, wired once per app. */
-export function createServices(store: Store, operations: OperationsService) {
-  const users = new UsersService(store);
+/** The services behind the routes, wired once per app; `rememberedFacts` is the switch of decision 105. */
+export function createServices(store: Store, operations: OperationsService, rememberedFacts: boolean) {
+  const users = new UsersService(store, rememberedFacts);
   const groups = new GroupsService(store);
   const teams = new TeamsService(store, users, groups, operations);
   const conversations = new ConversationsService(store, new ConversationsAccess(groups, users), users);
   const chatAccess = new ChatAccess(store, users);
   const chatMembers = new ChatMembersService(store, users, chatAccess);
   const chats = new ChatsService(store, users, chatAccess, chatMembers, operations);
-  const chatMessages = new ChatMessagesService(store, chatAccess, users);
+  // One allocator for chat and channel messages: its hint is kept per conversation (message-ids.ts).
+  const messageIds = new MessageIdAllocator();
+  const chatMessages = new ChatMessagesService(store, chatAccess, users, messageIds);
   const teamworkAccess = new TeamworkAccess(store, users);
   const teamwork = new TeamworkService(store, teamworkAccess);
   const teamworkItems = new TeamworkItemsService(store, teamworkAccess);
-  const channelAccess = new ChannelAccess(store, teams, groups, users);
+  const channelAccess = new ChannelAccess(store, teams, groups, users, rememberedFacts);
   const channelMembers = new ChannelMembersService(store, channelAccess, users);
   const channels = new ChannelsService(store, channelAccess, channelMembers, operations);
-  const channelMessages = new ChannelMessagesService(store, channelAccess, users);
+  const channelMessages = new ChannelMessagesService(store, channelAccess, users, messageIds);
   const channelArchive = new ChannelArchiveService(store, channelAccess, operations);
   const teamCreation = new TeamCreateService(store, groups, channels, channelMembers, operations);
   const teamMembers = new TeamMembersService(teams, groups, channelMembers);
@@ -176,7 +179,7 @@ export async function buildApp({ config, store, seed, tls, drain }: AppDeps): Pr
 
   // 4. Failures of every kind leave as Graph's error envelope.
   const operations = new OperationsService(store, config.operationDelayMs, (err) => app.log.error({ err }, 'operation step failed'));
-  const services = createServices(store, operations);
+  const services = createServices(store, operations, config.rememberedFacts);
   const routes = graphRoutes(services);
   renderErrors(app, () => routes);
 

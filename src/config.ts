@@ -20,6 +20,12 @@ const options = {
     arg: '<normal|full>',
     help: 'normal: a commit survives a crash of teamgraph, but the last ones may be lost to a power loss or an OS crash; full: each commit reaches the disk before it is answered and survives those too, at a cost to writes (default normal)',
   },
+  'remembered-facts': {
+    type: 'string',
+    env: 'TEAMGRAPH_REMEMBERED_FACTS',
+    arg: '<on|off>',
+    help: 'on: channel posts, channel pages and group chats are decided on the access facts this instance last read, written only while the database still holds them; off: every request reads its facts afresh (default on)',
+  },
   memory: { type: 'boolean', env: 'TEAMGRAPH_MEMORY', help: 'SQLite in memory: nothing is written to disk' },
   seed: { type: 'string', env: 'TEAMGRAPH_SEED', arg: '<file.json>', help: 'load this tenant file instead of the demo tenant' },
   'no-seed': { type: 'boolean', env: 'TEAMGRAPH_NO_SEED', help: 'start with an empty database' },
@@ -116,6 +122,7 @@ const RawConfig = Type.Object({
   auth: Type.Enum(['dev', 'strict']),
   'control-key': Type.Optional(Type.String({ minLength: 16 })),
   'sqlite-synchronous': Type.Enum(['normal', 'full']),
+  'remembered-facts': Type.Enum(['on', 'off']),
   https: Type.Boolean(),
   cert: Type.Optional(Type.String({ minLength: 1 })),
   key: Type.Optional(Type.String({ minLength: 1 })),
@@ -147,6 +154,8 @@ export interface Config {
   /** The secret that opens the control plane in strict mode, besides a tenant admin's token (decision 98). */
   readonly controlKey: string | null;
   readonly tls: TlsSource;
+  /** Whether requests may be decided on remembered access facts, guarded by them (decision 105). */
+  readonly rememberedFacts: boolean;
 }
 
 export type ConfigResult =
@@ -168,6 +177,7 @@ const defaults = {
   'max-connections': '1000',
   'shutdown-grace-ms': '10000',
   auth: 'dev',
+  'remembered-facts': 'on',
 };
 const integerOptions = ['port', 'operation-delay-ms', 'headers-timeout-ms', 'request-timeout-ms', 'keep-alive-timeout-ms', 'max-connections', 'shutdown-grace-ms'];
 
@@ -251,6 +261,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       auth: valid.auth,
       controlKey: valid['control-key'] ?? null,
       tls: tlsSource(valid),
+      rememberedFacts: valid['remembered-facts'] === 'on',
     }),
   };
 }

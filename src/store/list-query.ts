@@ -102,34 +102,44 @@ const sortAlias = (index: number) => `list_sort_${index}`;
  * the requested keys then id, keyset-positioned, `top + 1` rows read to know whether more exist.
  */
 export async function listPage<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, columns: ListColumns, list: ListQuery): Promise<ListPage<O>> {
-  const filtered = applyFilter(query, columns, list.filter);
+  const page = pageOf((await pageQuery(query, columns, list).execute()) as O[], list);
+  // Graph counts the filtered collection once, on the first page (concepts/paging.md).
+  const count = list.count && list.after === null ? await countOf(applyFilter(query, columns, list.filter)) : undefined;
+  return count === undefined ? page : { ...page, count };
+}
+
+/**
+ * The query listPage runs for a page, without its count: also what a prepared statement of a fixed
+ * shape is built from (a page size, a first page or a next one), so that every page is read one way.
+ */
+export function pageQuery<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, columns: ListColumns, list: ListQuery): SelectQueryBuilder<DB, TB, O> {
   const keys: SortColumn[] = pagingKeys(list.orderby).map((key) => ({
     expression: expressionOf(scalar(columns, key.property)),
     descending: key.descending,
   }));
-
-  let page = filtered.select(keys.map((key, index) => sql`${key.expression}`.as(sortAlias(index)))) as SelectQueryBuilder<DB, TB, O>;
+  let page = applyFilter(query, columns, list.filter).select(keys.map((key, index) => sql`${key.expression}`.as(sortAlias(index)))) as SelectQueryBuilder<DB, TB, O>;
   if (list.after !== null) page = page.where(after(keys, list.after));
   for (const key of keys) page = page.orderBy(key.expression, key.descending ? 'desc' : 'asc');
   // The size is written into the text (a checked integer): as a parameter, PostgreSQL's generic plan
   // assumes a tenth of the rows are read, never finds itself as cheap as a custom one, and the
   // statement is planned afresh on every run.
   page = page.limit(sql.lit(list.top + 1));
-  if (list.after === null && list.skip > 0) page = page.offset(list.skip);
-  const rows = (await page.execute()) as (O & Record<string, unknown>)[];
+  return list.after === null && list.skip > 0 ? page.offset(list.skip) : page;
+}
 
+/** The page pageQuery's rows make: at most `top` items without their sort values, and where the next page starts. */
+export function pageOf<O>(rows: readonly O[], list: ListQuery): ListPage<O> {
+  const keyCount = pagingKeys(list.orderby).length;
   // Each row is copied, then the copy loses its sort values: deleted in place on the row pg builds,
   // they cost a PostgreSQL channel page a fifth more server time (measured), on SQLite nothing.
   const items = rows.slice(0, list.top).map((row) => {
-    const item: Record<string, unknown> = { ...row };
-    keys.forEach((_key, index) => delete item[sortAlias(index)]);
+    const item: Record<string, unknown> = { ...(row as Record<string, unknown>) };
+    for (let index = 0; index < keyCount; index++) delete item[sortAlias(index)];
     return item as O;
   });
-  const last = rows[list.top - 1];
-  const next = rows.length > list.top && last !== undefined ? keys.map((_key, index) => sortValue(last[sortAlias(index)])) : null;
-  // Graph counts the filtered collection once, on the first page (concepts/paging.md).
-  const count = list.count && list.after === null ? await countOf(filtered) : undefined;
-  return count === undefined ? { items, after: next } : { items, after: next, count };
+  const last = rows[list.top - 1] as Record<string, unknown> | undefined;
+  const next = rows.length > list.top && last !== undefined ? Array.from({ length: keyCount }, (_key, index) => sortValue(last[sortAlias(index)])) : null;
+  return { items, after: next };
 }
 
 /** Sort keys are text columns (strings, dates, enums, ids); a driver may hand a number back. */

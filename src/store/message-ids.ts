@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import { tableColumns } from './columns.ts';
 import { prepare } from './prepared.ts';
 import type { MessageTable } from './schema.ts';
@@ -32,7 +33,7 @@ const insertUnlessTaken = prepare(tableColumns.messages, (h, row: MessageTable) 
  * other instances and restarts fall back to the miss path.
  */
 export class MessageIdAllocator {
-  private readonly claimed = new Map<string, number>();
+  private readonly claimed = new LRUCache<string, number>({ max: claimedMax });
 
   /** Inserts `row` under the first free id from `row.id` upward (or past this instance's newest), and returns that id. */
   async insert(h: Handle, row: MessageTable): Promise<string> {
@@ -67,7 +68,6 @@ export class MessageIdAllocator {
   /** Claims `id` before the insert awaits, so that a concurrent post in this instance tries the next one. */
   private claim(containerId: string, id: number): void {
     if ((this.claimed.get(containerId) ?? 0) >= id) return; // a back-dated import: keep the newest
-    if (this.claimed.size >= claimedMax) this.claimed.clear();
     this.claimed.set(containerId, id);
   }
 }

@@ -42,12 +42,19 @@ describe('teamgraph command line', () => {
     const { code, stdout } = await run(['--help']);
     assert.equal(code, 0);
     const bounds = ['--headers-timeout-ms', '--request-timeout-ms', '--keep-alive-timeout-ms', '--max-connections', '--shutdown-grace-ms'];
-    for (const flag of ['--port', '--host', '--data', '--database', '--sqlite-synchronous', '--memory', '--no-seed', '--seed', '--log-level', '--public-url', '--auth', '--control-key', ...bounds]) {
+    for (const flag of ['--port', '--host', '--data', '--database', '--sqlite-synchronous', '--remembered-facts', '--memory', '--no-seed', '--seed', '--log-level', '--public-url', '--auth', '--control-key', ...bounds]) {
       assert.ok(stdout.includes(flag), `${flag} missing from --help`);
     }
     assert.match(stdout, /TEAMGRAPH_PORT/);
     assert.match(stdout, /TEAMGRAPH_CONTROL_KEY/);
     assert.match(stdout, /TEAMGRAPH_SQLITE_SYNCHRONOUS/);
+    assert.match(stdout, /TEAMGRAPH_REMEMBERED_FACTS/);
+  });
+
+  it('--remembered-facts takes on or off, or the server stops with one line', async () => {
+    const { code, stderr } = await run(['--memory', '--remembered-facts', 'maybe', '--port', '0']);
+    assert.equal(code, 1);
+    assert.match(stderr, /--remembered-facts/);
   });
 
   it('--control-key needs --auth strict and 16 characters without spaces, or the server stops with one line', async () => {

@@ -56,8 +56,12 @@ export function startSecondInstance(server: TestServer): Promise<TestServer> {
   return boot(server.dialect, server.args, server.database, () => Promise.resolve());
 }
 
+// Runs a suite with remembered facts on or off (decision 105); a test's own --remembered-facts wins.
+const rememberedFacts = process.env.TEAMGRAPH_TEST_REMEMBERED_FACTS;
+
 async function boot(dialect: Dialect, args: readonly string[], target: DatabaseTarget, drop: () => Promise<void>): Promise<TestServer> {
-  const loaded = loadConfig(['--port', '0', '--log-level', 'silent', ...args], {});
+  const suiteArgs = rememberedFacts === undefined || rememberedFacts === '' ? [] : ['--remembered-facts', rememberedFacts];
+  const loaded = loadConfig(['--port', '0', '--log-level', 'silent', ...suiteArgs, ...args], {});
   assert.equal(loaded.kind, 'run', loaded.kind === 'error' ? loaded.message : loaded.kind);
   const config = loaded.kind === 'run' ? { ...loaded.config, database: target } : (undefined as never);
   const seed = await readSeed(config.seed);

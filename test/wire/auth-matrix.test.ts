@@ -24,7 +24,7 @@ for (const dialect of testDialects()) {
     let routes: GraphRoute[];
     before(async () => {
       server = await startTestServer(dialect, ['--auth', 'strict']);
-      routes = graphRoutes(createServices(server.store, new OperationsService(server.store, 0, () => undefined)));
+      routes = graphRoutes(createServices(server.store, new OperationsService(server.store, 0, () => undefined), true));
     });
     after(() => server.close());
 

@@ -88,7 +88,7 @@ for (const dialect of testDialects()) {
     let ids: Record<string, string>;
     before(async () => {
       server = await startTestServer(dialect, ['--log-level', 'error']);
-      routes = graphRoutes(createServices(server.store, new OperationsService(server.store, 0, () => undefined)));
+      routes = graphRoutes(createServices(server.store, new OperationsService(server.store, 0, () => undefined), true));
       const db = server.store.db;
       const team = await db.selectFrom('teams').selectAll().orderBy('id').executeTakeFirstOrThrow();
       const channelMessage = await db.selectFrom('messages').selectAll().where('container_id', '=', team.internal_id).where('reply_to_id', 'is', null).executeTakeFirst();

@@ -123,7 +123,7 @@ for (const dialect of testDialects()) {
     let collections: { route: GraphRoute; path: string }[];
     before(async () => {
       server = await startTestServer(dialect);
-      const routes = graphRoutes(createServices(server.store, new OperationsService(server.store, 0, () => undefined)));
+      const routes = graphRoutes(createServices(server.store, new OperationsService(server.store, 0, () => undefined), true));
       const thread = (await server.request('GET', `/v1.0/groups/${mark8TeamId}/threads?$top=1`)).body.value[0];
       const message = (await server.request('GET', `/v1.0/chats/${encodeURIComponent(seededGroupChat)}/messages?$top=1`)).body.value[0];
       const params: Readonly<Record<string, string>> = {

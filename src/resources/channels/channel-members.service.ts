@@ -6,7 +6,6 @@ import type { Principal } from '../../wire/auth.ts';
 import { boundKey } from '../../wire/binds.ts';
 import { GraphError, badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { teamArchived } from '../teams/teams.rules.ts';
 import { type ChannelAccess, channelNotFound } from './channels.access.ts';
 import type { ConversationMemberBody } from './channels.schemas.ts';
 import { userIdOfMembership } from './channels.schemas.ts';
@@ -98,8 +97,7 @@ export class ChannelMembersService {
   }
 
   private async ownedChannel(principal: Principal, teamId: string, channelId: string): Promise<ChannelTable> {
-    const { team, channel } = await this.access.channel(principal, teamId, channelId);
-    if (team.is_archived === 1) throw teamArchived(team.id);
+    const { channel } = await this.access.channel(principal, teamId, channelId, 'change members');
     if (channel.membership_type === 'standard') {
       throw badRequest('Members cannot be added to a standard channel: its members are the members of its team.');
     }

@@ -1,14 +1,14 @@
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import { StoreParentMissing } from '../../store/errors.ts';
-import { MessageIdAllocator } from '../../store/message-ids.ts';
+import type { MessageIdAllocator } from '../../store/message-ids.ts';
 import { withSingleWrite } from '../../store/transaction.ts';
 import type { ChannelTable, MessageTable } from '../../store/schema.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
-import { teamArchived } from '../teams/teams.rules.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { type ChannelAccess, type ChannelScope, type ChannelUse, channelArchived, channelNotFound } from './channels.access.ts';
+import { type MessageSender, messageRow } from '../messages/messages.schemas.ts';
+import { type ChannelAccess, type ChannelScope, channelNotFound } from './channels.access.ts';
 import * as messagesStore from './channel-messages.store.ts';
 import type { ChannelMessageBody, ChannelMessageUpdateBody } from './channel-messages.schemas.ts';
 
@@ -18,67 +18,66 @@ export interface MessageThread {
 }
 
 const messageNotFound = (messageId: string) => notFound(`Message ${messageId} was not found in the channel.`);
-// Importing history needs an app with Teamwork.Migrate.All (import-messages/import-external-messages-to-teams.md).
-const migratePermission = 'Teamwork.Migrate.All';
 
 /** Channel messages and their replies (channel-post-messages.md, chatmessage-post-replies.md, channel-list-messages.md). */
 export class ChannelMessagesService {
-  private readonly messageIds = new MessageIdAllocator();
-
   constructor(
     private readonly store: Store,
     private readonly access: ChannelAccess,
     private readonly users: UsersService,
+    private readonly messageIds: MessageIdAllocator,
   ) {}
 
-  async post(principal: Principal, teamId: string, channelId: string, body: ChannelMessageBody, replyToId: string | null = null): Promise<MessageTable> {
-    if (replyToId === null && !isImport(body)) {
-      const posted = await this.postOnKnownFacts(principal, teamId, channelId, body);
-      if (posted !== undefined) return posted;
-    }
-    const { channel, caller } = await this.conversation(principal, teamId, channelId, true);
-    if (replyToId !== null && (await messagesStore.findMessage(this.store.db, channel.id, replyToId, null)) === undefined) throw messageNotFound(replyToId);
-    const row = await this.newMessage(principal, channel, caller, body, replyToId);
-    try {
-      row.id = await withSingleWrite(this.store, (h) => this.messageIds.insert(h, row));
-    } catch (err) {
-      // The channel (and with it any root) was deleted since it was read: its foreign key refused the post.
-      if (err instanceof StoreParentMissing) throw channelNotFound(channelId);
-      throw err;
-    }
-    return row;
+  /** A root message may be decided on remembered facts; a reply, which needs its root, and an import may not. */
+  post(principal: Principal, teamId: string, channelId: string, body: ChannelMessageBody, replyToId: string | null = null): Promise<MessageTable> {
+    const imported = isImport(body);
+    return this.access.onChannel(principal, teamId, channelId, imported ? 'import message' : 'post message', {
+      warm: replyToId === null && !imported,
+      // One statement where a post otherwise makes two (docs/decisions.md 88).
+      guarded: async ({ channel, caller }, known) => {
+        const row = newMessage(principal, channel, caller, body, new Date(), principal.userId, null);
+        try {
+          const id = await withSingleWrite(this.store, (h) => this.messageIds.tryInsert(row, (candidate) => messagesStore.insertIfScopeUnchanged(h, candidate, known.params, known.facts)));
+          return id === undefined ? undefined : { ...row, id };
+        } catch (err) {
+          // On PostgreSQL the guard can read the channel as the snapshot shows it, deleted since: the foreign
+          // key, which reads it as committed, refuses the insert, and fresh facts give the answer.
+          if (err instanceof StoreParentMissing) return undefined;
+          throw err;
+        }
+      },
+      fresh: async ({ channel, caller }) => {
+        if (replyToId !== null && (await messagesStore.findMessage(this.store.db, channel.id, replyToId, null)) === undefined) throw messageNotFound(replyToId);
+        // An import names its sender, a user of the app's tenant (import-external-messages-to-teams.md).
+        const fromUserId = imported ? (body.from?.user?.id ?? null) : principal.userId;
+        const sender = imported && fromUserId !== null ? await this.users.sender(principal.tenantId, fromUserId) : caller;
+        const row = newMessage(principal, channel, sender, body, imported ? parseImportTime(body.createdDateTime) : new Date(), fromUserId, replyToId);
+        try {
+          row.id = await withSingleWrite(this.store, (h) => this.messageIds.insert(h, row));
+        } catch (err) {
+          // The channel (and with it any root) was deleted since it was read: its foreign key refused the post.
+          if (err instanceof StoreParentMissing) throw channelNotFound(channelId);
+          throw err;
+        }
+        return row;
+      },
+    });
   }
 
   /**
-   * A root message posted on the facts this instance last read for the caller and the channel, decided
-   * as every post is, and written only if the database still holds those facts: one statement where a
-   * post otherwise makes two (docs/decisions.md 88). Undefined when nothing was written: the post is
-   * then made on facts read afresh, which alone may refuse it.
+   * A page of root messages; without a count it may be read on remembered facts, by one statement that
+   * returns it only while the database still holds them (docs/decisions.md 88). An empty result, which
+   * is also what an empty channel gives, sends the read back to fresh facts.
    */
-  private async postOnKnownFacts(principal: Principal, teamId: string, channelId: string, body: ChannelMessageBody): Promise<MessageTable | undefined> {
-    const known = this.access.knownChannel(principal, teamId, channelId, conversationUse(true));
-    if (known === undefined) return undefined;
-    let row: MessageTable;
-    try {
-      const { channel, caller } = openConversation(known.scope, true);
-      row = await this.newMessage(principal, channel, caller, body, null);
-    } catch {
-      return undefined;
-    }
-    let id: string | undefined;
-    try {
-      id = await withSingleWrite(this.store, (h) => this.messageIds.tryInsert(row, (candidate) => messagesStore.insertIfScopeUnchanged(h, candidate, known.params, known.facts)));
-    } catch (err) {
-      // On PostgreSQL the guard can read the channel as the snapshot shows it, deleted since: the foreign
-      // key, which reads it as committed, refuses the insert, and fresh facts give the answer.
-      if (err instanceof StoreParentMissing) return undefined;
-      throw err;
-    }
-    return id === undefined ? undefined : { ...row, id };
-  }
-
   async list(principal: Principal, teamId: string, channelId: string, list: ListQuery, expandReplies: boolean): Promise<ListPage<MessageThread>> {
-    const page = (await this.pageOnKnownFacts(principal, teamId, channelId, list)) ?? (await this.freshPage(principal, teamId, channelId, list));
+    const page = await this.access.onChannel(principal, teamId, channelId, 'read messages', {
+      warm: !list.count,
+      guarded: async (_scope, known) => {
+        const guardedPage = await messagesStore.rootPageIfScopeUnchanged(this.store.db, known.params, known.facts, list);
+        return guardedPage.items.length === 0 ? undefined : guardedPage;
+      },
+      fresh: ({ channel }) => messagesStore.listMessages(this.store.db, channel.id, null, list),
+    });
     const replies = expandReplies ? await messagesStore.listRepliesOf(this.store.db, channelId, page.items.map((row) => row.id)) : null;
     return {
       ...page,
@@ -86,26 +85,8 @@ export class ChannelMessagesService {
     };
   }
 
-  /**
-   * A page of root messages read on the facts this instance last read for the caller and the channel,
-   * decided as every read is and read only if the database still holds those facts: one statement where
-   * a page otherwise takes two (docs/decisions.md 95). Undefined when it read nothing, which is also
-   * what an empty channel gives: the page is then read on facts read afresh, which alone may refuse it.
-   */
-  private async pageOnKnownFacts(principal: Principal, teamId: string, channelId: string, list: ListQuery): Promise<ListPage<MessageTable> | undefined> {
-    const known = this.access.knownChannel(principal, teamId, channelId, conversationUse(false));
-    if (known === undefined || list.count) return undefined;
-    const page = await messagesStore.rootPageIfScopeUnchanged(this.store.db, known.params, known.facts, list);
-    return page.items.length === 0 ? undefined : page;
-  }
-
-  private async freshPage(principal: Principal, teamId: string, channelId: string, list: ListQuery): Promise<ListPage<MessageTable>> {
-    const { channel } = await this.conversation(principal, teamId, channelId, false);
-    return messagesStore.listMessages(this.store.db, channel.id, null, list);
-  }
-
   async get(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null = null): Promise<MessageTable> {
-    const { channel } = await this.conversation(principal, teamId, channelId, false);
+    const { channel } = await this.access.channel(principal, teamId, channelId, 'read messages');
     const message = await messagesStore.findMessage(this.store.db, channel.id, messageId, replyToId);
     if (message === undefined) throw messageNotFound(messageId);
     return message;
@@ -143,71 +124,18 @@ export class ChannelMessagesService {
     await withSingleWrite(this.store, (h) => messagesStore.updateMessage(h, message.container_id, message.id, { deleted_date_time: isDeleted ? now : null, last_modified_date_time: now }));
   }
 
-  /** A message that may change, with its channel: both the team and the channel must be active. */
+  /** A message that may change, with its channel: the access decision asks both the team and the channel to be active. */
   private async writable(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null): Promise<{ message: MessageTable; channel: ChannelTable }> {
-    const { team, channel } = await this.access.channel(principal, teamId, channelId, { messages: true });
+    const { channel } = await this.access.channel(principal, teamId, channelId, 'change message');
     const message = await messagesStore.findMessage(this.store.db, channel.id, messageId, replyToId);
     if (message === undefined) throw messageNotFound(messageId);
-    if (team.is_archived === 1) throw teamArchived(team.id);
-    if (channel.is_archived === 1) throw channelArchived(channel.id);
     return { message, channel };
-  }
-
-  private async conversation(principal: Principal, teamId: string, channelId: string, isWrite: boolean): Promise<ChannelScope> {
-    return openConversation(await this.access.channel(principal, teamId, channelId, conversationUse(isWrite)), isWrite);
-  }
-
-  /**
-   * An import (createdDateTime or from given) is allowed only while the channel is in migration mode and
-   * only to an app holding Teamwork.Migrate.All; a channel in migration takes nothing else, and after
-   * completeMigration ordinary rules apply again (channel-post-messages.md, example 2).
-   */
-  private async newMessage(principal: Principal, channel: ChannelTable, caller: ChannelScope['caller'], body: ChannelMessageBody, replyToId: string | null): Promise<MessageTable> {
-    const imported = isImport(body);
-    const isMigrating = channel.migration_mode === 'inProgress';
-    if (imported && !isMigrating) throw badRequest('createdDateTime and from can be set only when importing messages into a channel in migration mode.');
-    if (isMigrating && !imported) throw badRequest(`Channel ${channel.id} is in migration mode: it accepts only imported messages until completeMigration.`);
-    if (imported && !(principal.kind === 'application' && principal.permissions.has(migratePermission))) {
-      throw forbidden(`Importing messages requires the application permission ${migratePermission}.`);
-    }
-    if (!imported && principal.userId === null) throw forbidden('An application can post channel messages only when importing into a channel in migration mode.');
-    const createdAt = imported ? parseImportTime(body.createdDateTime) : new Date();
-    const fromUserId = imported ? (body.from?.user?.id ?? null) : principal.userId;
-    // An import names its sender, a user of the app's tenant (import-external-messages-to-teams.md).
-    const sender = imported && fromUserId !== null ? await this.users.sender(principal.tenantId, fromUserId) : caller;
-    const createdDateTime = createdAt.toISOString();
-    return {
-      container_id: channel.id,
-      id: String(createdAt.getTime()),
-      container_kind: 'channel',
-      team_id: channel.team_id,
-      reply_to_id: replyToId,
-      message_type: 'message',
-      from_user_id: fromUserId,
-      from_display_name: sender?.displayName ?? null,
-      from_tenant_id: sender?.tenantId ?? null,
-      from_app_id: fromUserId === null ? principal.appId : null,
-      subject: body.subject ?? null,
-      body_content_type: body.body.contentType ?? 'text',
-      body_content: body.body.content,
-      importance: body.importance ?? 'normal',
-      attachments: JSON.stringify(body.attachments ?? []),
-      mentions: JSON.stringify(body.mentions ?? []),
-      reactions: '[]',
-      created_date_time: createdDateTime,
-      last_modified_date_time: createdDateTime,
-      last_edited_date_time: null,
-      deleted_date_time: null,
-    };
   }
 }
 
-const conversationUse = (isWrite: boolean): ChannelUse => ({ write: isWrite, messages: true });
-
-/** A channel's conversation as a scope gives it: an archived channel takes no new messages. */
-function openConversation(scope: ChannelScope, isWrite: boolean): ChannelScope {
-  if (isWrite && scope.channel.is_archived === 1) throw channelArchived(scope.channel.id);
-  return scope;
+/** A channel message's row, as every message's is built (messages.schemas.ts). */
+function newMessage(principal: Principal, channel: ChannelTable, sender: MessageSender | ChannelScope['caller'], body: ChannelMessageBody, createdAt: Date, fromUserId: string | null, replyToId: string | null): MessageTable {
+  return messageRow({ containerKind: 'channel', containerId: channel.id, teamId: channel.team_id, replyToId, fromUserId, appId: principal.appId, sender, createdAt }, body);
 }
 
 /** An import names its own time or sender (channel-post-messages.md, example 2). */

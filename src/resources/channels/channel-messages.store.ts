@@ -1,6 +1,6 @@
 import { type InsertResult, sql } from 'kysely';
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
-import { type ListColumns, listPage } from '../../store/list-query.ts';
+import { type ListColumns, listPage, pageOf, pageQuery } from '../../store/list-query.ts';
 import type { MessageTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
 import { allOf, tableColumns } from '../../store/columns.ts';
@@ -27,9 +27,14 @@ const channelMessageColumns: ListColumns = { id: { type: 'string', column: 'mess
 
 /** Root messages (replyToId null) or the replies to one, in the list's order. */
 export function listMessages(h: Handle, channelId: string, replyToId: string | null, list: ListQuery): Promise<ListPage<MessageTable>> {
-  const query = h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', channelId).where('reply_to_id', replyToId === null ? 'is' : '=', replyToId);
-  return listPage(query, channelMessageColumns, list);
+  return listPage(messagesOf(h, channelId, replyToId), channelMessageColumns, list);
 }
+
+function messagesOf(h: Handle, channelId: string, replyToId: string | null) {
+  return h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', channelId).where('reply_to_id', replyToId === null ? 'is' : '=', replyToId);
+}
+
+const rootsOf = (h: Handle, channelId: string) => messagesOf(h, channelId, null);
 
 /** The replies to many root messages at once, for $expand=replies. */
 export function listRepliesOf(h: Handle, channelId: string, rootIds: readonly string[]) {
@@ -61,15 +66,16 @@ export async function insertIfScopeUnchanged(h: Handle, row: MessageTable, scope
   return (await insertIfScopeUnchangedQuery(h, { row, scope, facts })).numAffectedRows === 1n;
 }
 
-// A page of root messages as listMessages reads it (newest first, `top + 1` rows): the first page or the
-// one after a given id, for each page size a statement of its own, the size written into the text as
-// listPage writes it.
-const rootPageQuery = perShape((isAfter: boolean, limit: number) =>
+// A page of root messages as listMessages reads it, built by the same pageQuery: the first page or the
+// one after a given id, for each page size a statement of its own, the size written into the text.
+const rootPageQuery = perShape((isAfter: boolean, top: number) =>
   prepare<Guarded & { readonly after: string | undefined }, MessageTable>([...guardNames, 'after'], (h, p) => {
-    const roots = h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', p.scope.channelId).where('reply_to_id', 'is', null);
-    return (isAfter ? roots.where('id', '<', p.after as string) : roots).where(scopeGuard(h, p)).orderBy('id', 'desc').limit(sql.lit(limit));
+    const roots = rootsOf(h, p.scope.channelId).where(scopeGuard(h, p));
+    return pageQuery(roots, channelMessageColumns, { ...rootPageShape, top, after: isAfter ? [p.after as string] : null });
   }),
 );
+// Channel pages take no $filter, $orderby or $skip (channel-list-messages.md): newest first, by id.
+const rootPageShape: ListQuery = { filter: null, orderby: [{ property: 'id', descending: true }], after: null, skip: 0, top: 0, count: false };
 
 /**
  * A page of the channel's root messages, read only if the scope read for `scope` still returns
@@ -78,9 +84,7 @@ const rootPageQuery = perShape((isAfter: boolean, limit: number) =>
 export async function rootPageIfScopeUnchanged(h: Handle, scope: ScopeParams, facts: ScopeFacts, list: ListQuery): Promise<ListPage<MessageTable>> {
   // The id the previous page ended on: its one paging key.
   const after = list.after === null ? undefined : String(list.after[0]);
-  const rows = (await rootPageQuery(after !== undefined, list.top + 1)(h, { scope, facts, after })).rows;
-  const last = rows[list.top - 1];
-  return { items: rows.slice(0, list.top), after: rows.length > list.top && last !== undefined ? [last.id] : null };
+  return pageOf((await rootPageQuery(after !== undefined, list.top)(h, { scope, facts, after })).rows, list);
 }
 
 export function updateMessage(h: Handle, channelId: string, messageId: string, changes: Partial<Omit<MessageTable, 'container_id' | 'id'>>) {

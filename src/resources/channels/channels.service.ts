@@ -10,7 +10,7 @@ import type { Principal } from '../../wire/auth.ts';
 import { GraphError, badRequest, forbidden } from '../../wire/errors.ts';
 import type { OperationsService } from '../operations/operations.service.ts';
 import { type ChannelMembersService, type ResolvedMember, memberRow } from './channel-members.service.ts';
-import { type ChannelAccess, channelArchived } from './channels.access.ts';
+import type { ChannelAccess } from './channels.access.ts';
 import { assertChannelName, validateCreate } from './channels.rules.ts';
 import type { ChannelCreateBody, ChannelUpdateBody } from './channels.schemas.ts';
 import * as channelsStore from './channels.store.ts';
@@ -150,8 +150,7 @@ export class ChannelsService {
 
   /** membershipType is set at creation and never changes (channel-patch.md). */
   async update(principal: Principal, teamId: string, channelId: string, body: ChannelUpdateBody): Promise<void> {
-    const { team, channel } = await this.access.channel(principal, teamId, channelId, { write: true });
-    if (channel.is_archived === 1) throw channelArchived(channel.id);
+    const { team, channel } = await this.access.channel(principal, teamId, channelId, 'change settings');
     if (body.membershipType !== undefined && body.membershipType !== channel.membership_type) {
       throw badRequest('The membershipType of a channel cannot be changed after it is created.');
     }
@@ -177,7 +176,7 @@ export class ChannelsService {
   }
 
   async delete(principal: Principal, teamId: string, channelId: string): Promise<void> {
-    const { team, channel } = await this.access.channel(principal, teamId, channelId, { write: true });
+    const { team, channel } = await this.access.channel(principal, teamId, channelId, 'change content');
     if (channel.id === team.internal_id) throw badRequest('The General channel cannot be deleted.');
     if (channel.membership_type !== 'standard' && !(await this.access.ownsChannel(principal, channel))) throw forbidden('Only an owner of the channel can delete it.');
     await withSingleWrite(this.store, (h) => channelsStore.deleteChannel(h, channel.id));
@@ -191,7 +190,7 @@ export class ChannelsService {
 
   /** Ends migration mode: from now on the channel takes only ordinary messages (channel-completemigration.md). */
   async completeMigration(principal: Principal, teamId: string, channelId: string): Promise<void> {
-    const { channel } = await this.access.channel(principal, teamId, channelId, { write: true });
+    const { channel } = await this.access.channel(principal, teamId, channelId, 'change content');
     if (channel.migration_mode !== 'inProgress') throw badRequest(`Channel ${channel.id} is not in migration mode.`);
     await withSingleWrite(this.store, (h) => channelsStore.updateChannel(h, channel.id, { migration_mode: 'completed' }));
   }

@@ -5,26 +5,13 @@ import { withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { boundKey } from '../../wire/binds.ts';
 import { GraphError, badRequest, notFound } from '../../wire/errors.ts';
-import type { KnownMembers, MemberReference, MemberUser, UsersService } from '../users/users.service.ts';
-import { type ChatAccess, chatNotFound, notChatMember } from './chats.access.ts';
+import { onFreshFacts } from '../../store/remembered-facts.ts';
+import type { MemberReference, UsersService } from '../users/users.service.ts';
+import { type ChatAccess, type MemberFacts, type NewMember, chatNotFound, decideMembers } from './chats.access.ts';
 import { type ConversationMemberBody, type MemberRow, assertKnownProperties, memberUserId } from './chats.schemas.ts';
 import * as chatsStore from './chats.store.ts';
 
-/** A member as a request names it, resolved against the directory. */
-export interface NewMember {
-  readonly userId: string;
-  readonly tenantId: string;
-  readonly roles: readonly string[];
-  readonly visibleHistoryStartDateTime: string | null;
-}
-
 const memberType = '#microsoft.graph.aadUserConversationMember';
-
-/** Members resolved on remembered users, and what a fresh read must still find for them to hold. */
-export interface KnownNewMembers {
-  readonly members: readonly NewMember[];
-  readonly found: KnownMembers['found'];
-}
 
 export const oneOnOneRosterFixed = () => badRequest('Members cannot be added to or removed from a oneOnOne chat.');
 const memberNotFound = (membershipId: string) => notFound(`Member '${membershipId}' was not found in the chat.`);
@@ -36,29 +23,18 @@ export class ChatMembersService {
     private readonly access: ChatAccess,
   ) {}
 
-  /**
-   * Resolves and checks the members of a request: each is an aadUserConversationMember bound to an
-   * existing user; in-tenant guests take the guest role and out-of-tenant users the owner role
-   * (chat-post.md, "members").
-   */
-  async resolve(principal: Principal, bodies: readonly ConversationMemberBody[]): Promise<NewMember[]> {
-    const references = bodies.map(memberReference);
-    return checkedMembers(principal, bodies, references, await this.users.findMembers(principal, references));
+  /** The members of a request, decided on users read afresh (chats.access.ts, decideMembers). */
+  resolve(principal: Principal, chatType: 'oneOnOne' | 'group' | null, bodies: readonly ConversationMemberBody[]): Promise<NewMember[]> {
+    const references = memberReferences(bodies);
+    return onFreshFacts(
+      () => this.freshMembers(principal, references),
+      (facts) => decideMembers(principal, chatType, bodies, references, facts),
+    );
   }
 
-  /**
-   * The members as `resolve` would find them on the users this instance last read, with the condition
-   * that the database still holds those users; undefined when they are not all known, or refuse: a
-   * refusal only ever comes from `resolve`.
-   */
-  resolveKnown(principal: Principal, bodies: readonly ConversationMemberBody[]): KnownNewMembers | undefined {
-    try {
-      const references = bodies.map(memberReference);
-      const known = this.users.knownMembers(principal, references);
-      return known === undefined ? undefined : { members: checkedMembers(principal, bodies, references, known.users), found: known.found };
-    } catch {
-      return undefined;
-    }
+  /** The users the references find, read afresh (and remembered, decision 88). */
+  async freshMembers(principal: Principal, references: readonly MemberReference[]): Promise<MemberFacts> {
+    return { users: await this.users.findMembers(principal, references), found: undefined };
   }
 
   async list(principal: Principal, chatId: string, pathUserId?: string): Promise<MemberRow[]> {
@@ -78,7 +54,7 @@ export class ChatMembersService {
   async add(principal: Principal, chatId: string, body: ConversationMemberBody): Promise<MemberRow> {
     const chat = await this.access.visibleChat(principal, chatId);
     if (chat.chat_type === 'oneOnOne') throw oneOnOneRosterFixed();
-    const [member] = await this.resolve(principal, [body]);
+    const [member] = await this.resolve(principal, null, [body]);
     if (member === undefined) throw badRequest('A member is required.');
     const now = new Date().toISOString();
     try {
@@ -105,27 +81,13 @@ export class ChatMembersService {
     });
   }
 
-  /** A delegated caller acts in a chat only as one of its members (chat-post.md: the initiator is listed). */
-  assertCallerListed(principal: Principal, members: readonly NewMember[]): void {
-    if (principal.userId !== null && !members.some((member) => member.userId === principal.userId)) throw notChatMember();
-  }
 }
 
-function checkedMembers(principal: Principal, bodies: readonly ConversationMemberBody[], references: readonly MemberReference[], users: readonly (MemberUser | undefined)[]): NewMember[] {
-  const members: NewMember[] = [];
-  for (const [index, body] of bodies.entries()) {
-    const reference = (references[index] as MemberReference).idOrUpn;
-    const user = users[index];
-    if (user === undefined) throw notFound(`The user '${reference}' named in members was not found.`);
-    const roles = body.roles ?? [];
-    assertRoles(roles, user.tenant_id === principal.tenantId, user.user_type === 'Guest', reference);
-    if (members.some((member) => member.userId === user.id)) throw badRequest(`The user '${reference}' is listed more than once in members.`);
-    members.push({ userId: user.id, tenantId: user.tenant_id, roles, visibleHistoryStartDateTime: body.visibleHistoryStartDateTime ?? null });
-  }
-  return members;
+/** Checks each member's shape and reads which user it binds. */
+export function memberReferences(bodies: readonly ConversationMemberBody[]): MemberReference[] {
+  return bodies.map(memberReference);
 }
 
-/** Checks a member's shape and reads which user it binds. */
 function memberReference(body: ConversationMemberBody): MemberReference {
   assertKnownProperties(body, 'aadUserConversationMember');
   if (body['@odata.type'] !== memberType) throw badRequest(`Each member must have "@odata.type": "${memberType}".`);
@@ -133,14 +95,6 @@ function memberReference(body: ConversationMemberBody): MemberReference {
   const idOrUpn = boundKey('users', bind);
   if (idOrUpn === null) throw badRequest(`Invalid user@odata.bind '${bind ?? ''}': expected a URL ending in /users('{id or userPrincipalName}').`);
   return { idOrUpn, tenantId: body.tenantId };
-}
-
-function assertRoles(roles: readonly string[], isInTenant: boolean, isGuest: boolean, reference: string): void {
-  const role = roles.length === 1 ? roles[0] : undefined;
-  if (role !== 'owner' && role !== 'guest') throw badRequest(`The member '${reference}' must have exactly one role: owner or guest.`);
-  if (isInTenant && isGuest && role !== 'guest') throw badRequest(`The in-tenant guest '${reference}' must have the guest role.`);
-  if (!isInTenant && role !== 'owner') throw badRequest(`The out-of-tenant user '${reference}' must have the owner role.`);
-  if (isInTenant && !isGuest && role === 'guest') throw badRequest(`The member '${reference}' is not a guest and cannot have the guest role.`);
 }
 
 export function memberRow(chatId: string, member: NewMember, now: string, defaultHistory: string): ChatMemberTable {

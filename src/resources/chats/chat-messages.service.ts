@@ -1,12 +1,12 @@
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
-import { MessageIdAllocator } from '../../store/message-ids.ts';
+import type { MessageIdAllocator } from '../../store/message-ids.ts';
 import type { ChatTable, MessageTable } from '../../store/schema.ts';
 import { StoreParentMissing } from '../../store/errors.ts';
 import { withSingleWrite, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
-import type { ChatMessageBody, MessageSender } from '../messages/messages.schemas.ts';
+import { type ChatMessageBody, messageRow } from '../messages/messages.schemas.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { type ChatAccess, chatNotFound } from './chats.access.ts';
 import * as messagesStore from './chat-messages.store.ts';
@@ -19,12 +19,11 @@ const messageNotFound = (messageId: string) => notFound(`Message '${messageId}' 
 const updatableProperties = ['body', 'subject', 'importance', 'mentions', 'attachments', 'reactions'];
 
 export class ChatMessagesService {
-  private readonly messageIds = new MessageIdAllocator();
-
   constructor(
     private readonly store: Store,
     private readonly access: ChatAccess,
     private readonly users: UsersService,
+    private readonly messageIds: MessageIdAllocator,
   ) {}
 
   /**
@@ -38,7 +37,7 @@ export class ChatMessagesService {
       principal.userId === null ? null : this.users.sender(principal.tenantId, principal.userId),
     ]);
     const now = new Date();
-    const row = newMessage(chat, principal, sender, String(now.getTime()), now.toISOString(), body);
+    const row = messageRow({ containerKind: 'chat', containerId: chat.id, teamId: null, replyToId: null, fromUserId: principal.userId, appId: principal.appId, sender, createdAt: now }, body);
     try {
       row.id = await withTransaction(this.store, async (tx) => {
         const id = await this.messageIds.insert(tx, row);
@@ -100,30 +99,4 @@ export class ChatMessagesService {
       messagesStore.updateMessage(h, message.container_id, message.id, { deleted_date_time: isDeleted ? now : null, last_modified_date_time: now }),
     );
   }
-}
-
-function newMessage(chat: ChatTable, principal: Principal, sender: MessageSender | null, id: string, createdAt: string, body: ChatMessageBody): MessageTable {
-  return {
-    container_id: chat.id,
-    id,
-    container_kind: 'chat',
-    team_id: null,
-    reply_to_id: null,
-    message_type: 'message',
-    from_user_id: principal.userId,
-    from_display_name: sender?.displayName ?? null,
-    from_tenant_id: sender?.tenantId ?? null,
-    from_app_id: principal.userId === null ? principal.appId : null,
-    subject: body.subject ?? null,
-    body_content_type: body.body.contentType ?? 'text',
-    body_content: body.body.content,
-    importance: body.importance ?? 'normal',
-    attachments: '[]',
-    mentions: '[]',
-    reactions: '[]',
-    created_date_time: createdAt,
-    last_modified_date_time: createdAt,
-    last_edited_date_time: null,
-    deleted_date_time: null,
-  };
 }

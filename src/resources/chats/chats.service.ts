@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
+import { onFacts, onFreshFacts } from '../../store/remembered-facts.ts';
 import { StoreConflict } from '../../store/errors.ts';
 import type { ChatInstalledAppTable, ChatMemberTable, ChatTable, OperationTable } from '../../store/schema.ts';
 import { type Handle, withSingleWrite, withTransaction } from '../../store/transaction.ts';
@@ -9,9 +10,9 @@ import { boundKey } from '../../wire/binds.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import type { OperationsService } from '../operations/operations.service.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { type ChatMembersService, type NewMember, memberRow } from './chat-members.service.ts';
-import { type ChatAccess, chatNotFound } from './chats.access.ts';
-import { type ChatCreateBody, type ChatUpdateBody, type ConversationMemberBody, type MemberRow, assertKnownProperties } from './chats.schemas.ts';
+import { type ChatMembersService, memberReferences, memberRow } from './chat-members.service.ts';
+import { type ChatAccess, type MemberFacts, type NewMember, chatNotFound, decideMembers } from './chats.access.ts';
+import { type ChatCreateBody, type ChatUpdateBody, type MemberRow, assertKnownProperties } from './chats.schemas.ts';
 import * as chatsStore from './chats.store.ts';
 
 export { chatColumns as chatFields } from './chats.store.ts';
@@ -53,20 +54,30 @@ export class ChatsService {
     const topic = body.topic ?? null;
     if (chatType === 'oneOnOne' && topic !== null) throw badRequest('The topic can be set only on a group chat.');
     if (topic !== null) assertTopic(topic);
-    // A group chat's id is new, so without apps to install its creation is one write of its own.
+    const bodies = body.members;
+    const references = memberReferences(bodies);
+    const decide = (facts: MemberFacts) => decideMembers(principal, chatType, bodies, references, facts);
+    const read = () => this.members.freshMembers(principal, references);
+    // A group chat's id is new, so without apps to install its creation is one write of its own; on the
+    // users this instance last read for its members, one statement guarded by them (docs/decisions.md 88).
     if (chatType === 'group' && apps.length === 0) {
-      const created = await this.createOnKnownMembers(principal, topic, body.members);
-      if (created !== undefined) return created;
+      return onFacts({
+        remembered: this.users.knownMembers(principal, references),
+        read,
+        decide,
+        guarded: async (members, facts) => {
+          const { chat, memberRows } = newChat(principal, groupChatId(), chatType, topic, members);
+          return (await withSingleWrite(this.store, (h) => chatsStore.insertNewChat(h, chat, memberRows, facts.found))) ? { kind: 'created', chat } : undefined;
+        },
+        fresh: async (members) => {
+          const { chat, memberRows } = newChat(principal, groupChatId(), chatType, topic, members);
+          await withSingleWrite(this.store, (h) => chatsStore.insertNewChat(h, chat, memberRows));
+          return { kind: 'created', chat };
+        },
+      });
     }
-    const members = await this.members.resolve(principal, body.members);
-    this.assertRoster(principal, chatType, members);
-
+    const members = await onFreshFacts(read, decide);
     const chatId = chatType === 'oneOnOne' ? oneOnOneChatId(members) : groupChatId();
-    if (chatType === 'group' && apps.length === 0) {
-      const { chat, memberRows } = newChat(principal, chatId, chatType, topic, members);
-      await chatsStore.insertNewChat(this.store, chat, memberRows);
-      return { kind: 'created', chat };
-    }
     const write = () =>
       withTransaction(this.store, async (tx) => {
         // Only a oneOnOne chat can exist already.
@@ -96,31 +107,6 @@ export class ChatsService {
       if (err instanceof StoreConflict && chatType === 'oneOnOne') return write();
       throw err;
     }
-  }
-
-  /**
-   * A group chat made on the users this instance last read for its members, checked as every chat is,
-   * and written by one statement only while the database still holds those users (docs/decisions.md
-   * 99): one round trip where a chat otherwise takes two. Undefined when nothing was written: the chat
-   * is then made on users read afresh, which alone may refuse it.
-   */
-  private async createOnKnownMembers(principal: Principal, topic: string | null, bodies: readonly ConversationMemberBody[]): Promise<ChatCreated | undefined> {
-    const known = this.members.resolveKnown(principal, bodies);
-    if (known === undefined) return undefined;
-    try {
-      this.assertRoster(principal, 'group', known.members);
-    } catch {
-      return undefined;
-    }
-    const { chat, memberRows } = newChat(principal, groupChatId(), 'group', topic, known.members);
-    return (await chatsStore.insertNewChat(this.store, chat, memberRows, known.found)) ? { kind: 'created', chat } : undefined;
-  }
-
-  /** How many members a chat of its type takes, and the delegated caller among them (chat-post.md). */
-  private assertRoster(principal: Principal, chatType: 'oneOnOne' | 'group', members: readonly NewMember[]): void {
-    if (chatType === 'oneOnOne' && members.length !== 2) throw badRequest('A oneOnOne chat must have exactly two members.');
-    if (chatType === 'group' && members.length < 2) throw badRequest('A group chat must have at least two members.');
-    this.members.assertCallerListed(principal, members);
   }
 
   /** The createChat handler: installs the requested apps once the worker runs the operation. */

@@ -2,9 +2,8 @@ import { type Expression, type ExpressionBuilder, type SqlBool, expressionBuilde
 import type { ListQuery } from '../../query/list-query.ts';
 import { type ListColumns, listPage } from '../../store/list-query.ts';
 import type { ChatInstalledAppTable, ChatMemberTable, ChatTable, Database } from '../../store/schema.ts';
-import type { Store } from '../../store/db.ts';
 import { pathsUnder, perShape, prepare } from '../../store/prepared.ts';
-import { type Handle, withSingleWrite } from '../../store/transaction.ts';
+import type { Handle } from '../../store/transaction.ts';
 import { allOf, tableColumns } from '../../store/columns.ts';
 import { type UsersFound, usersFoundNames, usersStillFound, usersUnchanged } from '../../store/member-users.ts';
 
@@ -88,24 +87,23 @@ export async function insertChat(h: Handle, chat: ChatTable, members: readonly C
 }
 
 /**
- * A new chat and its members as one write of their own (withSingleWrite); with `found`, made only while
- * the member users are still what the caller found (usersUnchanged). Whether it was made. On PostgreSQL
- * that is one statement, atomic by itself, where a transaction would take four round trips; SQLite
- * cannot put an INSERT in a WITH, and there the write is handed a transaction, which costs no round trip.
+ * A new chat and its members, for withSingleWrite; with `found`, made only while the member users are
+ * still what the caller found (usersUnchanged). Whether it was made. Outside a transaction (where
+ * withSingleWrite runs a write alone, without BEGIN and COMMIT) that is one statement, atomic by itself;
+ * in one (where it groups a write with others' commits) the guard is a read of its own, and the rows
+ * are inserted one by one: SQLite, which writes there, cannot put an INSERT in a WITH.
  */
-export function insertNewChat(store: Store, chat: ChatTable, members: readonly ChatMemberTable[], found?: UsersFound): Promise<boolean> {
-  return withSingleWrite(store, async (h) => {
-    if (store.kind === 'sqlite') {
-      if (found !== undefined && !(await usersStillFound(h, found))) return false;
-      await insertChat(h, chat, members);
-      return true;
-    }
-    const written =
-      found === undefined
-        ? (await chatInsert(h, chat, members, sql<SqlBool>`true`).executeTakeFirst()).numInsertedOrUpdatedRows
-        : (await guardedChatInsert(members.length, found.rows.length)(h, { chat, members, found })).numAffectedRows;
-    return written === BigInt(members.length);
-  });
+export async function insertNewChat(h: Handle, chat: ChatTable, members: readonly ChatMemberTable[], found?: UsersFound): Promise<boolean> {
+  if (h.isTransaction) {
+    if (found !== undefined && !(await usersStillFound(h, found))) return false;
+    await insertChat(h, chat, members);
+    return true;
+  }
+  const written =
+    found === undefined
+      ? (await chatInsert(h, chat, members, sql<SqlBool>`true`).executeTakeFirst()).numInsertedOrUpdatedRows
+      : (await guardedChatInsert(members.length, found.rows.length)(h, { chat, members, found })).numAffectedRows;
+  return written === BigInt(members.length);
 }
 
 /** PostgreSQL's one statement for a chat and its members, written only while `guard` holds. */

@@ -84,6 +84,51 @@ export const ChatMessageBody = Type.Object({
 });
 export type ChatMessageBody = Static<typeof ChatMessageBody>;
 
+/** Where a new message goes, who sends it and when: what its row takes besides the request's body. */
+export interface MessageOrigin {
+  readonly containerKind: 'chat' | 'channel';
+  readonly containerId: string;
+  readonly teamId: string | null;
+  readonly replyToId: string | null;
+  /** The sending user; null for an application, whose `appId` the row then names. */
+  readonly fromUserId: string | null;
+  readonly appId: string;
+  /** The sender's name and tenant as the message keeps them (docs/decisions.md 87). */
+  readonly sender: { readonly displayName: string | null; readonly tenantId: string } | null;
+  readonly createdAt: Date;
+}
+
+/**
+ * A chat or channel message as sent, under the candidate id of its creation time in epoch milliseconds
+ * (store/message-ids.ts moves it past ids taken); a chat message takes no attachments or mentions here.
+ */
+export function messageRow(origin: MessageOrigin, body: ChatMessageBody & { readonly attachments?: readonly object[]; readonly mentions?: readonly object[] }): MessageTable {
+  const createdDateTime = origin.createdAt.toISOString();
+  return {
+    container_id: origin.containerId,
+    id: String(origin.createdAt.getTime()),
+    container_kind: origin.containerKind,
+    team_id: origin.teamId,
+    reply_to_id: origin.replyToId,
+    message_type: 'message',
+    from_user_id: origin.fromUserId,
+    from_display_name: origin.sender?.displayName ?? null,
+    from_tenant_id: origin.sender?.tenantId ?? null,
+    from_app_id: origin.fromUserId === null ? origin.appId : null,
+    subject: body.subject ?? null,
+    body_content_type: body.body.contentType ?? 'text',
+    body_content: body.body.content,
+    importance: body.importance ?? 'normal',
+    attachments: JSON.stringify(body.attachments ?? []),
+    mentions: JSON.stringify(body.mentions ?? []),
+    reactions: '[]',
+    created_date_time: createdDateTime,
+    last_modified_date_time: createdDateTime,
+    last_edited_date_time: null,
+    deleted_date_time: null,
+  };
+}
+
 export function senderOf(row: MessageTable): MessageSender | null {
   return row.from_user_id === null ? null : { userId: row.from_user_id, displayName: row.from_display_name, tenantId: row.from_tenant_id ?? '' };
 }

@@ -1,6 +1,7 @@
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import type { UserTable } from '../../store/schema.ts';
+import { RememberedFacts } from '../../store/remembered-facts.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { directoryObjectNotFound } from '../../wire/errors.ts';
 import type { MessageSender } from '../messages/messages.schemas.ts';
@@ -8,7 +9,7 @@ import * as memberUsers from '../../store/member-users.ts';
 import * as usersStore from './users.store.ts';
 
 export { userColumns as userFields } from './users.store.ts';
-export type { MemberUser } from '../../store/member-users.ts';
+export type { MemberUser, UsersFound } from '../../store/member-users.ts';
 
 /** A user as a conversation member names it: `users('{id or userPrincipalName}')`, maybe with a tenant. */
 export interface MemberReference {
@@ -23,16 +24,18 @@ export interface KnownMembers {
   readonly found: memberUsers.UsersFound;
 }
 
-// Bounds the references remembered: past it they are forgotten, and the next request reads them again.
-const knownMax = 10_000;
-
 export class UsersService {
   // The users each member reference (an id or a userPrincipalName, in any tenant) last found here. Never
   // trusted alone: a write decided on them happens only while the database still holds them
   // (memberUsers.usersUnchanged), else it is decided again on users read afresh (docs/decisions.md 99).
-  private readonly known = new Map<string, readonly memberUsers.MemberUser[]>();
+  private readonly known: RememberedFacts<readonly memberUsers.MemberUser[]>;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    rememberedFacts: boolean,
+  ) {
+    this.known = new RememberedFacts(rememberedFacts);
+  }
 
   /** A user of the caller's tenant by id or userPrincipalName; other tenants' users do not exist here. */
   async get(principal: Principal, idOrUpn: string): Promise<UserTable> {
@@ -55,8 +58,7 @@ export class UsersService {
   async findMembers(principal: Principal, references: readonly MemberReference[]): Promise<(memberUsers.MemberUser | undefined)[]> {
     const inAnyTenant = references.filter((reference) => reference.tenantId === undefined).map((reference) => reference.idOrUpn);
     const found = await memberUsers.findUsers(this.store.db, inAnyTenant);
-    if (this.known.size >= knownMax) this.known.clear();
-    for (const idOrUpn of inAnyTenant) this.known.set(idOrUpn, found.filter((row) => names(row, idOrUpn)));
+    for (const idOrUpn of inAnyTenant) this.known.remember(idOrUpn, found.filter((row) => names(row, idOrUpn)));
     return Promise.all(
       references.map(async ({ idOrUpn, tenantId }) => (tenantId === undefined ? memberIn(principal, idOrUpn, found) : usersStore.findUser(this.store.db, tenantId, idOrUpn))),
     );
@@ -70,7 +72,7 @@ export class UsersService {
   knownMembers(principal: Principal, references: readonly MemberReference[]): KnownMembers | undefined {
     const rows = new Map<string, memberUsers.MemberUser>();
     for (const { idOrUpn, tenantId } of references) {
-      const named = tenantId === undefined ? this.known.get(idOrUpn) : undefined;
+      const named = tenantId === undefined ? this.known.recall(idOrUpn) : undefined;
       if (named === undefined) return undefined;
       for (const row of named) rows.set(row.id, row);
     }

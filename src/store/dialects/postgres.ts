@@ -1,4 +1,5 @@
 import { PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import type { StoreErrorKind } from '../db.ts';
 
@@ -33,7 +34,7 @@ const preparable = /^(select|insert|update|delete|with)\b/i;
  * per connection, and planned once when PostgreSQL finds its generic plan as good as the custom ones.
  */
 function preparingPool(pool: pg.Pool): PostgresPool {
-  const uses = new Map<string, number>();
+  const uses = new LRUCache<string, number>({ max: usesMax });
   const names = new Map<string, string>();
   const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
 
@@ -42,7 +43,6 @@ function preparingPool(pool: pg.Pool): PostgresPool {
     if (name !== undefined || !preparable.test(text)) return name;
     const count = (uses.get(text) ?? 0) + 1;
     if (count < preparedAfterUses || names.size >= namesMax) {
-      if (uses.size >= usesMax) uses.clear();
       uses.set(text, count);
       return undefined;
     }

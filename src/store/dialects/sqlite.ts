@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { SqliteDialect, type SqliteStatement } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { SqliteSynchronous } from '../../config.ts';
 import type { StoreErrorKind } from '../db.ts';
 
@@ -27,12 +28,11 @@ const statementCacheMax = 1000;
  * when the schema changes.
  */
 function withStatementCache(database: SqliteDatabase.Database): { prepare(source: string): SqliteStatement; close(): void } {
-  const cache = new Map<string, SqliteStatement>();
+  const cache = new LRUCache<string, SqliteStatement>({ max: statementCacheMax });
   return {
     prepare: (source) => {
       let statement = cache.get(source);
       if (statement === undefined) {
-        if (cache.size >= statementCacheMax) cache.clear();
         statement = withNamedRows(database.prepare(source), source);
         cache.set(source, statement);
       }
