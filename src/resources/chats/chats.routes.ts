@@ -1,22 +1,8 @@
-import { signedInUserId } from '../../wire/auth.ts';
 import type { QuerySupport } from '../../wire/odata/query-options.ts';
 import { type GraphRequest, type GraphResponse, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { chatMessageInfoJson } from '../messages/messages.schemas.ts';
 import type { ChatMessagesService } from './chat-messages.service.ts';
-import {
-  ChatCreateBody,
-  ChatKeyParams,
-  ChatUpdateBody,
-  InstalledAppKeyParams,
-  UserChatKeyParams,
-  UserKeyParams,
-  chatJson,
-  chatProperties,
-  installedAppJson,
-  installedAppProperties,
-  memberJson,
-  type MemberRow,
-} from './chats.schemas.ts';
+import { ChatCreateBody, ChatUpdateBody, chatJson, chatProperties, installedAppJson, installedAppProperties, memberJson, type MemberRow } from './chats.schemas.ts';
 import { type ChatsService, chatFields } from './chats.service.ts';
 
 type ChatRow = Parameters<typeof chatJson>[0];
@@ -49,7 +35,6 @@ const installedAppPermissions = {
 };
 
 export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): GraphRoute[] {
-  const list = (req: GraphRequest<unknown, unknown>, pathUserId: string | undefined) => listChats(req, chats, messages, pathUserId);
   // A single chat expands members only (chat-get.md); with them, the chat and its members are one read.
   const get = async (req: GraphRequest<unknown, unknown>, chatId: string, pathUserId?: string) => {
     const isBeta = req.version === 'beta';
@@ -62,7 +47,7 @@ export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): 
       operation: 'chat-create',
       doc: 'api-reference/beta/api/chat-post.md',
       method: 'POST',
-      url: '/chats',
+      forms: ['/chats'],
       body: ChatCreateBody,
       permissions: { delegated: ['Chat.Create', 'Chat.ReadWrite'], application: ['Chat.Create'] },
       handle: async (req) => {
@@ -71,53 +56,29 @@ export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): 
         return { status: 202, headers: { location: `/chats('${result.chatId}')/operations('${result.operationId}')` } };
       },
     }),
-    defineRoute({ operation: 'chat-list', doc: 'api-reference/v1.0/api/chat-list.md', method: 'GET', url: '/chats', permissions: listPermissions, odata: chatListQuery, handle: (req) => list(req, undefined) }),
     defineRoute({
-      operation: 'me-chat-list',
+      operation: 'chat-list',
       doc: 'api-reference/v1.0/api/chat-list.md',
       method: 'GET',
-      url: '/me/chats',
-      permissions: { delegated: listPermissions.delegated, application: [] },
-      odata: chatListQuery,
-      handle: (req) => list(req, signedInUserId(req.principal)),
-    }),
-    defineRoute({
-      operation: 'user-chat-list',
-      doc: 'api-reference/v1.0/api/chat-list.md',
-      method: 'GET',
-      url: '/users/{userId}/chats',
-      params: UserKeyParams,
+      forms: ['/chats', '/me/chats', '/users/{userId}/chats'],
       permissions: listPermissions,
       odata: chatListQuery,
-      handle: (req) => list(req, req.params.userId),
-    }),
-    defineRoute({ operation: 'chat-get', doc: 'api-reference/v1.0/api/chat-get.md', method: 'GET', url: '/chats/{chatId}', params: ChatKeyParams, permissions: getPermissions, odata: chatQuery, handle: (req) => get(req, req.params.chatId) }),
-    defineRoute({
-      operation: 'me-chat-get',
-      doc: 'api-reference/v1.0/api/chat-get.md',
-      method: 'GET',
-      url: '/me/chats/{chatId}',
-      params: ChatKeyParams,
-      permissions: { delegated: getPermissions.delegated, application: [] },
-      odata: chatQuery,
-      handle: (req) => get(req, req.params.chatId, signedInUserId(req.principal)),
+      handle: (req) => listChats(req, chats, messages),
     }),
     defineRoute({
-      operation: 'user-chat-get',
+      operation: 'chat-get',
       doc: 'api-reference/v1.0/api/chat-get.md',
       method: 'GET',
-      url: '/users/{userId}/chats/{chatId}',
-      params: UserChatKeyParams,
+      forms: ['/chats/{chatId}', '/me/chats/{chatId}', '/users/{userId}/chats/{chatId}'],
       permissions: getPermissions,
       odata: chatQuery,
-      handle: (req) => get(req, req.params.chatId, req.params.userId),
+      handle: (req) => get(req, req.params.chatId, req.pathUserId),
     }),
     defineRoute({
       operation: 'chat-update',
       doc: 'api-reference/v1.0/api/chat-patch.md',
       method: 'PATCH',
-      url: '/chats/{chatId}',
-      params: ChatKeyParams,
+      forms: ['/chats/{chatId}'],
       body: ChatUpdateBody,
       permissions: { delegated: ['Chat.ReadWrite'], application: ['ChatSettings.ReadWrite.Chat', 'Chat.ReadWrite.All'] },
       handle: async (req) => entityResponse(req, 'chats', chatJson(await chats.update(req.principal, req.params.chatId, req.body), req.version === 'beta')),
@@ -126,8 +87,7 @@ export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): 
       operation: 'chat-delete',
       doc: 'api-reference/v1.0/api/chat-delete.md',
       method: 'DELETE',
-      url: '/chats/{chatId}',
-      params: ChatKeyParams,
+      forms: ['/chats/{chatId}'],
       permissions: { delegated: ['Chat.ManageDeletion.All'], application: ['Chat.ManageDeletion.All'] },
       handle: async (req) => {
         await chats.delete(req.principal, req.params.chatId);
@@ -138,8 +98,7 @@ export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): 
       operation: 'chat-installed-app-list',
       doc: 'api-reference/v1.0/api/chat-list-installedapps.md',
       method: 'GET',
-      url: '/chats/{chatId}/installedApps',
-      params: ChatKeyParams,
+      forms: ['/chats/{chatId}/installedApps'],
       permissions: installedAppPermissions,
       odata: installedAppQuery,
       handle: async (req) => {
@@ -151,8 +110,7 @@ export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): 
       operation: 'chat-installed-app-get',
       doc: 'api-reference/v1.0/api/chat-get-installedapps.md',
       method: 'GET',
-      url: '/chats/{chatId}/installedApps/{installationId}',
-      params: InstalledAppKeyParams,
+      forms: ['/chats/{chatId}/installedApps/{installationId}'],
       permissions: installedAppPermissions,
       odata: installedAppQuery,
       handle: async (req) => {
@@ -163,8 +121,8 @@ export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): 
   ];
 }
 
-async function listChats(req: GraphRequest<unknown, unknown>, chats: ChatsService, messages: ChatMessagesService, pathUserId: string | undefined): Promise<GraphResponse> {
-  const page = await chats.list(req.principal, pathUserId, req.odata.list);
+async function listChats(req: GraphRequest<unknown, unknown>, chats: ChatsService, messages: ChatMessagesService): Promise<GraphResponse> {
+  const page = await chats.list(req.principal, req.pathUserId, req.odata.list);
   return collectionResponse(req, 'chats', { ...page, items: await chatViews(req, chats, messages, page.items) });
 }
 

@@ -2,10 +2,6 @@ import Type, { type Static } from 'typebox';
 import type { ChatInstalledAppTable, ChatMemberTable, ChatTable } from '../../store/schema.ts';
 import { badRequest } from '../../wire/errors.ts';
 
-export const ChatKeyParams = Type.Object({ chatId: Type.String({ minLength: 1 }) });
-export const UserChatKeyParams = Type.Object({ userId: Type.String({ minLength: 1 }), chatId: Type.String({ minLength: 1 }) });
-export const UserKeyParams = Type.Object({ userId: Type.String({ minLength: 1 }) });
-export const InstalledAppKeyParams = Type.Object({ chatId: Type.String({ minLength: 1 }), installationId: Type.String({ minLength: 1 }) });
 
 // Shapes are checked loosely here and precisely in the services, so that each Graph rule answers
 // with its own message instead of a generic schema error.

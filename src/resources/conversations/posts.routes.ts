@@ -1,8 +1,8 @@
 import { type GraphRequest, type GraphRoute, collectionResponse, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { conversationReadPermissions, groupWrite, outlookPaging } from './conversations.routes.ts';
-import { ForwardBody, PostParams, ReplyBody, ThreadParams, postJson, postProperties } from './conversations.schemas.ts';
+import { ForwardBody, ReplyBody, postJson, postProperties } from './conversations.schemas.ts';
 import { type ConversationsService, postFields } from './conversations.service.ts';
-import { threadContext, threadForms } from './threads.routes.ts';
+import { threadContext } from './threads.routes.ts';
 
 // conversationthread-list-posts.md: `$select`, and `$expand` of one relationship per request.
 type PostRow = Parameters<typeof postJson>[0];
@@ -11,13 +11,12 @@ const postQuery = { entityType: 'microsoft.graph.post', properties: postProperti
 const readPermissions = { delegated: conversationReadPermissions, application: conversationReadPermissions };
 
 export function postRoutes(conversations: ConversationsService): GraphRoute[] {
-  return threadForms.flatMap((form) => [
+  return [
     defineRoute({
-      operation: `${form.operation}-post-list`,
+      operation: 'post-list',
       doc: 'api-reference/v1.0/api/conversationthread-list-posts.md',
       method: 'GET',
-      url: `${form.url}/posts`,
-      params: ThreadParams,
+      forms: ['/groups/{groupId}/threads/{threadId}/posts', '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}/posts'],
       permissions: readPermissions,
       // Oldest first, as a mailbox shows a conversation.
       odata: { ...postQuery, ...outlookPaging, fields: postFields, defaultOrder: [{ property: 'createdDateTime', descending: false }], orderby: { createdDateTime: 'both' } },
@@ -27,11 +26,10 @@ export function postRoutes(conversations: ConversationsService): GraphRoute[] {
       },
     }),
     defineRoute({
-      operation: `${form.operation}-post-get`,
+      operation: 'post-get',
       doc: 'api-reference/v1.0/api/post-get.md',
       method: 'GET',
-      url: `${form.url}/posts/{postId}`,
-      params: PostParams,
+      forms: ['/groups/{groupId}/threads/{threadId}/posts/{postId}', '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}/posts/{postId}'],
       permissions: readPermissions,
       odata: postQuery,
       handle: async (req) => {
@@ -42,11 +40,10 @@ export function postRoutes(conversations: ConversationsService): GraphRoute[] {
     }),
     // The current page answers 202 (learn:post-reply 2026-06-19); an older one showed 200.
     defineRoute({
-      operation: `${form.operation}-post-reply`,
+      operation: 'post-reply',
       doc: 'api-reference/v1.0/api/post-reply.md',
       method: 'POST',
-      url: `${form.url}/posts/{postId}/reply`,
-      params: PostParams,
+      forms: ['/groups/{groupId}/threads/{threadId}/posts/{postId}/reply', '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}/posts/{postId}/reply'],
       body: ReplyBody,
       permissions: groupWrite,
       handle: async (req) => {
@@ -55,11 +52,10 @@ export function postRoutes(conversations: ConversationsService): GraphRoute[] {
       },
     }),
     defineRoute({
-      operation: `${form.operation}-post-forward`,
+      operation: 'post-forward',
       doc: 'api-reference/v1.0/api/post-forward.md',
       method: 'POST',
-      url: `${form.url}/posts/{postId}/forward`,
-      params: PostParams,
+      forms: ['/groups/{groupId}/threads/{threadId}/posts/{postId}/forward', '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}/posts/{postId}/forward'],
       body: ForwardBody,
       permissions: groupWrite,
       handle: async (req) => {
@@ -67,7 +63,7 @@ export function postRoutes(conversations: ConversationsService): GraphRoute[] {
         return { status: 200 };
       },
     }),
-  ]);
+  ];
 }
 
 /** Posts as Graph JSON with the one relationship `$expand` named; attachments and extensions are none here. */

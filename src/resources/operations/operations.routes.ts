@@ -4,7 +4,7 @@ import { includesUnknownEnumMembers } from '../../wire/prefer.ts';
 import { type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import type { ChatsService } from '../chats/chats.service.ts';
 import type { TeamsService } from '../teams/teams.service.ts';
-import { ChatOperationKeyParams, ChatOperationsParams, TeamOperationKeyParams, operationJson, operationProperties } from './operations.schemas.ts';
+import { operationJson, operationProperties } from './operations.schemas.ts';
 import type { OperationsService } from './operations.service.ts';
 
 const operationQuery = { entityType: 'microsoft.graph.teamsAsyncOperation', properties: operationProperties } as const;
@@ -22,8 +22,7 @@ export function operationRoutes(operations: OperationsService, teams: TeamsServi
       operation: 'team-operation-get',
       doc: 'api-reference/v1.0/resources/teamsasyncoperation.md',
       method: 'GET',
-      url: '/teams/{teamId}/operations/{operationId}',
-      params: TeamOperationKeyParams,
+      forms: ['/teams/{teamId}/operations/{operationId}'],
       permissions: {
         delegated: ['Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
         application: ['TeamSettings.Read.Group', 'Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
@@ -39,9 +38,8 @@ export function operationRoutes(operations: OperationsService, teams: TeamsServi
       operation: 'chat-operation-get',
       doc: 'api-reference/beta/api/teamsasyncoperation-get.md',
       method: 'GET',
-      url: '/chats/{chatId}/operations/{operationId}',
+      forms: ['/chats/{chatId}/operations/{operationId}'],
       versions: ['beta'],
-      params: ChatOperationKeyParams,
       permissions: chatOperationPermissions,
       odata: operationQuery,
       handle: async (req) => {
@@ -54,9 +52,8 @@ export function operationRoutes(operations: OperationsService, teams: TeamsServi
       operation: 'chat-operation-list',
       doc: 'api-reference/beta/api/chat-list-operations.md',
       method: 'GET',
-      url: '/chats/{chatId}/operations',
+      forms: ['/chats/{chatId}/operations'],
       versions: ['beta'],
-      params: ChatOperationsParams,
       permissions: chatOperationPermissions,
       odata: operationQuery,
       handle: async (req) => {
