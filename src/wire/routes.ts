@@ -45,6 +45,13 @@ export type PathParams<Url extends string> = string extends Url
 /** `string` when every form names a user, `undefined` when none does. */
 type PathUserOf<Url extends string> = string extends Url ? string | undefined : Url extends `/me` | `/me/${string}` | `/users/{userId}` | `/users/{userId}/${string}` ? string : undefined;
 
+/**
+ * The Graph type of a route's 2xx body, written as OData writes a return type: an entity type
+ * (`microsoft.graph.chat`) or a collection of one (`Collection(microsoft.graph.chat)`, the items of
+ * `value`); null when the route answers without a body (decision 126).
+ */
+export type GraphResponseType = `microsoft.graph.${string}` | `Collection(microsoft.graph.${string})` | null;
+
 /** One Graph operation, as data: the same table registers routes, feeds the auth matrix, the tests and the docs. */
 export interface GraphRoute<Url extends string = string, B extends TSchema = TSchema> {
   /** `<resource>-<verb>`, the name its test file and the inventory use. */
@@ -59,6 +66,7 @@ export interface GraphRoute<Url extends string = string, B extends TSchema = TSc
    */
   readonly forms: readonly [Url, ...Url[]];
   readonly versions?: readonly ApiVersion[];
+  readonly response: GraphResponseType;
   /** What a caller needs under a form that names no user or names one by id; `/me` forms take the delegated half. */
   readonly permissions: RoutePermissions;
   readonly body?: B;
@@ -86,6 +94,26 @@ export function routeForms(route: GraphRoute): RouteForm[] {
     if (url === '/users/{userId}' || url.startsWith('/users/{userId}/')) return { url, pathUser: 'param', permissions: route.permissions };
     return { url, pathUser: null, permissions: route.permissions };
   });
+}
+
+/**
+ * The route and form a request path reaches, found as the router finds it: version prefix,
+ * case-insensitive segments, key syntax, and a literal segment before a parameter. Null when no
+ * Graph route serves the path (the control plane, the authority, `$batch`).
+ */
+export function findRouteForm(routes: readonly GraphRoute[], method: string, url: string): { route: GraphRoute; form: RouteForm } | null {
+  const [version = '', ...segments] = (rewriteKeySegments(url).split('?')[0] ?? '').split('/').filter((segment) => segment !== '');
+  let best: { route: GraphRoute; form: RouteForm; literals: number } | null = null;
+  for (const route of routes) {
+    if (route.method !== method.toUpperCase() || !(route.versions ?? apiVersions).some((known) => known.toLowerCase() === version.toLowerCase())) continue;
+    for (const form of routeForms(route)) {
+      const template = form.url.split('/').filter((segment) => segment !== '');
+      if (template.length !== segments.length || !template.every((part, at) => segmentMatches(part, segments[at] as string))) continue;
+      const literals = template.filter((part) => !part.startsWith('{')).length;
+      if (best === null || literals > best.literals) best = { route, form, literals };
+    }
+  }
+  return best === null ? null : { route: best.route, form: best.form };
 }
 
 /** Path parameters are non-empty strings; the router hands them over already decoded. */

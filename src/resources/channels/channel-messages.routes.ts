@@ -34,6 +34,7 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-create',
       doc: 'api-reference/v1.0/api/channel-post-messages.md',
       method: 'POST',
+      response: 'microsoft.graph.chatMessage',
       forms: ['/teams/{teamId}/channels/{channelId}/messages'],
       body: ChannelMessageBody,
       permissions: send,
@@ -43,11 +44,12 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-list',
       doc: 'api-reference/v1.0/api/channel-list-messages.md',
       method: 'GET',
+      response: 'Collection(microsoft.graph.chatMessage)',
       forms: ['/teams/{teamId}/channels/{channelId}/messages'],
       permissions: read,
       odata: { ...pageQuery, expand: ['replies'] },
       handle: async (req) => {
-        const page = await messages.list(req.principal, req.params.teamId, req.params.channelId, req.odata.list, req.odata.expand === 'replies');
+        const page = await messages.list(req.principal, req.params.teamId, req.params.channelId, req.odata.list, req.odata.expand);
         const items = page.items.map(({ message, replies }) => {
           const json = channelMessageJson(message);
           if (replies === null) return json;
@@ -61,6 +63,7 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-get',
       doc: 'api-reference/v1.0/api/chatmessage-get.md',
       method: 'GET',
+      response: 'microsoft.graph.chatMessage',
       forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}'],
       permissions: read,
       odata: messageQuery,
@@ -70,6 +73,7 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-update',
       doc: 'api-reference/v1.0/api/chatmessage-update.md',
       method: 'PATCH',
+      response: null,
       forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}'],
       body: ChannelMessageUpdateBody,
       permissions: update,
@@ -83,6 +87,7 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-reply-create',
       doc: 'api-reference/v1.0/api/chatmessage-post-replies.md',
       method: 'POST',
+      response: 'microsoft.graph.chatMessage',
       forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies'],
       body: ChannelMessageBody,
       permissions: send,
@@ -92,6 +97,7 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-reply-list',
       doc: 'api-reference/v1.0/api/chatmessage-list-replies.md',
       method: 'GET',
+      response: 'Collection(microsoft.graph.chatMessage)',
       forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies'],
       permissions: read,
       odata: pageQuery,
@@ -104,6 +110,7 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-reply-get',
       doc: 'api-reference/v1.0/api/chatmessage-get.md',
       method: 'GET',
+      response: 'microsoft.graph.chatMessage',
       forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies/{replyId}'],
       permissions: read,
       odata: messageQuery,
@@ -113,6 +120,7 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-reply-update',
       doc: 'api-reference/v1.0/api/chatmessage-update.md',
       method: 'PATCH',
+      response: null,
       forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies/{replyId}'],
       body: ChannelMessageUpdateBody,
       permissions: update,
@@ -132,6 +140,7 @@ function softDeleteRoutes(messages: ChannelMessagesService, url: string, isReply
       operation: `channel-message${isReply ? '-reply' : ''}-${action === 'softDelete' ? 'soft-delete' : 'undo-soft-delete'}`,
       doc: `api-reference/v1.0/api/chatmessage-${action.toLowerCase()}.md`,
       method: 'POST',
+      response: null,
       forms: [`${url}/${action}`],
       permissions: softDelete,
       handle: async (req) => {

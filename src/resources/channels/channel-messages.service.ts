@@ -77,9 +77,9 @@ export class ChannelMessagesService {
     return id === undefined ? undefined : { ...row, id };
   }
 
-  async list(principal: Principal, teamId: string, channelId: string, list: ListQuery, expandReplies: boolean): Promise<ListPage<MessageThread>> {
+  async list(principal: Principal, teamId: string, channelId: string, list: ListQuery, expand: string | null): Promise<ListPage<MessageThread>> {
     const page = (await this.pageOnKnownFacts(principal, teamId, channelId, list)) ?? (await this.freshPage(principal, teamId, channelId, list));
-    const replies = expandReplies ? await messagesStore.listRepliesOf(this.store.db, channelId, page.items.map((row) => row.id)) : null;
+    const replies = expand === 'replies' ? await messagesStore.listRepliesOf(this.store.db, channelId, page.items.map((row) => row.id)) : null;
     return {
       ...page,
       items: page.items.map((message) => ({ message, replies: replies === null ? null : replies.filter((reply) => reply.reply_to_id === message.id) })),

@@ -11,6 +11,7 @@ export function groupRoutes(groups: GroupsService): GraphRoute[] {
       operation: 'group-list',
       doc: 'api-reference/v1.0/api/group-list.md',
       method: 'GET',
+      response: 'Collection(microsoft.graph.group)',
       forms: ['/groups'],
       permissions: { delegated: readAll, application: readAll },
       // group-list.md: $top up to 999; $orderby displayName; $count only with ConsistencyLevel:
@@ -25,6 +26,7 @@ export function groupRoutes(groups: GroupsService): GraphRoute[] {
       operation: 'group-get',
       doc: 'api-reference/v1.0/api/group-get.md',
       method: 'GET',
+      response: 'microsoft.graph.group',
       forms: ['/groups/{groupId}'],
       permissions: { delegated: readAll, application: readAll },
       odata: groupQuery,

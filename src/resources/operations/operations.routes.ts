@@ -22,6 +22,7 @@ export function operationRoutes(operations: OperationsService, teams: TeamsServi
       operation: 'team-operation-get',
       doc: 'api-reference/v1.0/resources/teamsasyncoperation.md',
       method: 'GET',
+      response: 'microsoft.graph.teamsAsyncOperation',
       forms: ['/teams/{teamId}/operations/{operationId}'],
       permissions: {
         delegated: ['Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
@@ -38,12 +39,13 @@ export function operationRoutes(operations: OperationsService, teams: TeamsServi
       operation: 'chat-operation-get',
       doc: 'api-reference/beta/api/teamsasyncoperation-get.md',
       method: 'GET',
+      response: 'microsoft.graph.teamsAsyncOperation',
       forms: ['/chats/{chatId}/operations/{operationId}'],
       versions: ['beta'],
       permissions: chatOperationPermissions,
       odata: operationQuery,
       handle: async (req) => {
-        const chat = await chats.get(req.principal, req.params.chatId);
+        const { chat } = await chats.get(req.principal, req.params.chatId);
         const operation = await operations.get(req.principal.tenantId, 'chat', chat.id, req.params.operationId);
         return entityResponse(req, `chats('${contextKey(chat.id)}')/operations`, operationJson(operation, includesUnknownEnumMembers(req.headers)));
       },
@@ -52,12 +54,13 @@ export function operationRoutes(operations: OperationsService, teams: TeamsServi
       operation: 'chat-operation-list',
       doc: 'api-reference/beta/api/chat-list-operations.md',
       method: 'GET',
+      response: 'Collection(microsoft.graph.teamsAsyncOperation)',
       forms: ['/chats/{chatId}/operations'],
       versions: ['beta'],
       permissions: chatOperationPermissions,
       odata: operationQuery,
       handle: async (req) => {
-        const chat = await chats.get(req.principal, req.params.chatId);
+        const { chat } = await chats.get(req.principal, req.params.chatId);
         const rows = await operations.list('chat', chat.id);
         const isUnmasked = includesUnknownEnumMembers(req.headers);
         return collectionResponse(req, `chats('${contextKey(chat.id)}')/operations`, { items: rows.map((row) => operationJson(row, isUnmasked)), after: null });

@@ -34,6 +34,7 @@ export function teamRoutes(teams: TeamsService, creation: TeamCreateService): Gr
       operation: 'team-create',
       doc: 'api-reference/v1.0/api/team-post.md',
       method: 'POST',
+      response: null,
       forms: ['/teams'],
       body: TeamCreateBody,
       permissions: {
@@ -49,6 +50,7 @@ export function teamRoutes(teams: TeamsService, creation: TeamCreateService): Gr
       operation: 'team-get',
       doc: 'api-reference/v1.0/api/team-get.md',
       method: 'GET',
+      response: 'microsoft.graph.team',
       forms: ['/teams/{teamId}'],
       permissions: {
         delegated: ['Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
@@ -61,6 +63,7 @@ export function teamRoutes(teams: TeamsService, creation: TeamCreateService): Gr
       operation: 'team-update',
       doc: 'api-reference/v1.0/api/team-update.md',
       method: 'PATCH',
+      response: null,
       forms: ['/teams/{teamId}'],
       body: TeamUpdateBody,
       permissions: writeSettings,
@@ -73,6 +76,7 @@ export function teamRoutes(teams: TeamsService, creation: TeamCreateService): Gr
       operation: 'team-archive',
       doc: 'api-reference/v1.0/api/team-archive.md',
       method: 'POST',
+      response: null,
       forms: ['/teams/{teamId}/archive'],
       permissions: writeSettings,
       handle: async (req) => {
@@ -84,6 +88,7 @@ export function teamRoutes(teams: TeamsService, creation: TeamCreateService): Gr
       operation: 'team-unarchive',
       doc: 'api-reference/v1.0/api/team-unarchive.md',
       method: 'POST',
+      response: null,
       forms: ['/teams/{teamId}/unarchive'],
       permissions: writeSettings,
       handle: async (req) => {
@@ -95,6 +100,7 @@ export function teamRoutes(teams: TeamsService, creation: TeamCreateService): Gr
       operation: 'joined-team-list',
       doc: 'api-reference/v1.0/api/user-list-joinedteams.md',
       method: 'GET',
+      response: 'Collection(microsoft.graph.team)',
       forms: ['/me/joinedTeams', '/users/{userId}/joinedTeams'],
       permissions: { delegated: joinedTeamsPermissions, application: joinedTeamsPermissions },
       odata: joinedTeamsQuery,

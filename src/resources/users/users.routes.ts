@@ -15,6 +15,7 @@ export function userRoutes(users: UsersService): GraphRoute[] {
       operation: 'user-list',
       doc: 'api-reference/v1.0/api/user-list.md',
       method: 'GET',
+      response: 'Collection(microsoft.graph.user)',
       forms: ['/users'],
       permissions: readAll,
       // user-list.md: $top up to 999; $orderby displayName or userPrincipalName; $count only with
@@ -35,6 +36,7 @@ export function userRoutes(users: UsersService): GraphRoute[] {
       operation: 'user-get',
       doc: 'api-reference/v1.0/api/user-get.md',
       method: 'GET',
+      response: 'microsoft.graph.user',
       forms: ['/users/{userId}', '/me'],
       permissions: { delegated: ['User.Read', ...readAll.delegated], application: readAll.application },
       odata: userQuery,
