@@ -48,7 +48,7 @@ type PathUserOf<Url extends string> = string extends Url ? string | undefined : 
 /**
  * The Graph type of a route's 2xx body, written as OData writes a return type: an entity type
  * (`microsoft.graph.chat`) or a collection of one (`Collection(microsoft.graph.chat)`, the items of
- * `value`); null when the route answers without a body (decision 126).
+ * `value`); null when the route answers without a body (decision 125).
  */
 export type GraphResponseType = `microsoft.graph.${string}` | `Collection(microsoft.graph.${string})` | null;
 

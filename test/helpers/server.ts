@@ -127,7 +127,7 @@ export async function request(baseUrl: string, method: string, path: string, opt
 }
 
 /**
- * Every 2xx answer of a Graph route must carry what the route declares (decision 126): the test
+ * Every 2xx answer of a Graph route must carry what the route declares (decision 125): the test
  * fails here, whatever the test itself goes on to assert.
  */
 export function checkedResponse(routes: readonly GraphRoute[], method: string, path: string, response: TestResponse): TestResponse {
