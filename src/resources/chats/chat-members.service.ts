@@ -7,7 +7,7 @@ import { boundKey } from '../../wire/binds.ts';
 import { GraphError, badRequest, notFound } from '../../wire/errors.ts';
 import type { KnownMembers, MemberReference, MemberUser, UsersService } from '../users/users.service.ts';
 import { type ChatAccess, chatNotFound, notChatMember } from './chats.access.ts';
-import { type ConversationMemberBody, type MemberRow, assertKnownProperties, memberUserId } from './chats.schemas.ts';
+import { type ConversationMemberBody, type MemberRow, memberUserId } from './chats.schemas.ts';
 import * as chatsStore from './chats.store.ts';
 
 /** A member as a request names it, resolved against the directory. */
@@ -127,7 +127,6 @@ function checkedMembers(principal: Principal, bodies: readonly ConversationMembe
 
 /** Checks a member's shape and reads which user it binds. */
 function memberReference(body: ConversationMemberBody): MemberReference {
-  assertKnownProperties(body, 'aadUserConversationMember');
   if (body['@odata.type'] !== memberType) throw badRequest(`Each member must have "@odata.type": "${memberType}".`);
   const bind = body['user@odata.bind'];
   const idOrUpn = boundKey('users', bind);

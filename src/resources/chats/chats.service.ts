@@ -11,7 +11,7 @@ import type { OperationsService } from '../operations/operations.service.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { type ChatMembersService, type NewMember, memberRow } from './chat-members.service.ts';
 import { type ChatAccess, chatNotFound } from './chats.access.ts';
-import { type ChatCreateBody, type ChatUpdateBody, type ConversationMemberBody, type MemberRow, assertKnownProperties } from './chats.schemas.ts';
+import { type ChatCreateBody, type ChatUpdateBody, type ConversationMemberBody, type MemberRow } from './chats.schemas.ts';
 import * as messagesStore from './chat-messages.store.ts';
 import * as chatsStore from './chats.store.ts';
 
@@ -53,7 +53,6 @@ export class ChatsService {
    * installed; a oneOnOne chat that exists already is returned, never made twice (chat-post.md).
    */
   async create(principal: Principal, body: ChatCreateBody): Promise<ChatCreated> {
-    assertKnownProperties(body, 'chat');
     const chatType = body.chatType;
     if (chatType !== 'oneOnOne' && chatType !== 'group') throw badRequest(`chatType must be oneOnOne or group; got '${chatType ?? ''}'.`);
     if (body.members === undefined || body.members === null) throw badRequest("Chat members cannot be null. (Parameter 'Members')");
@@ -226,7 +225,6 @@ function assertTopic(topic: string): void {
 function parseApps(bodies: readonly Record<string, unknown>[]): AppToInstall[] {
   if (bodies.length > 1) throw badRequest('Only one app can be installed when a chat is created.');
   return bodies.map((body) => {
-    assertKnownProperties(body, 'teamsAppInstallation');
     const bind = body['teamsApp@odata.bind'];
     // `…/appCatalogs/teamsApps/{id}` (chat-post.md examples 3 and 4).
     const teamsAppId = boundKey('appCatalogs/teamsApps', bind);
