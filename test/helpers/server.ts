@@ -79,7 +79,7 @@ async function boot(dialect: Dialect, args: readonly string[], target: DatabaseT
     dialect,
     args,
     database: target,
-    request: async (method, path, options = {}) => checkedResponse(routes, method, path, await request(url, method, path, options)),
+    request: async (method, path, options = {}) => checkedResponse(routes, method, path, await request(url, method, path, options), options.body),
     routes: () => registeredRoutes(app.printRoutes({ commonPrefix: false })),
     close: async () => {
       await app.close();
@@ -130,13 +130,27 @@ export async function request(baseUrl: string, method: string, path: string, opt
  * Every 2xx answer of a Graph route must carry what the route declares (decision 125): the test
  * fails here, whatever the test itself goes on to assert.
  */
-export function checkedResponse(routes: readonly GraphRoute[], method: string, path: string, response: TestResponse): TestResponse {
+export function checkedResponse(routes: readonly GraphRoute[], method: string, path: string, response: TestResponse, sent?: unknown): TestResponse {
   if (response.status < 200 || response.status > 299) return response;
   const found = findRouteForm(routes, method, path);
+  const batch = /^\/(v1\.0|beta)\/\$batch\b/i.exec(path);
+  if (found === null && batch !== null) checkBatchItems(routes, batch[1] as string, sent, response);
   if (found === null) return response;
   const isJson = /^application\/json/.test(response.headers.get('content-type') ?? '');
   assertGraphResponse(found.route.response, response.status, isJson ? response.body : response.text === '' ? undefined : response.text, () => `${found.route.operation}: ${describeResponse(response)}`);
   return response;
+}
+
+/** Each 2xx item of a JSON $batch answer, checked as the direct call would be (json-batching.md). */
+function checkBatchItems(routes: readonly GraphRoute[], version: string, sent: unknown, response: TestResponse): void {
+  const requests = (sent as { requests?: { id?: unknown; method?: unknown; url?: unknown }[] } | undefined)?.requests ?? [];
+  for (const item of (response.body?.responses ?? []) as { id?: unknown; status?: number; headers?: Record<string, string>; body?: unknown }[]) {
+    const sentItem = requests.find((candidate) => candidate.id === item.id);
+    if (sentItem === undefined || typeof sentItem.url !== 'string' || typeof sentItem.method !== 'string' || item.status === undefined) continue;
+    const itemPath = `/${version}/${sentItem.url.replace(/^\//, '')}`;
+    const headers = new Headers({ ...(item.body === undefined ? {} : { 'content-type': 'application/json' }), ...item.headers });
+    checkedResponse(routes, sentItem.method, itemPath, { status: item.status, headers, text: item.body === undefined ? '' : JSON.stringify(item.body), body: item.body });
+  }
 }
 
 /** Prints the whole response when an assertion about it fails. */
