@@ -106,7 +106,7 @@ export function graphRoutes(services: ReturnType<typeof createServices>): GraphR
     ...postRoutes(conversations),
     ...teamRoutes(teams, teamCreation),
     ...teamMemberRoutes(teamMembers),
-    ...chatRoutes(chats, chatMessages),
+    ...chatRoutes(chats),
     ...chatMemberRoutes(chatMembers),
     ...chatMessageRoutes(chatMessages),
     ...operationRoutes(operations, teams, chats),

@@ -85,6 +85,9 @@ export const forbidden = (message: string) => new GraphError('Forbidden', messag
 // Directory objects (users, groups) answer a missing id in Azure AD's own words.
 export const directoryObjectNotFound = (id: string) =>
   new GraphError('Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+/** A body property the Graph type does not define (OData's message; chat-post.md, chat-post-members.md). */
+export const unknownProperty = (property: string, typeName: string) =>
+  badRequest(`The property '${property}' does not exist on type '${typeName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
 export const resourceSegmentNotFound = (segment: string) => badRequest(`Resource not found for the segment '${segment}'.`);
 export const invalidVersion = (version: string) => badRequest(`Invalid version: ${version}`);
 export const methodNotAllowed = () =>

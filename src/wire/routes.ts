@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Static, TSchema } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import { type Authenticator, type Principal, type RoutePermissions, assertPermitted, signedInUserId } from './auth.ts';
 import type { ListPage, Literal } from '../query/list-query.ts';
 import type { PageTokens } from './odata/page-tokens.ts';
@@ -10,9 +10,14 @@ export type ApiVersion = (typeof apiVersions)[number];
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** What a route's handler sees: no Fastify types, only what Graph semantics need. */
-export interface GraphRequest<Params = Record<string, string>, Body = unknown> {
+export interface GraphRequest<Params = Record<string, string>, Body = unknown, PathUser = string | undefined> {
   readonly principal: Principal;
   readonly params: Params;
+  /**
+   * The user the request's form names: the signed-in user under `/me`, `{userId}` under
+   * `/users/{userId}`, nothing under any other form (decision 123).
+   */
+  readonly pathUserId: PathUser;
   readonly body: Body;
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly version: ApiVersion;
@@ -29,26 +34,93 @@ export interface GraphResponse {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** One Graph operation, as data: the same table registers routes, feeds the auth matrix and the docs. */
-export interface GraphRoute<P extends TSchema = TSchema, B extends TSchema = TSchema> {
+/** The `{name}` parameters of a path template, e.g. `chatId` of `/chats/{chatId}`. */
+type ParamNames<Url extends string> = Url extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
+/** The names every form of a route carries (an intersection over the union of forms). */
+type CommonParamNames<Url extends string> = (Url extends string ? (names: ParamNames<Url>) => void : never) extends (names: infer Common) => void ? Common : never;
+/** A route's path parameters: those of every form are strings, those of some forms may be absent. */
+export type PathParams<Url extends string> = string extends Url
+  ? Record<string, string>
+  : { readonly [Name in CommonParamNames<Url> & string]: string } & { readonly [Name in Exclude<ParamNames<Url>, CommonParamNames<Url>>]?: string };
+/** `string` when every form names a user, `undefined` when none does. */
+type PathUserOf<Url extends string> = string extends Url ? string | undefined : Url extends `/me` | `/me/${string}` | `/users/{userId}` | `/users/{userId}/${string}` ? string : undefined;
+
+/**
+ * The Graph type of a route's 2xx body, written as OData writes a return type: an entity type
+ * (`microsoft.graph.chat`) or a collection of one (`Collection(microsoft.graph.chat)`, the items of
+ * `value`); null when the route answers without a body (decision 125).
+ */
+export type GraphResponseType = `microsoft.graph.${string}` | `Collection(microsoft.graph.${string})` | null;
+
+/** One Graph operation, as data: the same table registers routes, feeds the auth matrix, the tests and the docs. */
+export interface GraphRoute<Url extends string = string, B extends TSchema = TSchema> {
   /** `<resource>-<verb>`, the name its test file and the inventory use. */
   readonly operation: string;
   /** The Graph doc page it follows, relative to microsoft-graph-docs-contrib. */
   readonly doc: string;
   readonly method: HttpMethod;
-  /** Graph's path with `{name}` parameters, without the version prefix. */
-  readonly url: string;
+  /**
+   * Every path Graph serves the operation at, as the doc page's "HTTP request" lists them, with
+   * `{name}` parameters and without the version prefix: e.g. `/chats/{chatId}`, `/me/chats/{chatId}`
+   * and `/users/{userId}/chats/{chatId}`. Parameters are declared by the paths alone (decision 123).
+   */
+  readonly forms: readonly [Url, ...Url[]];
   readonly versions?: readonly ApiVersion[];
+  readonly response: GraphResponseType;
+  /** What a caller needs under a form that names no user or names one by id; `/me` forms take the delegated half. */
   readonly permissions: RoutePermissions;
-  readonly params?: P;
   readonly body?: B;
   readonly odata?: QuerySupport;
-  readonly handle: (req: GraphRequest<Static<P>, Static<B>>) => Promise<GraphResponse>;
+  readonly handle: (req: GraphRequest<PathParams<Url>, Static<B>, PathUserOf<Url>>) => Promise<GraphResponse>;
 }
 
-/** Keeps each route's handler typed by its own schemas while the table holds them side by side. */
-export function defineRoute<P extends TSchema, B extends TSchema>(route: GraphRoute<P, B>): GraphRoute {
-  return route;
+/** Keeps each route's handler typed by its own forms and body while the table holds them side by side. */
+export function defineRoute<const Url extends string, B extends TSchema>(route: GraphRoute<Url, B>): GraphRoute {
+  return route as unknown as GraphRoute;
+}
+
+/** One path of a route, with how it names the user it acts for and what it lets through. */
+export interface RouteForm {
+  readonly url: string;
+  /** `me` for the signed-in user, `param` for `/users/{userId}`, null for a form that names no user. */
+  readonly pathUser: 'me' | 'param' | null;
+  readonly permissions: RoutePermissions;
+}
+
+/** `/me` needs a signed-in user, so its forms take delegated permissions only (user-get.md, chat-list.md). */
+export function routeForms(route: GraphRoute): RouteForm[] {
+  return route.forms.map((url) => {
+    if (url === '/me' || url.startsWith('/me/')) return { url, pathUser: 'me', permissions: { delegated: route.permissions.delegated, application: [] } };
+    if (url === '/users/{userId}' || url.startsWith('/users/{userId}/')) return { url, pathUser: 'param', permissions: route.permissions };
+    return { url, pathUser: null, permissions: route.permissions };
+  });
+}
+
+/**
+ * The route and form a request path reaches, found as the router finds it: version prefix,
+ * case-insensitive segments, key syntax, and a literal segment before a parameter. Null when no
+ * Graph route serves the path (the control plane, the authority, `$batch`).
+ */
+export function findRouteForm(routes: readonly GraphRoute[], method: string, url: string): { route: GraphRoute; form: RouteForm } | null {
+  const [version = '', ...segments] = (rewriteKeySegments(url).split('?')[0] ?? '').split('/').filter((segment) => segment !== '');
+  let best: { route: GraphRoute; form: RouteForm; literals: number } | null = null;
+  for (const route of routes) {
+    if (route.method !== method.toUpperCase() || !(route.versions ?? apiVersions).some((known) => known.toLowerCase() === version.toLowerCase())) continue;
+    for (const form of routeForms(route)) {
+      const template = form.url.split('/').filter((segment) => segment !== '');
+      if (template.length !== segments.length || !template.every((part, at) => segmentMatches(part, segments[at] as string))) continue;
+      const literals = template.filter((part) => !part.startsWith('{')).length;
+      if (best === null || literals > best.literals) best = { route, form, literals };
+    }
+  }
+  return best === null ? null : { route: best.route, form: best.form };
+}
+
+/** Path parameters are non-empty strings; the router hands them over already decoded. */
+function paramsSchema(url: string): TSchema | undefined {
+  const names = [...url.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
+  if (names.length === 0) return undefined;
+  return Type.Object(Object.fromEntries(names.map((name) => [name, Type.String({ minLength: 1 })])));
 }
 
 export const graphJsonContentType = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
@@ -96,46 +168,53 @@ declare module 'fastify' {
   }
 }
 
-/** Registers every route under each of its versions; authentication and permissions run first. */
+/** Registers every form of every route under each of its versions; authentication and permissions run first. */
 export function registerGraphRoutes(app: FastifyInstance, routes: readonly GraphRoute[], deps: RouteDeps): void {
   app.decorateRequest('principal', null);
   for (const route of routes) {
-    const isMeRoute = route.url === '/me' || route.url.startsWith('/me/');
-    for (const version of route.versions ?? apiVersions) {
-      app.route({
-        method: route.method,
-        url: `/${version}${fastifyPath(route.url)}`,
-        schema: {
-          ...(route.params === undefined ? {} : { params: route.params }),
-          ...(route.body === undefined ? {} : { body: route.body }),
-        },
-        // Graph answers 401/403 before it looks at the body, so who calls is settled first.
-        onRequest: async (request) => {
-          request.principal = await deps.authenticate(request.headers.authorization);
-          if (isMeRoute) signedInUserId(request.principal); // Graph's 400 for app tokens comes before 403.
-          assertPermitted(request.principal, route.permissions);
-        },
-        handler: async (request, reply) => {
-          const origin = deps.publicUrl ?? `${request.protocol}://${request.host}`;
-          const odata = parseQueryOptions(request.query as Record<string, string>, request.headers, route.odata, route.operation, deps.pageTokens);
-          const graphRequest: GraphRequest = {
-            principal: request.principal as Principal,
-            params: request.params as Record<string, string>,
-            body: request.body,
-            headers: request.headers as Record<string, string | undefined>,
-            version,
-            serviceRoot: `${origin}/${version}`,
-            odata,
-            nextLink: (after) => {
-              const query = queryDigest(odata.list.filter, odata.list.orderby);
-              return `${origin}${withSkipToken(request.url, deps.pageTokens.sign({ operation: route.operation, query, after }))}`;
-            },
-          };
-          await sendGraphResponse(reply, await route.handle(graphRequest));
-        },
-      });
+    for (const form of routeForms(route)) {
+      for (const version of route.versions ?? apiVersions) registerForm(app, route, form, version, deps);
     }
   }
+}
+
+function registerForm(app: FastifyInstance, route: GraphRoute, form: RouteForm, version: ApiVersion, deps: RouteDeps): void {
+  const params = paramsSchema(form.url);
+  app.route({
+    method: route.method,
+    url: `/${version}${fastifyPath(form.url)}`,
+    schema: {
+      ...(params === undefined ? {} : { params }),
+      ...(route.body === undefined ? {} : { body: route.body }),
+    },
+    // Graph answers 401/403 before it looks at the body, so who calls is settled first.
+    onRequest: async (request) => {
+      request.principal = await deps.authenticate(request.headers.authorization);
+      if (form.pathUser === 'me') signedInUserId(request.principal); // Graph's 400 for app tokens comes before 403.
+      assertPermitted(request.principal, form.permissions);
+    },
+    handler: async (request, reply) => {
+      const origin = deps.publicUrl ?? `${request.protocol}://${request.host}`;
+      const odata = parseQueryOptions(request.query as Record<string, string>, request.headers, route.odata, route.operation, deps.pageTokens);
+      const principal = request.principal as Principal;
+      const pathParams = request.params as Record<string, string>;
+      const graphRequest: GraphRequest = {
+        principal,
+        params: pathParams,
+        pathUserId: form.pathUser === 'me' ? signedInUserId(principal) : form.pathUser === 'param' ? pathParams.userId : undefined,
+        body: request.body,
+        headers: request.headers as Record<string, string | undefined>,
+        version,
+        serviceRoot: `${origin}/${version}`,
+        odata,
+        nextLink: (after) => {
+          const query = queryDigest(odata.list.filter, odata.list.orderby);
+          return `${origin}${withSkipToken(request.url, deps.pageTokens.sign({ operation: route.operation, query, after }))}`;
+        },
+      };
+      await sendGraphResponse(reply, await route.handle(graphRequest));
+    },
+  });
 }
 
 async function sendGraphResponse(reply: FastifyReply, response: GraphResponse): Promise<void> {
@@ -183,11 +262,13 @@ export function explainUnmatched(routes: readonly GraphRoute[], method: string, 
   let matchedMax = 0;
   for (const route of routes) {
     if (!(route.versions ?? apiVersions).includes(knownVersion)) continue;
-    const template = route.url.split('/').filter((segment) => segment !== '');
-    let matched = 0;
-    while (matched < rest.length && matched < template.length && segmentMatches(template[matched] as string, rest[matched] as string)) matched++;
-    if (matched === rest.length && matched === template.length && route.method !== method) return { kind: 'method' };
-    matchedMax = Math.max(matchedMax, matched);
+    for (const url of route.forms) {
+      const template = url.split('/').filter((segment) => segment !== '');
+      let matched = 0;
+      while (matched < rest.length && matched < template.length && segmentMatches(template[matched] as string, rest[matched] as string)) matched++;
+      if (matched === rest.length && matched === template.length && route.method !== method) return { kind: 'method' };
+      matchedMax = Math.max(matchedMax, matched);
+    }
   }
   return { kind: 'segment', segment: decodeSegment(rest[matchedMax] ?? version) };
 }

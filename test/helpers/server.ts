@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.ts';
+import { buildApp, createServices, graphRoutes } from '../../src/app.ts';
+import { OperationsService } from '../../src/resources/operations/operations.service.ts';
 import { type DatabaseTarget, loadConfig } from '../../src/config.ts';
 import { readSeed, seedIfEmpty } from '../../src/seed/loader.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { loadTls } from '../../src/tls.ts';
 import { Drain } from '../../src/wire/drain.ts';
+import { type GraphRoute, findRouteForm } from '../../src/wire/routes.ts';
 import { type Dialect, createTestDatabase, type TestDatabase } from './databases.ts';
+import { assertGraphResponse } from './graph-schema.ts';
 
 export interface TestResponse {
   readonly status: number;
@@ -70,6 +73,8 @@ async function boot(dialect: Dialect, args: readonly string[], target: DatabaseT
   await seedIfEmpty(store, seed);
   const app: FastifyInstance = await buildApp({ config, store, seed, tls: await loadTls(config), drain: new Drain() });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  // The route table the app serves, read for each route's declared response type; no handler runs.
+  const routes = graphRoutes(createServices(store, new OperationsService(store, 0, () => undefined), config.rememberedFacts));
   const address = app.server.address();
   const url = `${config.tls.kind === 'none' ? 'http' : 'https'}://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
   return {
@@ -78,7 +83,7 @@ async function boot(dialect: Dialect, args: readonly string[], target: DatabaseT
     dialect,
     args,
     database: target,
-    request: (method, path, options = {}) => request(url, method, path, options),
+    request: async (method, path, options = {}) => checkedResponse(routes, method, path, await request(url, method, path, options), options.body),
     routes: () => registeredRoutes(app.printRoutes({ commonPrefix: false })),
     close: async () => {
       await app.close();
@@ -123,6 +128,33 @@ export async function request(baseUrl: string, method: string, path: string, opt
     parsed = undefined;
   }
   return { status: response.status, headers: response.headers, text, body: parsed };
+}
+
+/**
+ * Every 2xx answer of a Graph route must carry what the route declares (decision 125): the test
+ * fails here, whatever the test itself goes on to assert.
+ */
+export function checkedResponse(routes: readonly GraphRoute[], method: string, path: string, response: TestResponse, sent?: unknown): TestResponse {
+  if (response.status < 200 || response.status > 299) return response;
+  const found = findRouteForm(routes, method, path);
+  const batch = /^\/(v1\.0|beta)\/\$batch\b/i.exec(path);
+  if (found === null && batch !== null) checkBatchItems(routes, batch[1] as string, sent, response);
+  if (found === null) return response;
+  const isJson = /^application\/json/.test(response.headers.get('content-type') ?? '');
+  assertGraphResponse(found.route.response, response.status, isJson ? response.body : response.text === '' ? undefined : response.text, () => `${found.route.operation}: ${describeResponse(response)}`);
+  return response;
+}
+
+/** Each 2xx item of a JSON $batch answer, checked as the direct call would be (json-batching.md). */
+function checkBatchItems(routes: readonly GraphRoute[], version: string, sent: unknown, response: TestResponse): void {
+  const requests = (sent as { requests?: { id?: unknown; method?: unknown; url?: unknown }[] } | undefined)?.requests ?? [];
+  for (const item of (response.body?.responses ?? []) as { id?: unknown; status?: number; headers?: Record<string, string>; body?: unknown }[]) {
+    const sentItem = requests.find((candidate) => candidate.id === item.id);
+    if (sentItem === undefined || typeof sentItem.url !== 'string' || typeof sentItem.method !== 'string' || item.status === undefined) continue;
+    const itemPath = `/${version}/${sentItem.url.replace(/^\//, '')}`;
+    const headers = new Headers({ ...(item.body === undefined ? {} : { 'content-type': 'application/json' }), ...item.headers });
+    checkedResponse(routes, sentItem.method, itemPath, { status: item.status, headers, text: item.body === undefined ? '' : JSON.stringify(item.body), body: item.body });
+  }
 }
 
 /** Prints the whole response when an assertion about it fails. */

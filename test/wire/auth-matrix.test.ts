@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createServices, graphRoutes } from '../../src/app.ts';
 import { OperationsService } from '../../src/resources/operations/operations.service.ts';
-import type { GraphRoute } from '../../src/wire/routes.ts';
+import { type GraphRoute, type RouteForm, routeForms } from '../../src/wire/routes.ts';
 import { testDialects } from '../helpers/databases.ts';
 import { type TestServer, assertGraphError, describeResponse, startTestServer } from '../helpers/server.ts';
 import { bearer, mintToken } from '../helpers/tokens.ts';
@@ -12,11 +12,12 @@ import { bearer, mintToken } from '../helpers/tokens.ts';
 // Parameters are ids that exist nowhere, so no call changes state.
 const megan = '8b081ef6-4792-4def-b2c9-c363a1bf41d5';
 
-function concreteUrl(route: GraphRoute, version: string): string {
-  return `/${version}${route.url.replace(/\{(\w+)\}/g, (_match, name: string) => `matrix-unknown-${name}`)}`;
+function concreteUrl(form: RouteForm, version: string): string {
+  return `/${version}${form.url.replace(/\{(\w+)\}/g, (_match, name: string) => `matrix-unknown-${name}`)}`;
 }
 
-const isMe = (route: GraphRoute) => route.url === '/me' || route.url.startsWith('/me/');
+/** Every form of every route: `/me` and `/users/{userId}` forms are checked as their own routes. */
+const formsOf = (routes: readonly GraphRoute[]) => routes.flatMap((route) => routeForms(route).map((form) => ({ route, form })));
 
 for (const dialect of testDialects()) {
   describe(`auth matrix on ${dialect}`, () => {
@@ -35,9 +36,9 @@ for (const dialect of testDialects()) {
     });
 
     it('401 without a token on every route and version', async () => {
-      for (const route of routes) {
+      for (const { route, form } of formsOf(routes)) {
         for (const version of route.versions ?? ['v1.0', 'beta']) {
-          assertGraphError(await server.request(route.method, concreteUrl(route, version), { body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {} }), 401, 'InvalidAuthenticationToken');
+          assertGraphError(await server.request(route.method, concreteUrl(form, version), { body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {} }), 401, 'InvalidAuthenticationToken');
         }
       }
     });
@@ -45,12 +46,12 @@ for (const dialect of testDialects()) {
     it('403 with a delegated or application token that holds none of the route permissions', async () => {
       const delegated = await mintToken(server, { scp: 'Unrelated.Permission', oid: megan });
       const application = await mintToken(server, { roles: ['Unrelated.Permission'] });
-      for (const route of routes) {
-        const url = concreteUrl(route, (route.versions ?? ['v1.0'])[0] as string);
+      for (const { route, form } of formsOf(routes)) {
+        const url = concreteUrl(form, (route.versions ?? ['v1.0'])[0] as string);
         const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
         assertGraphError(await server.request(route.method, url, { body, headers: bearer(delegated) }), 403, 'Forbidden');
         const asApp = await server.request(route.method, url, { body, headers: bearer(application) });
-        if (isMe(route)) assertGraphError(asApp, 400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+        if (form.pathUser === 'me') assertGraphError(asApp, 400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
         else assertGraphError(asApp, 403, 'Forbidden');
       }
     });
@@ -68,12 +69,12 @@ for (const dialect of testDialects()) {
     });
 
     it('each listed permission alone gets past authorization', async () => {
-      for (const route of routes) {
-        const url = concreteUrl(route, (route.versions ?? ['v1.0'])[0] as string);
+      for (const { route, form } of formsOf(routes)) {
+        const url = concreteUrl(form, (route.versions ?? ['v1.0'])[0] as string);
         const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
         const tokens = [
-          ...route.permissions.delegated.map((permission) => mintToken(server, { scp: permission, oid: megan })),
-          ...route.permissions.application.map((permission) => mintToken(server, { roles: [permission] })),
+          ...form.permissions.delegated.map((permission) => mintToken(server, { scp: permission, oid: megan })),
+          ...form.permissions.application.map((permission) => mintToken(server, { roles: [permission] })),
         ];
         for (const token of await Promise.all(tokens)) {
           const response = await server.request(route.method, url, { body, headers: bearer(token) });

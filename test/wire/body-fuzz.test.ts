@@ -108,10 +108,10 @@ for (const dialect of testDialects()) {
     });
     after(() => server.close());
 
-    function concreteUrl(route: GraphRoute): string {
+    function concreteUrl(route: GraphRoute, url: string): string {
       const version = (route.versions ?? ['v1.0'])[0] as string;
-      const path = route.url.replace(/\{(\w+)\}/g, (_match, name: string) => {
-        if (name === 'messageId') return encodeURIComponent(route.url.startsWith('/chats') ? (ids.chatMessageId as string) : (ids.channelMessageId as string));
+      const path = url.replace(/\{(\w+)\}/g, (_match, name: string) => {
+        if (name === 'messageId') return encodeURIComponent(url.includes('/chats/') ? (ids.chatMessageId as string) : (ids.channelMessageId as string));
         return encodeURIComponent(ids[name] ?? `fuzz-${name}`);
       });
       return `/${version}${path}`;
@@ -121,7 +121,7 @@ for (const dialect of testDialects()) {
       const writeRoutes = routes.filter((route) => route.method === 'POST' || route.method === 'PATCH' || route.method === 'PUT');
       assert.ok(writeRoutes.length > 20, 'the route table has write routes');
       // $batch is registered beside the route table; its items are bodies of their own.
-      const targets = [...writeRoutes.map((route) => ({ method: route.method, url: concreteUrl(route) })), { method: 'POST', url: '/v1.0/$batch' }];
+      const targets = [...writeRoutes.flatMap((route) => route.forms.map((url) => ({ method: route.method, url: concreteUrl(route, url) }))), { method: 'POST', url: '/v1.0/$batch' }];
       const next = generator(20261123);
       const statuses = new Map<number, number>();
       for (const { method, url } of targets) {

@@ -140,10 +140,10 @@ for (const dialect of testDialects()) {
       // Collections: GET routes that page or filter. Entity routes share the option parser.
       collections = routes
         .filter((route) => route.method === 'GET' && (route.odata?.top !== undefined || route.odata?.fields !== undefined))
-        .map((route) => ({
+        .flatMap((route) => route.forms.map((url) => ({
           route,
-          path: `/${(route.versions ?? ['v1.0'])[0] as string}${route.url.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(params[name] ?? 'none'))}`,
-        }));
+          path: `/${(route.versions ?? ['v1.0'])[0] as string}${url.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(params[name] ?? 'none'))}`,
+        })));
       assert.ok(collections.length >= 15, `only ${collections.length} collection routes found`);
     });
     after(() => server.close());

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import type { ChannelMembersService } from './channel-members.service.ts';
-import { ChannelMemberParams, ConversationMemberBody, TeamChannelParams, conversationMemberJson, conversationMemberProperties } from './channels.schemas.ts';
+import { ConversationMemberBody, conversationMemberJson, conversationMemberProperties } from './channels.schemas.ts';
 
 const memberQuery = { entityType: 'microsoft.graph.aadUserConversationMember', properties: conversationMemberProperties } as const;
 const writeMembers = { delegated: ['ChannelMember.ReadWrite.All'], application: ['ChannelMember.ReadWrite.All'] };
@@ -17,8 +17,8 @@ export function channelMemberRoutes(members: ChannelMembersService): GraphRoute[
       operation: 'channel-member-list',
       doc: 'api-reference/v1.0/api/channel-list-members.md',
       method: 'GET',
-      url: '/teams/{teamId}/channels/{channelId}/members',
-      params: TeamChannelParams,
+      response: 'Collection(microsoft.graph.conversationMember)',
+      forms: ['/teams/{teamId}/channels/{channelId}/members'],
       permissions: readMembers,
       odata: memberQuery,
       handle: async (req) => {
@@ -31,8 +31,8 @@ export function channelMemberRoutes(members: ChannelMembersService): GraphRoute[
       operation: 'channel-member-add',
       doc: 'api-reference/v1.0/api/channel-post-members.md',
       method: 'POST',
-      url: '/teams/{teamId}/channels/{channelId}/members',
-      params: TeamChannelParams,
+      response: 'microsoft.graph.conversationMember',
+      forms: ['/teams/{teamId}/channels/{channelId}/members'],
       body: ConversationMemberBody,
       permissions: writeMembers,
       handle: async (req) => {
@@ -45,8 +45,8 @@ export function channelMemberRoutes(members: ChannelMembersService): GraphRoute[
       operation: 'channel-member-get',
       doc: 'api-reference/v1.0/api/channel-get-members.md',
       method: 'GET',
-      url: '/teams/{teamId}/channels/{channelId}/members/{membershipId}',
-      params: ChannelMemberParams,
+      response: 'microsoft.graph.conversationMember',
+      forms: ['/teams/{teamId}/channels/{channelId}/members/{membershipId}'],
       permissions: readMembers,
       odata: memberQuery,
       handle: async (req) => {
@@ -58,8 +58,8 @@ export function channelMemberRoutes(members: ChannelMembersService): GraphRoute[
       operation: 'channel-member-update',
       doc: 'api-reference/v1.0/api/channel-update-members.md',
       method: 'PATCH',
-      url: '/teams/{teamId}/channels/{channelId}/members/{membershipId}',
-      params: ChannelMemberParams,
+      response: 'microsoft.graph.conversationMember',
+      forms: ['/teams/{teamId}/channels/{channelId}/members/{membershipId}'],
       body: Type.Object({ '@odata.type': Type.Optional(Type.String()), roles: Type.Array(Type.String()) }),
       permissions: writeMembers,
       handle: async (req) => {
@@ -71,8 +71,8 @@ export function channelMemberRoutes(members: ChannelMembersService): GraphRoute[
       operation: 'channel-member-delete',
       doc: 'api-reference/v1.0/api/channel-delete-members.md',
       method: 'DELETE',
-      url: '/teams/{teamId}/channels/{channelId}/members/{membershipId}',
-      params: ChannelMemberParams,
+      response: null,
+      forms: ['/teams/{teamId}/channels/{channelId}/members/{membershipId}'],
       permissions: writeMembers,
       handle: async (req) => {
         await members.remove(req.principal, req.params.teamId, req.params.channelId, req.params.membershipId);

@@ -1,9 +1,8 @@
 import type { QuerySupport } from '../../wire/odata/query-options.ts';
 import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { chatMessageProperties } from '../messages/messages.schemas.ts';
-import { TeamChannelParams } from './channels.schemas.ts';
 import type { ChannelMessagesService } from './channel-messages.service.ts';
-import { ChannelMessageBody, ChannelMessageParams, ChannelMessageUpdateBody, ChannelReplyParams, channelMessageJson } from './channel-messages.schemas.ts';
+import { ChannelMessageBody, ChannelMessageUpdateBody, channelMessageJson } from './channel-messages.schemas.ts';
 
 type Params = { teamId: string; channelId: string; messageId?: string; replyId?: string };
 type MessageRow = Parameters<typeof channelMessageJson>[0];
@@ -35,8 +34,8 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-create',
       doc: 'api-reference/v1.0/api/channel-post-messages.md',
       method: 'POST',
-      url: '/teams/{teamId}/channels/{channelId}/messages',
-      params: TeamChannelParams,
+      response: 'microsoft.graph.chatMessage',
+      forms: ['/teams/{teamId}/channels/{channelId}/messages'],
       body: ChannelMessageBody,
       permissions: send,
       handle: async (req) => messageResponse(req, await messages.post(req.principal, req.params.teamId, req.params.channelId, req.body), 201),
@@ -45,12 +44,12 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-list',
       doc: 'api-reference/v1.0/api/channel-list-messages.md',
       method: 'GET',
-      url: '/teams/{teamId}/channels/{channelId}/messages',
-      params: TeamChannelParams,
+      response: 'Collection(microsoft.graph.chatMessage)',
+      forms: ['/teams/{teamId}/channels/{channelId}/messages'],
       permissions: read,
       odata: { ...pageQuery, expand: ['replies'] },
       handle: async (req) => {
-        const page = await messages.list(req.principal, req.params.teamId, req.params.channelId, req.odata.list, req.odata.expand === 'replies');
+        const page = await messages.list(req.principal, req.params.teamId, req.params.channelId, req.odata.list, req.odata.expand);
         const items = page.items.map(({ message, replies }) => {
           const json = channelMessageJson(message);
           if (replies === null) return json;
@@ -64,8 +63,8 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-get',
       doc: 'api-reference/v1.0/api/chatmessage-get.md',
       method: 'GET',
-      url: '/teams/{teamId}/channels/{channelId}/messages/{messageId}',
-      params: ChannelMessageParams,
+      response: 'microsoft.graph.chatMessage',
+      forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}'],
       permissions: read,
       odata: messageQuery,
       handle: async (req) => messageResponse(req, await messages.get(req.principal, req.params.teamId, req.params.channelId, req.params.messageId)),
@@ -74,8 +73,8 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-update',
       doc: 'api-reference/v1.0/api/chatmessage-update.md',
       method: 'PATCH',
-      url: '/teams/{teamId}/channels/{channelId}/messages/{messageId}',
-      params: ChannelMessageParams,
+      response: null,
+      forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}'],
       body: ChannelMessageUpdateBody,
       permissions: update,
       handle: async (req) => {
@@ -88,8 +87,8 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-reply-create',
       doc: 'api-reference/v1.0/api/chatmessage-post-replies.md',
       method: 'POST',
-      url: '/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies',
-      params: ChannelMessageParams,
+      response: 'microsoft.graph.chatMessage',
+      forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies'],
       body: ChannelMessageBody,
       permissions: send,
       handle: async (req) => messageResponse(req, await messages.post(req.principal, req.params.teamId, req.params.channelId, req.body, req.params.messageId), 201),
@@ -98,8 +97,8 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-reply-list',
       doc: 'api-reference/v1.0/api/chatmessage-list-replies.md',
       method: 'GET',
-      url: '/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies',
-      params: ChannelMessageParams,
+      response: 'Collection(microsoft.graph.chatMessage)',
+      forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies'],
       permissions: read,
       odata: pageQuery,
       handle: async (req) => {
@@ -111,8 +110,8 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-reply-get',
       doc: 'api-reference/v1.0/api/chatmessage-get.md',
       method: 'GET',
-      url: '/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies/{replyId}',
-      params: ChannelReplyParams,
+      response: 'microsoft.graph.chatMessage',
+      forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies/{replyId}'],
       permissions: read,
       odata: messageQuery,
       handle: async (req) => messageResponse(req, await messages.get(req.principal, req.params.teamId, req.params.channelId, req.params.replyId, req.params.messageId)),
@@ -121,8 +120,8 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       operation: 'channel-message-reply-update',
       doc: 'api-reference/v1.0/api/chatmessage-update.md',
       method: 'PATCH',
-      url: '/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies/{replyId}',
-      params: ChannelReplyParams,
+      response: null,
+      forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies/{replyId}'],
       body: ChannelMessageUpdateBody,
       permissions: update,
       handle: async (req) => {
@@ -141,8 +140,8 @@ function softDeleteRoutes(messages: ChannelMessagesService, url: string, isReply
       operation: `channel-message${isReply ? '-reply' : ''}-${action === 'softDelete' ? 'soft-delete' : 'undo-soft-delete'}`,
       doc: `api-reference/v1.0/api/chatmessage-${action.toLowerCase()}.md`,
       method: 'POST',
-      url: `${url}/${action}`,
-      params: isReply ? ChannelReplyParams : ChannelMessageParams,
+      response: null,
+      forms: [`${url}/${action}`],
       permissions: softDelete,
       handle: async (req) => {
         const params = req.params as Params & { messageId: string };

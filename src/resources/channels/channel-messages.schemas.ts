@@ -2,8 +2,6 @@ import Type, { type Static } from 'typebox';
 import type { MessageTable } from '../../store/schema.ts';
 import { ItemBody, chatMessageJson, senderOf } from '../messages/messages.schemas.ts';
 
-export const ChannelMessageParams = Type.Object({ teamId: Type.String({ minLength: 1 }), channelId: Type.String({ minLength: 1 }), messageId: Type.String({ minLength: 1 }) });
-export const ChannelReplyParams = Type.Object({ ...ChannelMessageParams.properties, replyId: Type.String({ minLength: 1 }) });
 
 const Importance = Type.Union([Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
 

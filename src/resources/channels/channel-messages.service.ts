@@ -66,10 +66,10 @@ export class ChannelMessagesService {
 
   /**
    * A page of root messages; without a count it may be read on remembered facts, by one statement that
-   * returns it only while the database still holds them (docs/decisions.md 88). An empty result, which
+   * returns it only while the database still holds them (docs/decisions.md 95). An empty result, which
    * is also what an empty channel gives, sends the read back to fresh facts.
    */
-  async list(principal: Principal, teamId: string, channelId: string, list: ListQuery, expandReplies: boolean): Promise<ListPage<MessageThread>> {
+  async list(principal: Principal, teamId: string, channelId: string, list: ListQuery, expand: string | null): Promise<ListPage<MessageThread>> {
     const page = await this.access.onChannel(principal, teamId, channelId, 'read messages', {
       warm: !list.count,
       guarded: async (_scope, known) => {
@@ -78,7 +78,7 @@ export class ChannelMessagesService {
       },
       fresh: ({ channel }) => messagesStore.listMessages(this.store.db, channel.id, null, list),
     });
-    const replies = expandReplies ? await messagesStore.listRepliesOf(this.store.db, channelId, page.items.map((row) => row.id)) : null;
+    const replies = expand === 'replies' ? await messagesStore.listRepliesOf(this.store.db, channelId, page.items.map((row) => row.id)) : null;
     return {
       ...page,
       items: page.items.map((message) => ({ message, replies: replies === null ? null : replies.filter((reply) => reply.reply_to_id === message.id) })),

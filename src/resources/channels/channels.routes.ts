@@ -1,11 +1,10 @@
 import { includesUnknownEnumMembers } from '../../wire/prefer.ts';
 import { type GraphRequest, type GraphResponse, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
-import { TeamKeyParams } from '../teams/teams.schemas.ts';
 import type { ChannelArchiveService } from './channel-archive.service.ts';
 import { type ChannelsService, channelFields } from './channels.service.ts';
 
 type ChannelTable = Awaited<ReturnType<ChannelsService['get']>>;
-import { ChannelCreateBody, ChannelUpdateBody, TeamChannelParams, channelJson, channelProperties, sharedWithTeamJson } from './channels.schemas.ts';
+import { ChannelCreateBody, ChannelUpdateBody, channelJson, channelProperties, sharedWithTeamJson } from './channels.schemas.ts';
 
 const channelQuery = { entityType: 'microsoft.graph.channel', properties: channelProperties } as const;
 const readChannel = {
@@ -25,8 +24,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       operation: 'channel-create',
       doc: 'api-reference/v1.0/api/channel-post.md',
       method: 'POST',
-      url: '/teams/{teamId}/channels',
-      params: TeamKeyParams,
+      response: 'microsoft.graph.channel',
+      forms: ['/teams/{teamId}/channels'],
       body: ChannelCreateBody,
       permissions: {
         delegated: ['Channel.Create', 'Directory.ReadWrite.All', 'Group.ReadWrite.All'],
@@ -47,8 +46,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       operation: 'channel-list',
       doc: 'api-reference/v1.0/api/channel-list.md',
       method: 'GET',
-      url: '/teams/{teamId}/channels',
-      params: TeamKeyParams,
+      response: 'Collection(microsoft.graph.channel)',
+      forms: ['/teams/{teamId}/channels'],
       permissions: readChannel,
       // channel-list.md: $filter and $select; pages since April 2026 (concepts/whats-new.md).
       odata: { ...channelQuery, top: { default: 100, max: 999 }, fields: channelFields },
@@ -62,8 +61,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       operation: 'channel-get',
       doc: 'api-reference/v1.0/api/channel-get.md',
       method: 'GET',
-      url: '/teams/{teamId}/channels/{channelId}',
-      params: TeamChannelParams,
+      response: 'microsoft.graph.channel',
+      forms: ['/teams/{teamId}/channels/{channelId}'],
       permissions: readChannel,
       odata: channelQuery,
       handle: async (req) => channelResponse(req, channels, await channels.get(req.principal, req.params.teamId, req.params.channelId)),
@@ -72,8 +71,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       operation: 'primary-channel-get',
       doc: 'api-reference/v1.0/api/team-get-primarychannel.md',
       method: 'GET',
-      url: '/teams/{teamId}/primaryChannel',
-      params: TeamKeyParams,
+      response: 'microsoft.graph.channel',
+      forms: ['/teams/{teamId}/primaryChannel'],
       permissions: readChannel,
       odata: channelQuery,
       handle: async (req) => {
@@ -85,8 +84,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       operation: 'channel-update',
       doc: 'api-reference/v1.0/api/channel-patch.md',
       method: 'PATCH',
-      url: '/teams/{teamId}/channels/{channelId}',
-      params: TeamChannelParams,
+      response: null,
+      forms: ['/teams/{teamId}/channels/{channelId}'],
       body: ChannelUpdateBody,
       permissions: {
         delegated: ['ChannelSettings.ReadWrite.All', 'Directory.ReadWrite.All', 'Group.ReadWrite.All'],
@@ -101,8 +100,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       operation: 'channel-delete',
       doc: 'api-reference/v1.0/api/channel-delete.md',
       method: 'DELETE',
-      url: '/teams/{teamId}/channels/{channelId}',
-      params: TeamChannelParams,
+      response: null,
+      forms: ['/teams/{teamId}/channels/{channelId}'],
       permissions: {
         delegated: ['Channel.Delete.All', 'Directory.ReadWrite.All', 'Group.ReadWrite.All'],
         application: ['Channel.Delete.Group', 'Channel.Delete.All', 'Directory.ReadWrite.All', 'Group.ReadWrite.All'],
@@ -116,8 +115,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       operation: 'all-channel-list',
       doc: 'api-reference/v1.0/api/team-list-allchannels.md',
       method: 'GET',
-      url: '/teams/{teamId}/allChannels',
-      params: TeamKeyParams,
+      response: 'Collection(microsoft.graph.channel)',
+      forms: ['/teams/{teamId}/allChannels'],
       permissions: otherTeamChannels,
       odata: { ...channelQuery, fields: channelFields },
       handle: async (req) => wholeList(req, channels, 'allChannels', await channels.all(req.principal, req.params.teamId, req.odata.list.filter)),
@@ -126,8 +125,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       operation: 'incoming-channel-list',
       doc: 'api-reference/v1.0/api/team-list-incomingchannels.md',
       method: 'GET',
-      url: '/teams/{teamId}/incomingChannels',
-      params: TeamKeyParams,
+      response: 'Collection(microsoft.graph.channel)',
+      forms: ['/teams/{teamId}/incomingChannels'],
       permissions: otherTeamChannels,
       odata: { ...channelQuery, fields: channelFields },
       handle: async (req) => wholeList(req, channels, 'incomingChannels', await channels.incoming(req.principal, req.params.teamId, req.odata.list.filter)),
@@ -136,8 +135,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       operation: 'channel-archive',
       doc: 'api-reference/v1.0/api/channel-archive.md',
       method: 'POST',
-      url: '/teams/{teamId}/channels/{channelId}/archive',
-      params: TeamChannelParams,
+      response: null,
+      forms: ['/teams/{teamId}/channels/{channelId}/archive'],
       permissions: archiveChannel,
       handle: async (req) => archived(await archive.setArchived(req.principal, req.params.teamId, req.params.channelId, true)),
     }),
@@ -145,8 +144,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       operation: 'channel-unarchive',
       doc: 'api-reference/v1.0/api/channel-unarchive.md',
       method: 'POST',
-      url: '/teams/{teamId}/channels/{channelId}/unarchive',
-      params: TeamChannelParams,
+      response: null,
+      forms: ['/teams/{teamId}/channels/{channelId}/unarchive'],
       permissions: archiveChannel,
       handle: async (req) => archived(await archive.setArchived(req.principal, req.params.teamId, req.params.channelId, false)),
     }),
@@ -154,8 +153,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       operation: 'channel-shared-with-team-list',
       doc: 'api-reference/v1.0/api/sharedwithchannelteaminfo-list.md',
       method: 'GET',
-      url: '/teams/{teamId}/channels/{channelId}/sharedWithTeams',
-      params: TeamChannelParams,
+      response: 'Collection(microsoft.graph.sharedWithChannelTeamInfo)',
+      forms: ['/teams/{teamId}/channels/{channelId}/sharedWithTeams'],
       permissions: {
         delegated: ['ChannelSettings.Read.All', 'ChannelSettings.ReadWrite.All'],
         application: ['ChannelSettings.Read.Group', 'ChannelSettings.ReadWrite.Group', 'ChannelSettings.Read.All', 'ChannelSettings.ReadWrite.All'],
@@ -170,8 +169,8 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
       operation: 'channel-complete-migration',
       doc: 'api-reference/v1.0/api/channel-completemigration.md',
       method: 'POST',
-      url: '/teams/{teamId}/channels/{channelId}/completeMigration',
-      params: TeamChannelParams,
+      response: null,
+      forms: ['/teams/{teamId}/channels/{channelId}/completeMigration'],
       permissions: { delegated: [], application: ['Teamwork.Migrate.All'] },
       handle: async (req) => {
         await channels.completeMigration(req.principal, req.params.teamId, req.params.channelId);

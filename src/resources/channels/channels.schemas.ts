@@ -1,8 +1,6 @@
 import Type, { type Static } from 'typebox';
 import type { ChannelTable, TeamTable, UserTable } from '../../store/schema.ts';
 
-export const TeamChannelParams = Type.Object({ teamId: Type.String({ minLength: 1 }), channelId: Type.String({ minLength: 1 }) });
-export const ChannelMemberParams = Type.Object({ ...TeamChannelParams.properties, membershipId: Type.String({ minLength: 1 }) });
 
 // A conversationMember in a request body: `user@odata.bind` names the user by id or UPN
 // (channel-post.md examples 2 and 4; channel-post-members.md).

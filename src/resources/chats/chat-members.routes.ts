@@ -1,10 +1,7 @@
-import { signedInUserId } from '../../wire/auth.ts';
-import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
+import { type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import type { ChatMembersService } from './chat-members.service.ts';
-import { ChatKeyParams, ConversationMemberBody, UserChatKeyParams, memberJson, memberProperties, membershipId } from './chats.schemas.ts';
-import Type from 'typebox';
+import { ConversationMemberBody, memberJson, memberProperties, membershipId } from './chats.schemas.ts';
 
-const MemberKeyParams = Type.Object({ chatId: Type.String({ minLength: 1 }), membershipId: Type.String({ minLength: 1 }) });
 const memberQuery = { entityType: 'microsoft.graph.conversationMember', properties: memberProperties } as const;
 const readPermissions = {
   delegated: ['ChatMember.Read', 'ChatMember.ReadWrite', 'Chat.ReadBasic', 'Chat.Read', 'Chat.ReadWrite'],
@@ -13,45 +10,24 @@ const readPermissions = {
 const membersContext = (chatId: string) => `chats('${contextKey(chatId)}')/members`;
 
 export function chatMemberRoutes(members: ChatMembersService): GraphRoute[] {
-  const list = async (req: GraphRequest<unknown, unknown>, chatId: string, pathUserId?: string) =>
-    collectionResponse(req, membersContext(chatId), { items: (await members.list(req.principal, chatId, pathUserId)).map(memberJson), after: null });
   return [
     defineRoute({
       operation: 'chat-member-list',
       doc: 'api-reference/v1.0/api/chat-list-members.md',
       method: 'GET',
-      url: '/chats/{chatId}/members',
-      params: ChatKeyParams,
+      response: 'Collection(microsoft.graph.conversationMember)',
+      forms: ['/chats/{chatId}/members', '/me/chats/{chatId}/members', '/users/{userId}/chats/{chatId}/members'],
       permissions: readPermissions,
       odata: memberQuery,
-      handle: (req) => list(req, req.params.chatId),
-    }),
-    defineRoute({
-      operation: 'me-chat-member-list',
-      doc: 'api-reference/v1.0/api/chat-list-members.md',
-      method: 'GET',
-      url: '/me/chats/{chatId}/members',
-      params: ChatKeyParams,
-      permissions: { delegated: readPermissions.delegated, application: [] },
-      odata: memberQuery,
-      handle: (req) => list(req, req.params.chatId, signedInUserId(req.principal)),
-    }),
-    defineRoute({
-      operation: 'user-chat-member-list',
-      doc: 'api-reference/v1.0/api/chat-list-members.md',
-      method: 'GET',
-      url: '/users/{userId}/chats/{chatId}/members',
-      params: UserChatKeyParams,
-      permissions: readPermissions,
-      odata: memberQuery,
-      handle: (req) => list(req, req.params.chatId, req.params.userId),
+      handle: async (req) =>
+        collectionResponse(req, membersContext(req.params.chatId), { items: (await members.list(req.principal, req.params.chatId, req.pathUserId)).map(memberJson), after: null }),
     }),
     defineRoute({
       operation: 'chat-member-get',
       doc: 'api-reference/v1.0/api/chat-get-members.md',
       method: 'GET',
-      url: '/chats/{chatId}/members/{membershipId}',
-      params: MemberKeyParams,
+      response: 'microsoft.graph.conversationMember',
+      forms: ['/chats/{chatId}/members/{membershipId}'],
       permissions: readPermissions,
       odata: memberQuery,
       handle: async (req) => entityResponse(req, membersContext(req.params.chatId), memberJson(await members.get(req.principal, req.params.chatId, req.params.membershipId))),
@@ -61,8 +37,8 @@ export function chatMemberRoutes(members: ChatMembersService): GraphRoute[] {
       operation: 'chat-member-add',
       doc: 'api-reference/v1.0/api/chat-post-members.md',
       method: 'POST',
-      url: '/chats/{chatId}/members',
-      params: ChatKeyParams,
+      response: 'microsoft.graph.conversationMember',
+      forms: ['/chats/{chatId}/members'],
       body: ConversationMemberBody,
       permissions: { delegated: ['ChatMember.ReadWrite', 'Chat.ReadWrite'], application: ['Chat.Manage.Chat', 'Chat.ReadWrite.All', 'ChatMember.ReadWrite.All'] },
       handle: async (req) => {
@@ -75,8 +51,8 @@ export function chatMemberRoutes(members: ChatMembersService): GraphRoute[] {
       operation: 'chat-member-remove',
       doc: 'api-reference/v1.0/api/chat-delete-members.md',
       method: 'DELETE',
-      url: '/chats/{chatId}/members/{membershipId}',
-      params: MemberKeyParams,
+      response: null,
+      forms: ['/chats/{chatId}/members/{membershipId}'],
       permissions: { delegated: ['ChatMember.ReadWrite'], application: ['ChatMember.ReadWrite.All'] },
       handle: async (req) => {
         await members.remove(req.principal, req.params.chatId, req.params.membershipId);

@@ -8,7 +8,7 @@ import { GraphError, badRequest, notFound } from '../../wire/errors.ts';
 import { onFreshFacts } from '../../store/remembered-facts.ts';
 import type { MemberReference, UsersService } from '../users/users.service.ts';
 import { type ChatAccess, type MemberFacts, type NewMember, chatNotFound, decideMembers } from './chats.access.ts';
-import { type ConversationMemberBody, type MemberRow, assertKnownProperties, memberUserId } from './chats.schemas.ts';
+import { type ConversationMemberBody, type MemberRow, memberUserId } from './chats.schemas.ts';
 import * as chatsStore from './chats.store.ts';
 
 const memberType = '#microsoft.graph.aadUserConversationMember';
@@ -89,7 +89,6 @@ export function memberReferences(bodies: readonly ConversationMemberBody[]): Mem
 }
 
 function memberReference(body: ConversationMemberBody): MemberReference {
-  assertKnownProperties(body, 'aadUserConversationMember');
   if (body['@odata.type'] !== memberType) throw badRequest(`Each member must have "@odata.type": "${memberType}".`);
   const bind = body['user@odata.bind'];
   const idOrUpn = boundKey('users', bind);

@@ -63,12 +63,6 @@ export class ChatMessagesService {
     return message;
   }
 
-  /** The newest message of each chat, for lastMessagePreview. */
-  async lastMessages(chats: readonly ChatTable[]): Promise<Map<string, MessageTable>> {
-    const found = await Promise.all(chats.map((chat) => messagesStore.lastMessage(this.store.db, chat.id)));
-    return new Map(found.filter((row): row is MessageTable => row !== undefined).map((row) => [row.container_id, row]));
-  }
-
   /** The sender edits their own message (chatmessage-update.md); an app may change only policyViolation. */
   async update(principal: Principal, chatId: string, messageId: string, body: Record<string, unknown>): Promise<void> {
     const message = await this.get(principal, chatId, messageId);

@@ -1,25 +1,8 @@
-import { signedInUserId } from '../../wire/auth.ts';
 import type { QuerySupport } from '../../wire/odata/query-options.ts';
-import { type GraphRequest, type GraphResponse, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
+import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { chatMessageInfoJson } from '../messages/messages.schemas.ts';
-import type { ChatMessagesService } from './chat-messages.service.ts';
-import {
-  ChatCreateBody,
-  ChatKeyParams,
-  ChatUpdateBody,
-  InstalledAppKeyParams,
-  UserChatKeyParams,
-  UserKeyParams,
-  chatJson,
-  chatProperties,
-  installedAppJson,
-  installedAppProperties,
-  memberJson,
-  type MemberRow,
-} from './chats.schemas.ts';
-import { type ChatsService, chatFields } from './chats.service.ts';
-
-type ChatRow = Parameters<typeof chatJson>[0];
+import { ChatCreateBody, ChatUpdateBody, chatJson, chatProperties, installedAppJson, installedAppProperties, memberJson } from './chats.schemas.ts';
+import { type ChatView, type ChatsService, chatFields } from './chats.service.ts';
 
 const chatQuery = { entityType: 'microsoft.graph.chat', properties: chatProperties, expand: ['members'] } as const;
 // chat-list.md: $top at most 50; $expand members or lastMessagePreview; $orderby only
@@ -48,21 +31,14 @@ const installedAppPermissions = {
   application: ['TeamsAppInstallation.ReadForChat.All', 'TeamsAppInstallation.ReadWriteSelfForChat.All', 'Chat.Manage.Chat', 'TeamsAppInstallation.ManageSelectedForChat.All', 'TeamsAppInstallation.Read.Chat', 'TeamsAppInstallation.ReadWriteAndConsentForChat.All', 'TeamsAppInstallation.ReadWriteAndConsentSelfForChat.All', 'TeamsAppInstallation.ReadWriteForChat.All'],
 };
 
-export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): GraphRoute[] {
-  const list = (req: GraphRequest<unknown, unknown>, pathUserId: string | undefined) => listChats(req, chats, messages, pathUserId);
-  // A single chat expands members only (chat-get.md); with them, the chat and its members are one read.
-  const get = async (req: GraphRequest<unknown, unknown>, chatId: string, pathUserId?: string) => {
-    const isBeta = req.version === 'beta';
-    if (req.odata.expand !== 'members') return entityResponse(req, 'chats', chatJson(await chats.get(req.principal, chatId, pathUserId), isBeta));
-    const { chat, members } = await chats.getWithMembers(req.principal, chatId, pathUserId);
-    return entityResponse(req, 'chats', withMembers(req, chatJson(chat, isBeta), chat.id, members));
-  };
+export function chatRoutes(chats: ChatsService): GraphRoute[] {
   return [
     defineRoute({
       operation: 'chat-create',
       doc: 'api-reference/beta/api/chat-post.md',
       method: 'POST',
-      url: '/chats',
+      response: 'microsoft.graph.chat',
+      forms: ['/chats'],
       body: ChatCreateBody,
       permissions: { delegated: ['Chat.Create', 'Chat.ReadWrite'], application: ['Chat.Create'] },
       handle: async (req) => {
@@ -71,53 +47,36 @@ export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): 
         return { status: 202, headers: { location: `/chats('${result.chatId}')/operations('${result.operationId}')` } };
       },
     }),
-    defineRoute({ operation: 'chat-list', doc: 'api-reference/v1.0/api/chat-list.md', method: 'GET', url: '/chats', permissions: listPermissions, odata: chatListQuery, handle: (req) => list(req, undefined) }),
     defineRoute({
-      operation: 'me-chat-list',
+      operation: 'chat-list',
       doc: 'api-reference/v1.0/api/chat-list.md',
       method: 'GET',
-      url: '/me/chats',
-      permissions: { delegated: listPermissions.delegated, application: [] },
-      odata: chatListQuery,
-      handle: (req) => list(req, signedInUserId(req.principal)),
-    }),
-    defineRoute({
-      operation: 'user-chat-list',
-      doc: 'api-reference/v1.0/api/chat-list.md',
-      method: 'GET',
-      url: '/users/{userId}/chats',
-      params: UserKeyParams,
+      response: 'Collection(microsoft.graph.chat)',
+      forms: ['/chats', '/me/chats', '/users/{userId}/chats'],
       permissions: listPermissions,
       odata: chatListQuery,
-      handle: (req) => list(req, req.params.userId),
-    }),
-    defineRoute({ operation: 'chat-get', doc: 'api-reference/v1.0/api/chat-get.md', method: 'GET', url: '/chats/{chatId}', params: ChatKeyParams, permissions: getPermissions, odata: chatQuery, handle: (req) => get(req, req.params.chatId) }),
-    defineRoute({
-      operation: 'me-chat-get',
-      doc: 'api-reference/v1.0/api/chat-get.md',
-      method: 'GET',
-      url: '/me/chats/{chatId}',
-      params: ChatKeyParams,
-      permissions: { delegated: getPermissions.delegated, application: [] },
-      odata: chatQuery,
-      handle: (req) => get(req, req.params.chatId, signedInUserId(req.principal)),
+      handle: async (req) => {
+        const page = await chats.list(req.principal, req.pathUserId, req.odata.list, req.odata.expand);
+        return collectionResponse(req, 'chats', { ...page, items: page.items.map((view) => chatViewJson(req, view)) });
+      },
     }),
     defineRoute({
-      operation: 'user-chat-get',
+      operation: 'chat-get',
       doc: 'api-reference/v1.0/api/chat-get.md',
       method: 'GET',
-      url: '/users/{userId}/chats/{chatId}',
-      params: UserChatKeyParams,
+      response: 'microsoft.graph.chat',
+      forms: ['/chats/{chatId}', '/me/chats/{chatId}', '/users/{userId}/chats/{chatId}'],
       permissions: getPermissions,
       odata: chatQuery,
-      handle: (req) => get(req, req.params.chatId, req.params.userId),
+      // A single chat expands members only (chat-get.md).
+      handle: async (req) => entityResponse(req, 'chats', chatViewJson(req, await chats.get(req.principal, req.params.chatId, req.pathUserId, req.odata.expand))),
     }),
     defineRoute({
       operation: 'chat-update',
       doc: 'api-reference/v1.0/api/chat-patch.md',
       method: 'PATCH',
-      url: '/chats/{chatId}',
-      params: ChatKeyParams,
+      response: 'microsoft.graph.chat',
+      forms: ['/chats/{chatId}'],
       body: ChatUpdateBody,
       permissions: { delegated: ['Chat.ReadWrite'], application: ['ChatSettings.ReadWrite.Chat', 'Chat.ReadWrite.All'] },
       handle: async (req) => entityResponse(req, 'chats', chatJson(await chats.update(req.principal, req.params.chatId, req.body), req.version === 'beta')),
@@ -126,8 +85,8 @@ export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): 
       operation: 'chat-delete',
       doc: 'api-reference/v1.0/api/chat-delete.md',
       method: 'DELETE',
-      url: '/chats/{chatId}',
-      params: ChatKeyParams,
+      response: null,
+      forms: ['/chats/{chatId}'],
       permissions: { delegated: ['Chat.ManageDeletion.All'], application: ['Chat.ManageDeletion.All'] },
       handle: async (req) => {
         await chats.delete(req.principal, req.params.chatId);
@@ -138,8 +97,8 @@ export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): 
       operation: 'chat-installed-app-list',
       doc: 'api-reference/v1.0/api/chat-list-installedapps.md',
       method: 'GET',
-      url: '/chats/{chatId}/installedApps',
-      params: ChatKeyParams,
+      response: 'Collection(microsoft.graph.teamsAppInstallation)',
+      forms: ['/chats/{chatId}/installedApps'],
       permissions: installedAppPermissions,
       odata: installedAppQuery,
       handle: async (req) => {
@@ -151,8 +110,8 @@ export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): 
       operation: 'chat-installed-app-get',
       doc: 'api-reference/v1.0/api/chat-get-installedapps.md',
       method: 'GET',
-      url: '/chats/{chatId}/installedApps/{installationId}',
-      params: InstalledAppKeyParams,
+      response: 'microsoft.graph.teamsAppInstallation',
+      forms: ['/chats/{chatId}/installedApps/{installationId}'],
       permissions: installedAppPermissions,
       odata: installedAppQuery,
       handle: async (req) => {
@@ -163,31 +122,17 @@ export function chatRoutes(chats: ChatsService, messages: ChatMessagesService): 
   ];
 }
 
-async function listChats(req: GraphRequest<unknown, unknown>, chats: ChatsService, messages: ChatMessagesService, pathUserId: string | undefined): Promise<GraphResponse> {
-  const page = await chats.list(req.principal, pathUserId, req.odata.list);
-  return collectionResponse(req, 'chats', { ...page, items: await chatViews(req, chats, messages, page.items) });
-}
-
-/** Chats as Graph shows them, with the navigation properties the request expands. */
-async function chatViews(req: GraphRequest<unknown, unknown>, chats: ChatsService, messages: ChatMessagesService, rows: readonly ChatRow[]): Promise<object[]> {
-  const expand = req.odata.expand;
-  const members = expand === 'members' ? await chats.membersOf(rows.map((row) => row.id)) : null;
-  const previews = expand === 'lastMessagePreview' ? await messages.lastMessages(rows) : null;
-  return rows.map((row) => {
-    const chat: Record<string, unknown> = chatJson(row, req.version === 'beta');
-    if (members !== null) return withMembers(req, chat, row.id, members.get(row.id) ?? []);
-    if (previews !== null) {
-      const preview = previews.get(row.id);
-      chat['lastMessagePreview@odata.context'] = `${req.serviceRoot}/$metadata#chats('${contextKey(row.id)}')/lastMessagePreview/$entity`;
-      chat.lastMessagePreview = preview === undefined ? null : chatMessageInfoJson(preview);
-    }
-    return chat;
-  });
-}
-
-/** Adds the expanded members to the chat's JSON, in place: a copy would cost more than the rest of it. */
-function withMembers(req: GraphRequest<unknown, unknown>, chat: Record<string, unknown>, chatId: string, members: readonly MemberRow[]): object {
-  chat['members@odata.context'] = `${req.serviceRoot}/$metadata#chats('${contextKey(chatId)}')/members`;
-  chat.members = members.map(memberJson);
+/** A chat as Graph shows it, with the navigation property the service expanded. */
+function chatViewJson(req: GraphRequest<unknown, unknown>, view: ChatView): object {
+  const chat: Record<string, unknown> = chatJson(view.chat, req.version === 'beta');
+  const chatContext = `${req.serviceRoot}/$metadata#chats('${contextKey(view.chat.id)}')`;
+  if (view.members !== undefined) {
+    chat['members@odata.context'] = `${chatContext}/members`;
+    chat.members = view.members.map(memberJson);
+  }
+  if (view.lastMessage !== undefined) {
+    chat['lastMessagePreview@odata.context'] = `${chatContext}/lastMessagePreview/$entity`;
+    chat.lastMessagePreview = view.lastMessage === null ? null : chatMessageInfoJson(view.lastMessage);
+  }
   return chat;
 }

@@ -1,52 +1,56 @@
 import Type, { type Static } from 'typebox';
 import type { ChatInstalledAppTable, ChatMemberTable, ChatTable } from '../../store/schema.ts';
-import { badRequest } from '../../wire/errors.ts';
 
-export const ChatKeyParams = Type.Object({ chatId: Type.String({ minLength: 1 }) });
-export const UserChatKeyParams = Type.Object({ userId: Type.String({ minLength: 1 }), chatId: Type.String({ minLength: 1 }) });
-export const UserKeyParams = Type.Object({ userId: Type.String({ minLength: 1 }) });
-export const InstalledAppKeyParams = Type.Object({ chatId: Type.String({ minLength: 1 }), installationId: Type.String({ minLength: 1 }) });
 
-// Shapes are checked loosely here and precisely in the services, so that each Graph rule answers
-// with its own message instead of a generic schema error.
-export const ConversationMemberBody = Type.Object({
-  '@odata.type': Type.Optional(Type.String()),
-  'user@odata.bind': Type.Optional(Type.String()),
-  roles: Type.Optional(Type.Array(Type.String())),
-  tenantId: Type.Optional(Type.String()),
-  visibleHistoryStartDateTime: Type.Optional(Type.String()),
-});
+// Request bodies are closed, titled with their Graph type: a property the type does not define is
+// OData's 400 naming the type (decision 127). Read-only properties are accepted and ignored, as Graph
+// ignores them; the services check what the rules say about the values.
+const readOnly = Type.Optional(Type.Unknown());
+
+export const ConversationMemberBody = Type.Object(
+  {
+    '@odata.type': Type.Optional(Type.String()),
+    'user@odata.bind': Type.Optional(Type.String()),
+    roles: Type.Optional(Type.Array(Type.String())),
+    tenantId: Type.Optional(Type.String()),
+    visibleHistoryStartDateTime: Type.Optional(Type.String()),
+    id: readOnly,
+    displayName: readOnly,
+    userId: readOnly,
+    email: readOnly,
+  },
+  { additionalProperties: false, title: 'microsoft.graph.aadUserConversationMember' },
+);
 export type ConversationMemberBody = Static<typeof ConversationMemberBody>;
 
-export const InstalledAppBody = Type.Object({
-  'teamsApp@odata.bind': Type.Optional(Type.String()),
-  consentedPermissionSet: Type.Optional(Type.Object({})),
-});
+export const InstalledAppBody = Type.Object(
+  {
+    '@odata.type': Type.Optional(Type.String()),
+    'teamsApp@odata.bind': Type.Optional(Type.String()),
+    consentedPermissionSet: Type.Optional(Type.Object({})),
+  },
+  { additionalProperties: false, title: 'microsoft.graph.teamsAppInstallation' },
+);
 
-export const ChatCreateBody = Type.Object({
-  chatType: Type.Optional(Type.String()),
-  topic: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  members: Type.Optional(Type.Union([Type.Array(ConversationMemberBody), Type.Null()])),
-  installedApps: Type.Optional(Type.Array(InstalledAppBody)),
-});
+export const ChatCreateBody = Type.Object(
+  {
+    '@odata.type': Type.Optional(Type.String()),
+    chatType: Type.Optional(Type.String()),
+    topic: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    members: Type.Optional(Type.Union([Type.Array(ConversationMemberBody), Type.Null()])),
+    installedApps: Type.Optional(Type.Array(InstalledAppBody)),
+    id: readOnly,
+    createdDateTime: readOnly,
+    lastUpdatedDateTime: readOnly,
+    tenantId: readOnly,
+    webUrl: readOnly,
+  },
+  { additionalProperties: false, title: 'microsoft.graph.chat' },
+);
 export type ChatCreateBody = Static<typeof ChatCreateBody>;
 
 export const ChatUpdateBody = Type.Object({ topic: Type.Optional(Type.Union([Type.String(), Type.Null()])) });
 export type ChatUpdateBody = Static<typeof ChatUpdateBody>;
-
-// Properties of the chat and member types a request may carry; read-only ones are ignored as Graph
-// ignores them, anything else is Graph's OData 400.
-const chatBodyProperties = ['@odata.type', 'id', 'chatType', 'topic', 'members', 'installedApps', 'createdDateTime', 'lastUpdatedDateTime', 'tenantId', 'webUrl'];
-const memberBodyProperties = ['@odata.type', 'id', 'user@odata.bind', 'roles', 'tenantId', 'visibleHistoryStartDateTime', 'displayName', 'userId', 'email'];
-const installedAppBodyProperties = ['@odata.type', 'teamsApp@odata.bind', 'consentedPermissionSet'];
-
-export function assertKnownProperties(body: object, typeName: 'chat' | 'aadUserConversationMember' | 'teamsAppInstallation'): void {
-  const allowed = typeName === 'chat' ? chatBodyProperties : typeName === 'aadUserConversationMember' ? memberBodyProperties : installedAppBodyProperties;
-  const unknown = Object.keys(body).find((name) => !allowed.includes(name));
-  if (unknown !== undefined) {
-    throw badRequest(`The property '${unknown}' does not exist on type 'microsoft.graph.${typeName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
-  }
-}
 
 export const chatProperties = [
   'id',

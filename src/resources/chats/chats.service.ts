@@ -3,7 +3,7 @@ import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import { onFacts, onFreshFacts } from '../../store/remembered-facts.ts';
 import { StoreConflict } from '../../store/errors.ts';
-import type { ChatInstalledAppTable, ChatMemberTable, ChatTable, OperationTable } from '../../store/schema.ts';
+import type { ChatInstalledAppTable, ChatMemberTable, ChatTable, MessageTable, OperationTable } from '../../store/schema.ts';
 import { type Handle, withSingleWrite, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { boundKey } from '../../wire/binds.ts';
@@ -12,7 +12,8 @@ import type { OperationsService } from '../operations/operations.service.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { type ChatMembersService, memberReferences, memberRow } from './chat-members.service.ts';
 import { type ChatAccess, type MemberFacts, type NewMember, chatNotFound, decideMembers } from './chats.access.ts';
-import { type ChatCreateBody, type ChatUpdateBody, type MemberRow, assertKnownProperties } from './chats.schemas.ts';
+import { type ChatCreateBody, type ChatUpdateBody, type MemberRow } from './chats.schemas.ts';
+import * as messagesStore from './chat-messages.store.ts';
 import * as chatsStore from './chats.store.ts';
 
 export { chatColumns as chatFields } from './chats.store.ts';
@@ -30,6 +31,13 @@ const topicLengthMax = 250;
 // Members with their whole history visible, as Graph creates them with a chat (chat-post.md).
 const allHistory = '0001-01-01T00:00:00Z';
 
+/** A chat with the relationship the request expands: its members, or its newest message (null if none). */
+export interface ChatView {
+  readonly chat: ChatTable;
+  readonly members?: readonly MemberRow[];
+  readonly lastMessage?: MessageTable | null;
+}
+
 export class ChatsService {
   constructor(
     private readonly store: Store,
@@ -46,7 +54,6 @@ export class ChatsService {
    * installed; a oneOnOne chat that exists already is returned, never made twice (chat-post.md).
    */
   async create(principal: Principal, body: ChatCreateBody): Promise<ChatCreated> {
-    assertKnownProperties(body, 'chat');
     const chatType = body.chatType;
     if (chatType !== 'oneOnOne' && chatType !== 'group') throw badRequest(`chatType must be oneOnOne or group; got '${chatType ?? ''}'.`);
     if (body.members === undefined || body.members === null) throw badRequest("Chat members cannot be null. (Parameter 'Members')");
@@ -126,31 +133,34 @@ export class ChatsService {
     return undefined;
   }
 
-  get(principal: Principal, chatId: string, pathUserId?: string): Promise<ChatTable> {
-    return this.access.visibleChat(principal, chatId, pathUserId);
-  }
-
-  /** The chat with at most 25 of its members, as $expand=members gives them (chat-list.md). */
-  async getWithMembers(principal: Principal, chatId: string, pathUserId?: string): Promise<{ chat: ChatTable; members: MemberRow[] }> {
+  /** The chat with at most 25 of its members under $expand=members, in one read (chat-get.md). */
+  async get(principal: Principal, chatId: string, pathUserId?: string, expand: string | null = null): Promise<ChatView> {
+    if (expand !== 'members') return { chat: await this.access.visibleChat(principal, chatId, pathUserId) };
     const { chat, members } = await this.access.visibleChatWithMembers(principal, chatId, pathUserId);
     return { chat, members: members.slice(0, expandedMembersMax) };
   }
 
   /** /chats lists the signed-in user's chats; an app names the user (chat-list.md). */
-  async list(principal: Principal, pathUserId: string | undefined, list: ListQuery): Promise<ListPage<ChatTable>> {
+  async list(principal: Principal, pathUserId: string | undefined, list: ListQuery, expand: string | null): Promise<ListPage<ChatView>> {
     const viewerId = await this.access.viewerOf(principal, pathUserId);
     if (viewerId === null) throw badRequest('With application permissions, list the chats of a user: GET /users/{id}/chats.');
-    return chatsStore.listChatsOf(this.store.db, viewerId, list);
+    const page = await chatsStore.listChatsOf(this.store.db, viewerId, list);
+    return { ...page, items: await this.expanded(page.items, expand) };
   }
 
-  /** At most 25 members per chat come with $expand=members (chat-list.md). */
-  async membersOf(chatIds: readonly string[]): Promise<Map<string, MemberRow[]>> {
-    const byChat = new Map<string, MemberRow[]>(chatIds.map((id) => [id, []]));
-    for (const member of await chatsStore.findMembers(this.store.db, chatIds)) {
-      const list = byChat.get(member.chat_id);
-      if (list !== undefined && list.length < expandedMembersMax) list.push(member);
+  /** At most 25 members per chat come with $expand=members; $expand=lastMessagePreview takes each chat's newest message (chat-list.md). */
+  private async expanded(chats: readonly ChatTable[], expand: string | null): Promise<ChatView[]> {
+    if (expand === 'lastMessagePreview') {
+      const found = await Promise.all(chats.map((chat) => messagesStore.lastMessage(this.store.db, chat.id)));
+      return chats.map((chat, at) => ({ chat, lastMessage: found[at] ?? null }));
     }
-    return byChat;
+    if (expand !== 'members') return chats.map((chat) => ({ chat }));
+    const byChat = new Map<string, MemberRow[]>(chats.map((chat) => [chat.id, []]));
+    for (const member of await chatsStore.findMembers(this.store.db, chats.map((chat) => chat.id))) {
+      const members = byChat.get(member.chat_id);
+      if (members !== undefined && members.length < expandedMembersMax) members.push(member);
+    }
+    return chats.map((chat) => ({ chat, members: byChat.get(chat.id) ?? [] }));
   }
 
   /** Only a group chat's topic changes: at most 250 characters, no colon (chat-patch.md). */
@@ -201,7 +211,6 @@ function assertTopic(topic: string): void {
 function parseApps(bodies: readonly Record<string, unknown>[]): AppToInstall[] {
   if (bodies.length > 1) throw badRequest('Only one app can be installed when a chat is created.');
   return bodies.map((body) => {
-    assertKnownProperties(body, 'teamsAppInstallation');
     const bind = body['teamsApp@odata.bind'];
     // `…/appCatalogs/teamsApps/{id}` (chat-post.md examples 3 and 4).
     const teamsAppId = boundKey('appCatalogs/teamsApps', bind);

@@ -1,14 +1,5 @@
-import { signedInUserId } from '../../wire/auth.ts';
 import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
-import {
-  ConversationCreateBody,
-  ConversationParams,
-  ConversationRefBody,
-  GroupParams,
-  TeamParams,
-  conversationJson,
-  conversationProperties,
-} from './conversations.schemas.ts';
+import { ConversationCreateBody, ConversationRefBody, conversationJson, conversationProperties } from './conversations.schemas.ts';
 import { type ConversationsService, conversationFields } from './conversations.service.ts';
 
 // Reads accept the newer Group-Conversation permissions first (learn:group-list-conversations).
@@ -35,8 +26,8 @@ export function conversationRoutes(conversations: ConversationsService): GraphRo
       operation: 'conversation-list',
       doc: 'api-reference/v1.0/api/group-list-conversations.md',
       method: 'GET',
-      url: '/groups/{groupId}/conversations',
-      params: GroupParams,
+      response: 'Collection(microsoft.graph.conversation)',
+      forms: ['/groups/{groupId}/conversations'],
       permissions: { delegated: conversationReadPermissions, application: conversationReadPermissions },
       odata: { ...conversationQuery, ...outlookPaging, ...newestDeliveryFirst, fields: conversationFields },
       handle: async (req) => {
@@ -49,8 +40,8 @@ export function conversationRoutes(conversations: ConversationsService): GraphRo
       operation: 'conversation-create',
       doc: 'api-reference/v1.0/api/group-post-conversations.md',
       method: 'POST',
-      url: '/groups/{groupId}/conversations',
-      params: GroupParams,
+      response: 'microsoft.graph.conversation',
+      forms: ['/groups/{groupId}/conversations'],
       body: ConversationCreateBody,
       permissions: delegatedWrite,
       handle: async (req) => {
@@ -65,22 +56,22 @@ export function conversationRoutes(conversations: ConversationsService): GraphRo
       operation: 'conversation-reference-add',
       doc: 'seed 001 (draft): Add conversations',
       method: 'POST',
-      url: '/groups/{groupId}/conversations/$ref',
-      params: GroupParams,
+      response: 'microsoft.graph.conversation',
+      forms: ['/groups/{groupId}/conversations/$ref'],
       body: ConversationRefBody,
       permissions: delegatedWrite,
       handle: async (req) => referenceResponse(req, req.params.groupId, await conversations.addReference(req.principal, req.params.groupId, req.body)),
     }),
     defineRoute({
-      operation: 'me-joined-team-conversation-reference-add',
+      operation: 'joined-team-conversation-reference-add',
       doc: 'seed 001 (draft): Add conversations',
       method: 'POST',
-      url: '/me/joinedTeams/{teamId}/conversations/$ref',
-      params: TeamParams,
+      response: 'microsoft.graph.conversation',
+      forms: ['/me/joinedTeams/{teamId}/conversations/$ref'],
       body: ConversationRefBody,
       permissions: delegatedWrite,
       handle: async (req) => {
-        const row = await conversations.addReferenceToJoinedTeam(req.principal, signedInUserId(req.principal), req.params.teamId, req.body);
+        const row = await conversations.addReferenceToJoinedTeam(req.principal, req.pathUserId, req.params.teamId, req.body);
         return referenceResponse(req, req.params.teamId, row);
       },
     }),
@@ -88,8 +79,8 @@ export function conversationRoutes(conversations: ConversationsService): GraphRo
       operation: 'conversation-get',
       doc: 'api-reference/v1.0/api/conversation-get.md',
       method: 'GET',
-      url: '/groups/{groupId}/conversations/{conversationId}',
-      params: ConversationParams,
+      response: 'microsoft.graph.conversation',
+      forms: ['/groups/{groupId}/conversations/{conversationId}'],
       permissions: { delegated: conversationReadPermissions, application: conversationReadPermissions },
       odata: conversationQuery,
       handle: async (req) => {
@@ -101,8 +92,8 @@ export function conversationRoutes(conversations: ConversationsService): GraphRo
       operation: 'conversation-delete',
       doc: 'api-reference/v1.0/api/conversation-delete.md',
       method: 'DELETE',
-      url: '/groups/{groupId}/conversations/{conversationId}',
-      params: ConversationParams,
+      response: null,
+      forms: ['/groups/{groupId}/conversations/{conversationId}'],
       permissions: groupWrite,
       handle: async (req) => {
         await conversations.delete(req.principal, req.params.groupId, req.params.conversationId);

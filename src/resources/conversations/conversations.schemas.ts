@@ -1,15 +1,16 @@
 import Type, { type Static } from 'typebox';
 import type { GroupConversationTable, GroupPostTable, GroupThreadTable } from '../../store/schema.ts';
 
-const Key = Type.String({ minLength: 1 });
-export const GroupParams = Type.Object({ groupId: Key });
-export const TeamParams = Type.Object({ teamId: Key });
-export const ConversationParams = Type.Object({ groupId: Key, conversationId: Key });
 /** Both address forms Graph has: `/groups/{g}/threads/{t}` and `/groups/{g}/conversations/{c}/threads/{t}`. */
-export const ThreadParams = Type.Object({ groupId: Key, conversationId: Type.Optional(Key), threadId: Key });
-export const PostParams = Type.Object({ groupId: Key, conversationId: Type.Optional(Key), threadId: Key, postId: Key });
-export type ThreadAddress = Static<typeof ThreadParams>;
-export type PostAddress = Static<typeof PostParams>;
+/** A thread as its path names it: under its group, or under its conversation too. */
+export interface ThreadAddress {
+  readonly groupId: string;
+  readonly conversationId?: string;
+  readonly threadId: string;
+}
+export interface PostAddress extends ThreadAddress {
+  readonly postId: string;
+}
 
 // Request bodies are open like Graph's (post is an open type): properties Graph computes are ignored.
 export const Recipient = Type.Object({ emailAddress: Type.Object({ name: Type.Optional(Type.String()), address: Type.String() }) });

@@ -18,6 +18,12 @@ import { assertPostInput, assertRecipient, authorOf, groupRecipient, newPostRow,
 const malformedId = () => new GraphError('ErrorInvalidIdMalformed', 'Id is malformed.');
 const itemNotFound = () => new GraphError('ErrorItemNotFound', 'The specified object was not found in the store.');
 
+/** A post with the relationship the request expands, or null when it expands none. */
+export interface PostView {
+  readonly post: GroupPostTable;
+  readonly expanded: { readonly inReplyTo: GroupPostTable | null } | { readonly attachments: readonly never[] } | { readonly extensions: readonly never[] } | null;
+}
+
 export interface NewThread {
   readonly topic: string;
   readonly post: PostInput;
@@ -144,21 +150,28 @@ export class ConversationsService {
     });
   }
 
-  async listPosts(principal: Principal, address: ThreadAddress, list: ListQuery): Promise<ListPage<GroupPostTable>> {
+  async listPosts(principal: Principal, address: ThreadAddress, list: ListQuery, expand: string | null): Promise<ListPage<PostView>> {
     const group = await this.access.groupFor(principal, address.groupId);
     const thread = await this.findThread(this.store.db, group, address);
-    return conversationsStore.listPosts(this.store.db, thread.id, list);
+    const page = await conversationsStore.listPosts(this.store.db, thread.id, list);
+    return { ...page, items: await this.withExpanded(page.items, expand) };
   }
 
-  async getPost(principal: Principal, address: PostAddress): Promise<GroupPostTable> {
+  async getPost(principal: Principal, address: PostAddress, expand: string | null): Promise<PostView> {
     const group = await this.access.groupFor(principal, address.groupId);
-    return this.findPost(this.store.db, await this.findThread(this.store.db, group, address), address.postId);
+    const post = await this.findPost(this.store.db, await this.findThread(this.store.db, group, address), address.postId);
+    const [view] = await this.withExpanded([post], expand);
+    return view as PostView;
   }
 
-  /** The posts the given ones answer, by id, for `$expand=inReplyTo`. */
-  async inReplyTo(posts: readonly GroupPostTable[]): Promise<Map<string, GroupPostTable>> {
+  /** The one relationship `$expand` names (conversationthread-list-posts.md); attachments and extensions are none here. */
+  private async withExpanded(posts: readonly GroupPostTable[], expand: string | null): Promise<PostView[]> {
+    if (expand === 'attachments') return posts.map((post) => ({ post, expanded: { attachments: [] } }));
+    if (expand === 'extensions') return posts.map((post) => ({ post, expanded: { extensions: [] } }));
+    if (expand !== 'inReplyTo') return posts.map((post) => ({ post, expanded: null }));
     const parents = await conversationsStore.findPostsByIds(this.store.db, posts.flatMap((post) => post.in_reply_to_id ?? []));
-    return new Map(parents.map((parent) => [parent.id, parent]));
+    const byId = new Map(parents.map((parent) => [parent.id, parent]));
+    return posts.map((post) => ({ post, expanded: { inReplyTo: (post.in_reply_to_id === null ? undefined : byId.get(post.in_reply_to_id)) ?? null } }));
   }
 
   /** post-reply.md: a new post in the same thread whose inReplyTo is the post answered. */

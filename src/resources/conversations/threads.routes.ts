@@ -1,26 +1,10 @@
 import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { conversationReadPermissions, delegatedWrite, groupWrite, newestDeliveryFirst, outlookPaging } from './conversations.routes.ts';
-import {
-  ConversationParams,
-  ConversationThreadCreateBody,
-  GroupParams,
-  GroupThreadCreateBody,
-  ReplyBody,
-  type ThreadAddress,
-  ThreadParams,
-  ThreadUpdateBody,
-  threadJson,
-  threadProperties } from './conversations.schemas.ts';
+import { ConversationThreadCreateBody, GroupThreadCreateBody, ReplyBody, type ThreadAddress, ThreadUpdateBody, threadJson, threadProperties } from './conversations.schemas.ts';
 import { type ConversationsService, threadFields } from './conversations.service.ts';
 
 const threadQuery = { entityType: 'microsoft.graph.conversationThread', properties: threadProperties } as const;
 const readPermissions = { delegated: conversationReadPermissions, application: conversationReadPermissions };
-
-/** Graph addresses a thread under its group and, equally, under its conversation. */
-export const threadForms = [
-  { operation: 'thread', url: '/groups/{groupId}/threads/{threadId}' },
-  { operation: 'conversation-thread', url: '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}' },
-] as const;
 
 /** The @odata.context path of a thread as addressed: `groups('g')/threads('t')` or under its conversation. */
 export function threadContext(address: ThreadAddress): string {
@@ -44,8 +28,8 @@ export function threadRoutes(conversations: ConversationsService): GraphRoute[] 
       operation: 'thread-list',
       doc: 'api-reference/v1.0/api/group-list-threads.md',
       method: 'GET',
-      url: '/groups/{groupId}/threads',
-      params: GroupParams,
+      response: 'Collection(microsoft.graph.conversationThread)',
+      forms: ['/groups/{groupId}/threads'],
       permissions: readPermissions,
       odata: { ...threadQuery, ...outlookPaging, ...newestDeliveryFirst, fields: threadFields },
       handle: listThreads,
@@ -54,8 +38,8 @@ export function threadRoutes(conversations: ConversationsService): GraphRoute[] 
       operation: 'thread-create',
       doc: 'api-reference/v1.0/api/group-post-threads.md',
       method: 'POST',
-      url: '/groups/{groupId}/threads',
-      params: GroupParams,
+      response: 'microsoft.graph.conversationThread',
+      forms: ['/groups/{groupId}/threads'],
       body: GroupThreadCreateBody,
       permissions: delegatedWrite,
       handle: async (req) => {
@@ -67,8 +51,8 @@ export function threadRoutes(conversations: ConversationsService): GraphRoute[] 
       operation: 'conversation-thread-list',
       doc: 'api-reference/v1.0/api/conversation-list-threads.md',
       method: 'GET',
-      url: '/groups/{groupId}/conversations/{conversationId}/threads',
-      params: ConversationParams,
+      response: 'Collection(microsoft.graph.conversationThread)',
+      forms: ['/groups/{groupId}/conversations/{conversationId}/threads'],
       permissions: readPermissions,
       odata: { ...threadQuery, ...outlookPaging, ...newestDeliveryFirst, fields: threadFields },
       handle: listThreads,
@@ -77,8 +61,8 @@ export function threadRoutes(conversations: ConversationsService): GraphRoute[] 
       operation: 'conversation-thread-create',
       doc: 'api-reference/v1.0/api/conversation-post-threads.md',
       method: 'POST',
-      url: '/groups/{groupId}/conversations/{conversationId}/threads',
-      params: ConversationParams,
+      response: 'microsoft.graph.conversationThread',
+      forms: ['/groups/{groupId}/conversations/{conversationId}/threads'],
       body: ConversationThreadCreateBody,
       permissions: delegatedWrite,
       handle: async (req) => {
@@ -87,18 +71,19 @@ export function threadRoutes(conversations: ConversationsService): GraphRoute[] 
         return entityResponse(req, threadsContext(groupId, conversationId), threadJson(thread, null), 201);
       },
     }),
-    ...threadForms.flatMap((form) => addressedThreadRoutes(conversations, form)),
+    ...addressedThreadRoutes(conversations),
   ];
 }
 
-function addressedThreadRoutes(conversations: ConversationsService, form: (typeof threadForms)[number]): GraphRoute[] {
+/** Graph addresses a thread under its group and, equally, under its conversation. */
+function addressedThreadRoutes(conversations: ConversationsService): GraphRoute[] {
   return [
     defineRoute({
-      operation: `${form.operation}-get`,
+      operation: 'thread-get',
       doc: 'api-reference/v1.0/api/conversationthread-get.md',
       method: 'GET',
-      url: form.url,
-      params: ThreadParams,
+      response: 'microsoft.graph.conversationThread',
+      forms: ['/groups/{groupId}/threads/{threadId}', '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}'],
       permissions: readPermissions,
       odata: threadQuery,
       handle: async (req) => {
@@ -108,11 +93,11 @@ function addressedThreadRoutes(conversations: ConversationsService, form: (typeo
     }),
     // The current page answers 204 (learn:group-update-thread); an older one showed 200 with {}.
     defineRoute({
-      operation: `${form.operation}-update`,
+      operation: 'thread-update',
       doc: 'api-reference/v1.0/api/conversationthread-update.md',
       method: 'PATCH',
-      url: form.url,
-      params: ThreadParams,
+      response: null,
+      forms: ['/groups/{groupId}/threads/{threadId}', '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}'],
       body: ThreadUpdateBody,
       permissions: { delegated: ['Group-Conversation.ReadWrite.All', 'Group.ReadWrite.All'], application: ['Group-Conversation.ReadWrite.All', 'Group.ReadWrite.All'] },
       handle: async (req) => {
@@ -121,11 +106,11 @@ function addressedThreadRoutes(conversations: ConversationsService, form: (typeo
       },
     }),
     defineRoute({
-      operation: `${form.operation}-delete`,
+      operation: 'thread-delete',
       doc: 'api-reference/v1.0/api/conversationthread-delete.md',
       method: 'DELETE',
-      url: form.url,
-      params: ThreadParams,
+      response: null,
+      forms: ['/groups/{groupId}/threads/{threadId}', '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}'],
       permissions: groupWrite,
       handle: async (req) => {
         await conversations.deleteThread(req.principal, req.params);
@@ -133,11 +118,11 @@ function addressedThreadRoutes(conversations: ConversationsService, form: (typeo
       },
     }),
     defineRoute({
-      operation: `${form.operation}-reply`,
+      operation: 'thread-reply',
       doc: 'api-reference/v1.0/api/conversationthread-reply.md',
       method: 'POST',
-      url: `${form.url}/reply`,
-      params: ThreadParams,
+      response: null,
+      forms: ['/groups/{groupId}/threads/{threadId}/reply', '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}/reply'],
       body: ReplyBody,
       permissions: delegatedWrite,
       handle: async (req) => {

@@ -1,5 +1,5 @@
 import { type GraphRoute, collectionResponse, defineRoute, entityResponse } from '../../wire/routes.ts';
-import { GroupKeyParams, groupJson, groupProperties } from './groups.schemas.ts';
+import { groupJson, groupProperties } from './groups.schemas.ts';
 import { type GroupsService, groupFields } from './groups.service.ts';
 
 const groupQuery = { entityType: 'microsoft.graph.group', properties: groupProperties } as const;
@@ -11,7 +11,8 @@ export function groupRoutes(groups: GroupsService): GraphRoute[] {
       operation: 'group-list',
       doc: 'api-reference/v1.0/api/group-list.md',
       method: 'GET',
-      url: '/groups',
+      response: 'Collection(microsoft.graph.group)',
+      forms: ['/groups'],
       permissions: { delegated: readAll, application: readAll },
       // group-list.md: $top up to 999; $orderby displayName; $count only with ConsistencyLevel:
       // eventual; no $skip.
@@ -25,8 +26,8 @@ export function groupRoutes(groups: GroupsService): GraphRoute[] {
       operation: 'group-get',
       doc: 'api-reference/v1.0/api/group-get.md',
       method: 'GET',
-      url: '/groups/{groupId}',
-      params: GroupKeyParams,
+      response: 'microsoft.graph.group',
+      forms: ['/groups/{groupId}'],
       permissions: { delegated: readAll, application: readAll },
       odata: groupQuery,
       handle: async (req) => {

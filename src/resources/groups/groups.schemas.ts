@@ -1,7 +1,4 @@
-import Type from 'typebox';
 import type { GroupTable } from '../../store/schema.ts';
-
-export const GroupKeyParams = Type.Object({ groupId: Type.String({ minLength: 1 }) });
 
 // The properties Graph v1.0 returns for a group without $select (api-reference/v1.0/api/group-get.md).
 export const groupProperties = [

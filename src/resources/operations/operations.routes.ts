@@ -4,7 +4,7 @@ import { includesUnknownEnumMembers } from '../../wire/prefer.ts';
 import { type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import type { ChatsService } from '../chats/chats.service.ts';
 import type { TeamsService } from '../teams/teams.service.ts';
-import { ChatOperationKeyParams, ChatOperationsParams, TeamOperationKeyParams, operationJson, operationProperties } from './operations.schemas.ts';
+import { operationJson, operationProperties } from './operations.schemas.ts';
 import type { OperationsService } from './operations.service.ts';
 
 const operationQuery = { entityType: 'microsoft.graph.teamsAsyncOperation', properties: operationProperties } as const;
@@ -22,8 +22,8 @@ export function operationRoutes(operations: OperationsService, teams: TeamsServi
       operation: 'team-operation-get',
       doc: 'api-reference/v1.0/resources/teamsasyncoperation.md',
       method: 'GET',
-      url: '/teams/{teamId}/operations/{operationId}',
-      params: TeamOperationKeyParams,
+      response: 'microsoft.graph.teamsAsyncOperation',
+      forms: ['/teams/{teamId}/operations/{operationId}'],
       permissions: {
         delegated: ['Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
         application: ['TeamSettings.Read.Group', 'Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
@@ -39,13 +39,13 @@ export function operationRoutes(operations: OperationsService, teams: TeamsServi
       operation: 'chat-operation-get',
       doc: 'api-reference/beta/api/teamsasyncoperation-get.md',
       method: 'GET',
-      url: '/chats/{chatId}/operations/{operationId}',
+      response: 'microsoft.graph.teamsAsyncOperation',
+      forms: ['/chats/{chatId}/operations/{operationId}'],
       versions: ['beta'],
-      params: ChatOperationKeyParams,
       permissions: chatOperationPermissions,
       odata: operationQuery,
       handle: async (req) => {
-        const chat = await chats.get(req.principal, req.params.chatId);
+        const { chat } = await chats.get(req.principal, req.params.chatId);
         const operation = await operations.get(req.principal.tenantId, 'chat', chat.id, req.params.operationId);
         return entityResponse(req, `chats('${contextKey(chat.id)}')/operations`, operationJson(operation, includesUnknownEnumMembers(req.headers)));
       },
@@ -54,13 +54,13 @@ export function operationRoutes(operations: OperationsService, teams: TeamsServi
       operation: 'chat-operation-list',
       doc: 'api-reference/beta/api/chat-list-operations.md',
       method: 'GET',
-      url: '/chats/{chatId}/operations',
+      response: 'Collection(microsoft.graph.teamsAsyncOperation)',
+      forms: ['/chats/{chatId}/operations'],
       versions: ['beta'],
-      params: ChatOperationsParams,
       permissions: chatOperationPermissions,
       odata: operationQuery,
       handle: async (req) => {
-        const chat = await chats.get(req.principal, req.params.chatId);
+        const { chat } = await chats.get(req.principal, req.params.chatId);
         const rows = await operations.list('chat', chat.id);
         const isUnmasked = includesUnknownEnumMembers(req.headers);
         return collectionResponse(req, `chats('${contextKey(chat.id)}')/operations`, { items: rows.map((row) => operationJson(row, isUnmasked)), after: null });

@@ -1,9 +1,4 @@
-import Type from 'typebox';
 import type { OperationTable } from '../../store/schema.ts';
-
-export const TeamOperationKeyParams = Type.Object({ teamId: Type.String({ minLength: 1 }), operationId: Type.String({ minLength: 1 }) });
-export const ChatOperationKeyParams = Type.Object({ chatId: Type.String({ minLength: 1 }), operationId: Type.String({ minLength: 1 }) });
-export const ChatOperationsParams = Type.Object({ chatId: Type.String({ minLength: 1 }) });
 
 // teamsAsyncOperationType members after unknownFutureValue are evolvable: Graph returns them as
 // unknownFutureValue unless the request says `Prefer: include-unknown-enum-members`

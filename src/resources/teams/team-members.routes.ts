@@ -1,7 +1,6 @@
 import { type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { ConversationMemberBody, conversationMemberJson, conversationMemberProperties } from '../channels/channels.schemas.ts';
 import type { TeamMembersService } from './team-members.service.ts';
-import { TeamKeyParams, TeamMemberParams } from './teams.schemas.ts';
 
 const memberQuery = { entityType: 'microsoft.graph.aadUserConversationMember', properties: conversationMemberProperties } as const;
 const readMembers = { delegated: ['TeamMember.Read.All', 'TeamMember.ReadWrite.All'], application: ['TeamMember.Read.Group', 'TeamMember.Read.All', 'TeamMember.ReadWrite.All'] };
@@ -14,8 +13,8 @@ export function teamMemberRoutes(members: TeamMembersService): GraphRoute[] {
       operation: 'team-member-list',
       doc: 'api-reference/v1.0/api/team-list-members.md',
       method: 'GET',
-      url: '/teams/{teamId}/members',
-      params: TeamKeyParams,
+      response: 'Collection(microsoft.graph.conversationMember)',
+      forms: ['/teams/{teamId}/members'],
       permissions: readMembers,
       odata: memberQuery,
       handle: async (req) => {
@@ -27,8 +26,8 @@ export function teamMemberRoutes(members: TeamMembersService): GraphRoute[] {
       operation: 'team-member-add',
       doc: 'api-reference/v1.0/api/team-post-members.md',
       method: 'POST',
-      url: '/teams/{teamId}/members',
-      params: TeamKeyParams,
+      response: 'microsoft.graph.conversationMember',
+      forms: ['/teams/{teamId}/members'],
       body: ConversationMemberBody,
       permissions: writeMembers,
       handle: async (req) => {
@@ -40,8 +39,8 @@ export function teamMemberRoutes(members: TeamMembersService): GraphRoute[] {
       operation: 'team-member-get',
       doc: 'api-reference/v1.0/api/team-get-members.md',
       method: 'GET',
-      url: '/teams/{teamId}/members/{membershipId}',
-      params: TeamMemberParams,
+      response: 'microsoft.graph.conversationMember',
+      forms: ['/teams/{teamId}/members/{membershipId}'],
       permissions: readMembers,
       odata: memberQuery,
       handle: async (req) => {
@@ -53,8 +52,8 @@ export function teamMemberRoutes(members: TeamMembersService): GraphRoute[] {
       operation: 'team-member-delete',
       doc: 'api-reference/v1.0/api/team-delete-members.md',
       method: 'DELETE',
-      url: '/teams/{teamId}/members/{membershipId}',
-      params: TeamMemberParams,
+      response: null,
+      forms: ['/teams/{teamId}/members/{membershipId}'],
       permissions: writeMembers,
       handle: async (req) => {
         await members.remove(req.principal, req.params.teamId, req.params.membershipId);

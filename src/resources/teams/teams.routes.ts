@@ -1,7 +1,6 @@
-import { signedInUserId } from '../../wire/auth.ts';
-import { type GraphRequest, type GraphResponse, type GraphRoute, collectionResponse, defineRoute, entityResponse } from '../../wire/routes.ts';
+import { type GraphResponse, type GraphRoute, collectionResponse, defineRoute, entityResponse } from '../../wire/routes.ts';
 import type { TeamCreateService } from './team-create.service.ts';
-import { TeamCreateBody, TeamKeyParams, TeamUpdateBody, UserKeyParams, joinedTeamJson, teamJson, teamProperties } from './teams.schemas.ts';
+import { TeamCreateBody, TeamUpdateBody, joinedTeamJson, teamJson, teamProperties } from './teams.schemas.ts';
 import type { TeamsService } from './teams.service.ts';
 
 const teamQuery = { entityType: 'microsoft.graph.team', properties: teamProperties } as const;
@@ -35,7 +34,8 @@ export function teamRoutes(teams: TeamsService, creation: TeamCreateService): Gr
       operation: 'team-create',
       doc: 'api-reference/v1.0/api/team-post.md',
       method: 'POST',
-      url: '/teams',
+      response: null,
+      forms: ['/teams'],
       body: TeamCreateBody,
       permissions: {
         delegated: ['Team.Create', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'],
@@ -50,8 +50,8 @@ export function teamRoutes(teams: TeamsService, creation: TeamCreateService): Gr
       operation: 'team-get',
       doc: 'api-reference/v1.0/api/team-get.md',
       method: 'GET',
-      url: '/teams/{teamId}',
-      params: TeamKeyParams,
+      response: 'microsoft.graph.team',
+      forms: ['/teams/{teamId}'],
       permissions: {
         delegated: ['Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
         application: ['TeamSettings.Read.Group', 'TeamSettings.ReadWrite.Group', 'Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
@@ -63,8 +63,8 @@ export function teamRoutes(teams: TeamsService, creation: TeamCreateService): Gr
       operation: 'team-update',
       doc: 'api-reference/v1.0/api/team-update.md',
       method: 'PATCH',
-      url: '/teams/{teamId}',
-      params: TeamKeyParams,
+      response: null,
+      forms: ['/teams/{teamId}'],
       body: TeamUpdateBody,
       permissions: writeSettings,
       handle: async (req) => {
@@ -76,8 +76,8 @@ export function teamRoutes(teams: TeamsService, creation: TeamCreateService): Gr
       operation: 'team-archive',
       doc: 'api-reference/v1.0/api/team-archive.md',
       method: 'POST',
-      url: '/teams/{teamId}/archive',
-      params: TeamKeyParams,
+      response: null,
+      forms: ['/teams/{teamId}/archive'],
       permissions: writeSettings,
       handle: async (req) => {
         const { teamId, operationId } = await teams.setArchived(req.principal, req.params.teamId, true);
@@ -88,8 +88,8 @@ export function teamRoutes(teams: TeamsService, creation: TeamCreateService): Gr
       operation: 'team-unarchive',
       doc: 'api-reference/v1.0/api/team-unarchive.md',
       method: 'POST',
-      url: '/teams/{teamId}/unarchive',
-      params: TeamKeyParams,
+      response: null,
+      forms: ['/teams/{teamId}/unarchive'],
       permissions: writeSettings,
       handle: async (req) => {
         const { teamId, operationId } = await teams.setArchived(req.principal, req.params.teamId, false);
@@ -97,28 +97,17 @@ export function teamRoutes(teams: TeamsService, creation: TeamCreateService): Gr
       },
     }),
     defineRoute({
-      operation: 'me-joined-team-list',
+      operation: 'joined-team-list',
       doc: 'api-reference/v1.0/api/user-list-joinedteams.md',
       method: 'GET',
-      url: '/me/joinedTeams',
-      permissions: { delegated: joinedTeamsPermissions, application: [] },
-      odata: joinedTeamsQuery,
-      handle: async (req) => joinedTeams(req, teams, signedInUserId(req.principal)),
-    }),
-    defineRoute({
-      operation: 'user-joined-team-list',
-      doc: 'api-reference/v1.0/api/user-list-joinedteams.md',
-      method: 'GET',
-      url: '/users/{userId}/joinedTeams',
-      params: UserKeyParams,
+      response: 'Collection(microsoft.graph.team)',
+      forms: ['/me/joinedTeams', '/users/{userId}/joinedTeams'],
       permissions: { delegated: joinedTeamsPermissions, application: joinedTeamsPermissions },
       odata: joinedTeamsQuery,
-      handle: async (req) => joinedTeams(req, teams, req.params.userId),
+      handle: async (req) => {
+        const page = await teams.listJoined(req.principal, req.pathUserId, req.odata.list);
+        return collectionResponse(req, 'teams', { ...page, items: page.items.map(joinedTeamJson) });
+      },
     }),
   ];
-}
-
-async function joinedTeams(req: GraphRequest<unknown, unknown>, teams: TeamsService, userId: string) {
-  const page = await teams.listJoined(req.principal, userId, req.odata.list);
-  return collectionResponse(req, 'teams', { ...page, items: page.items.map(joinedTeamJson) });
 }

@@ -1,8 +1,6 @@
 import Type, { type Static } from 'typebox';
 import type { TeamTable } from '../../store/schema.ts';
 
-export const TeamKeyParams = Type.Object({ teamId: Type.String({ minLength: 1 }) });
-export const UserKeyParams = Type.Object({ userId: Type.String({ minLength: 1 }) });
 
 export const teamProperties = [
   'id',
@@ -92,7 +90,6 @@ export function joinedTeamJson(row: TeamTable): Team {
   };
 }
 
-export const TeamMemberParams = Type.Object({ teamId: Type.String({ minLength: 1 }), membershipId: Type.String({ minLength: 1 }) });
 
 // The settings objects of the team resource; a request may send any subset (team-update.md).
 const flags = (names: readonly string[]) => Type.Object(Object.fromEntries(names.map((name) => [name, Type.Optional(Type.Boolean())])), { additionalProperties: false });

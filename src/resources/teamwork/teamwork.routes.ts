@@ -1,7 +1,5 @@
-import Type, { type TSchema } from 'typebox';
-import { signedInUserId } from '../../wire/auth.ts';
 import { type QuerySupport, applySelect } from '../../wire/odata/query-options.ts';
-import type { GraphRequest, GraphResponse, GraphRoute, HttpMethod } from '../../wire/routes.ts';
+import { type GraphRequest, type GraphResponse, type GraphRoute, defineRoute } from '../../wire/routes.ts';
 import type { TeamworkItemsService } from './teamwork-items.service.ts';
 import { AnyObjectBody, etagOf, itemJson, parseVersion, sectionJson, sectionProperties } from './teamwork.schemas.ts';
 import type { SectionView, SectionsView, TeamworkService } from './teamwork.service.ts';
@@ -15,185 +13,168 @@ const readPermissions = {
 const writePermissions = { delegated: ['TeamworkSection.ReadWrite'], application: ['TeamworkSection.ReadWrite.All', 'Teamwork.Migrate.All'] };
 const sectionQuery: QuerySupport = { entityType: 'microsoft.graph.teamworkSection', properties: sectionProperties, expand: ['items'] };
 
-type Req = GraphRequest<Record<string, string>, Record<string, unknown>>;
-
-interface SectionsRoute {
-  readonly operation: string;
-  readonly doc: string;
-  readonly method: HttpMethod;
-  /** The path below `/users/{userId}` or `/me`. */
-  readonly path: string;
-  readonly isWrite: boolean;
-  readonly odata?: QuerySupport;
-  readonly handle: (req: Req, userId: string) => Promise<GraphResponse>;
-}
-
-/** Each operation is served at `/users/{userId}/…` and, for delegated callers, at `/me/…`. */
-function atUserAndMe(route: SectionsRoute): GraphRoute[] {
-  const keys = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
-  const paramsOf = (names: readonly string[]): TSchema => Type.Object(Object.fromEntries(names.map((name) => [name, Type.String({ minLength: 1 })])));
-  const permissions = route.isWrite ? writePermissions : readPermissions;
-  const shared = {
-    doc: route.doc,
-    method: route.method,
-    versions: ['beta'] as const,
-    ...(route.method === 'POST' || route.method === 'PATCH' ? { body: AnyObjectBody } : {}),
-    ...(route.odata === undefined ? {} : { odata: route.odata }),
-  };
-  return [
-    {
-      ...shared,
-      operation: route.operation,
-      url: `/users/{userId}${route.path}`,
-      params: paramsOf(['userId', ...keys]),
-      permissions,
-      handle: (req) => route.handle(req as Req, (req as Req).params.userId as string),
-    },
-    {
-      ...shared,
-      operation: `me-${route.operation}`,
-      url: `/me${route.path}`,
-      ...(keys.length === 0 ? {} : { params: paramsOf(keys) }),
-      permissions: { delegated: permissions.delegated, application: [] },
-      handle: (req) => route.handle(req as Req, signedInUserId(req.principal)),
-    },
-  ];
-}
+type Req = GraphRequest<Record<string, string>, unknown>;
 
 export function teamworkRoutes(sections: TeamworkService, items: TeamworkItemsService): GraphRoute[] {
   const sectionsPath = '/teamwork/sections';
-  const itemsPath = `${sectionsPath}/{sectionId}/items`;
-  const routes: SectionsRoute[] = [
-    {
+  return [
+    defineRoute({
       operation: 'section-list',
       doc: 'api-reference/beta/api/userteamwork-list-sections.md',
       method: 'GET',
-      path: sectionsPath,
-      isWrite: false,
+      response: 'Collection(microsoft.graph.teamworkSection)',
+      forms: ['/me/teamwork/sections', '/users/{userId}/teamwork/sections'],
+      versions: ['beta'],
+      permissions: readPermissions,
       odata: sectionQuery,
-      handle: async (req, userId) => listResponse(req, await sections.list(req.principal, userId, req.odata.expand === 'items')),
-    },
-    {
+      handle: async (req) => listResponse(req, await sections.list(req.principal, req.pathUserId, req.odata.expand)),
+    }),
+    defineRoute({
       operation: 'section-create',
       doc: 'api-reference/beta/api/userteamwork-post-sections.md',
       method: 'POST',
-      path: sectionsPath,
-      isWrite: true,
-      handle: async (req, userId) => {
-        const view = await sections.create(req.principal, userId, req.headers['if-match'], req.body);
+      response: 'microsoft.graph.teamworkSection',
+      forms: ['/me/teamwork/sections', '/users/{userId}/teamwork/sections'],
+      versions: ['beta'],
+      permissions: writePermissions,
+      body: AnyObjectBody,
+      handle: async (req) => {
+        const view = await sections.create(req.principal, req.pathUserId, req.headers['if-match'], req.body);
         return { status: 201, headers: { location: `${req.serviceRoot}/users/${view.ownerId}${sectionsPath}/${view.section.id}` }, body: sectionBody(req, view) };
       },
-    },
-    {
+    }),
+    defineRoute({
       operation: 'section-reorder',
       doc: 'api-reference/beta/api/teamworksection-reorder.md',
       method: 'POST',
-      path: `${sectionsPath}/reorder`,
-      isWrite: true,
-      handle: async (req, userId) => {
-        const view = await sections.reorder(req.principal, userId, req.headers['if-match'], req.body);
+      response: 'Collection(microsoft.graph.teamworkSection)',
+      forms: ['/me/teamwork/sections/reorder', '/users/{userId}/teamwork/sections/reorder'],
+      versions: ['beta'],
+      permissions: writePermissions,
+      body: AnyObjectBody,
+      handle: async (req) => {
+        const view = await sections.reorder(req.principal, req.pathUserId, req.headers['if-match'], req.body);
         return { status: 200, body: { '@odata.context': sectionsContext(req, view.ownerId), value: view.sections.map((s) => sectionJson(s, view.version)) } };
       },
-    },
-    {
+    }),
+    defineRoute({
       operation: 'section-get',
       doc: 'api-reference/beta/api/teamworksection-get.md',
       method: 'GET',
-      path: `${sectionsPath}/{sectionId}`,
-      isWrite: false,
+      response: 'microsoft.graph.teamworkSection',
+      forms: ['/me/teamwork/sections/{sectionId}', '/users/{userId}/teamwork/sections/{sectionId}'],
+      versions: ['beta'],
+      permissions: readPermissions,
       odata: sectionQuery,
-      handle: async (req, userId) => {
-        const view = await sections.get(req.principal, userId, req.params.sectionId as string, req.odata.expand === 'items');
+      handle: async (req) => {
+        const view = await sections.get(req.principal, req.pathUserId, req.params.sectionId, req.odata.expand);
         const etag = etagOf(view.version);
         const ifNoneMatch = req.headers['if-none-match'];
         if (ifNoneMatch !== undefined && parseVersion(ifNoneMatch) === view.version) return { status: 304, headers: { etag } };
         return { status: 200, headers: { etag }, body: sectionBody(req, view) };
       },
-    },
-    {
+    }),
+    defineRoute({
       operation: 'section-update',
       doc: 'api-reference/beta/api/teamworksection-update.md',
       method: 'PATCH',
-      path: `${sectionsPath}/{sectionId}`,
-      isWrite: true,
-      handle: async (req, userId) => ({
+      response: 'microsoft.graph.teamworkSection',
+      forms: ['/me/teamwork/sections/{sectionId}', '/users/{userId}/teamwork/sections/{sectionId}'],
+      versions: ['beta'],
+      permissions: writePermissions,
+      body: AnyObjectBody,
+      handle: async (req) => ({
         status: 200,
-        body: sectionBody(req, await sections.update(req.principal, userId, req.params.sectionId as string, req.headers['if-match'], req.body)),
+        body: sectionBody(req, await sections.update(req.principal, req.pathUserId, req.params.sectionId, req.headers['if-match'], req.body)),
       }),
-    },
-    {
+    }),
+    defineRoute({
       operation: 'section-delete',
       doc: 'api-reference/beta/api/teamworksection-delete.md',
       method: 'DELETE',
-      path: `${sectionsPath}/{sectionId}`,
-      isWrite: true,
-      handle: async (req, userId) => {
-        await sections.delete(req.principal, userId, req.params.sectionId as string, req.headers['if-match']);
+      response: null,
+      forms: ['/me/teamwork/sections/{sectionId}', '/users/{userId}/teamwork/sections/{sectionId}'],
+      versions: ['beta'],
+      permissions: writePermissions,
+      handle: async (req) => {
+        await sections.delete(req.principal, req.pathUserId, req.params.sectionId, req.headers['if-match']);
         return { status: 204 };
       },
-    },
-    {
+    }),
+    defineRoute({
       operation: 'section-item-list',
       doc: 'api-reference/beta/api/teamworksection-list-items.md',
       method: 'GET',
-      path: itemsPath,
-      isWrite: false,
-      handle: async (req, userId) => {
-        const view = await items.list(req.principal, userId, req.params.sectionId as string);
-        return { status: 200, body: { '@odata.context': itemsContext(req, view.ownerId, req.params.sectionId as string), value: view.items.map((i) => itemJson(i, view.version)) } };
+      response: 'Collection(microsoft.graph.teamworkSectionItem)',
+      forms: ['/me/teamwork/sections/{sectionId}/items', '/users/{userId}/teamwork/sections/{sectionId}/items'],
+      versions: ['beta'],
+      permissions: readPermissions,
+      handle: async (req) => {
+        const view = await items.list(req.principal, req.pathUserId, req.params.sectionId);
+        return { status: 200, body: { '@odata.context': itemsContext(req, view.ownerId, req.params.sectionId), value: view.items.map((i) => itemJson(i, view.version)) } };
       },
-    },
-    {
+    }),
+    defineRoute({
       operation: 'section-item-add',
       doc: 'api-reference/beta/api/teamworksection-post-items.md',
       method: 'POST',
-      path: itemsPath,
-      isWrite: true,
-      handle: async (req, userId) => {
-        const sectionId = req.params.sectionId as string;
-        const view = await items.add(req.principal, userId, sectionId, req.headers['if-match'], req.body);
+      response: 'microsoft.graph.teamworkSectionItem',
+      forms: ['/me/teamwork/sections/{sectionId}/items', '/users/{userId}/teamwork/sections/{sectionId}/items'],
+      versions: ['beta'],
+      permissions: writePermissions,
+      body: AnyObjectBody,
+      handle: async (req) => {
+        const sectionId = req.params.sectionId;
+        const view = await items.add(req.principal, req.pathUserId, sectionId, req.headers['if-match'], req.body);
         // The page's Location carries the raw conversation id, not percent-encoded.
         const location = `${req.serviceRoot}/users/${view.ownerId}${sectionsPath}/${sectionId}/items/${view.item.id}`;
         return { status: 201, headers: { location }, body: { '@odata.context': `${itemsContext(req, view.ownerId, sectionId)}/$entity`, ...itemJson(view.item, view.version) } };
       },
-    },
-    {
+    }),
+    defineRoute({
       operation: 'section-item-reorder',
       doc: 'api-reference/beta/api/teamworksectionitem-reorder.md',
       method: 'POST',
-      path: `${itemsPath}/reorder`,
-      isWrite: true,
-      handle: async (req, userId) => {
-        const sectionId = req.params.sectionId as string;
-        const view = await items.reorder(req.principal, userId, sectionId, req.headers['if-match'], req.body);
+      response: 'Collection(microsoft.graph.teamworkSectionItem)',
+      forms: ['/me/teamwork/sections/{sectionId}/items/reorder', '/users/{userId}/teamwork/sections/{sectionId}/items/reorder'],
+      versions: ['beta'],
+      permissions: writePermissions,
+      body: AnyObjectBody,
+      handle: async (req) => {
+        const sectionId = req.params.sectionId;
+        const view = await items.reorder(req.principal, req.pathUserId, sectionId, req.headers['if-match'], req.body);
         return { status: 200, body: { '@odata.context': itemsContext(req, view.ownerId, sectionId), value: view.items.map((i) => itemJson(i, view.version)) } };
       },
-    },
-    {
+    }),
+    defineRoute({
       operation: 'section-item-delete',
       doc: 'api-reference/beta/api/teamworksectionitem-delete.md',
       method: 'DELETE',
-      path: `${itemsPath}/{itemId}`,
-      isWrite: true,
-      handle: async (req, userId) => {
-        await items.remove(req.principal, userId, req.params.sectionId as string, req.params.itemId as string, req.headers['if-match']);
+      response: null,
+      forms: ['/me/teamwork/sections/{sectionId}/items/{itemId}', '/users/{userId}/teamwork/sections/{sectionId}/items/{itemId}'],
+      versions: ['beta'],
+      permissions: writePermissions,
+      handle: async (req) => {
+        await items.remove(req.principal, req.pathUserId, req.params.sectionId, req.params.itemId, req.headers['if-match']);
         return { status: 204 };
       },
-    },
-    {
+    }),
+    defineRoute({
       operation: 'section-item-move',
       doc: 'api-reference/beta/api/teamworksectionitem-move.md',
       method: 'POST',
-      path: `${itemsPath}/{itemId}/move`,
-      isWrite: true,
-      handle: async (req, userId) => {
-        const view = await items.move(req.principal, userId, req.params.sectionId as string, req.params.itemId as string, req.headers['if-match'], req.body);
+      response: 'microsoft.graph.teamworkSectionItem',
+      forms: ['/me/teamwork/sections/{sectionId}/items/{itemId}/move', '/users/{userId}/teamwork/sections/{sectionId}/items/{itemId}/move'],
+      versions: ['beta'],
+      permissions: writePermissions,
+      body: AnyObjectBody,
+      handle: async (req) => {
+        const view = await items.move(req.principal, req.pathUserId, req.params.sectionId, req.params.itemId, req.headers['if-match'], req.body);
         const targetId = view.item.section_id;
         return { status: 200, body: { '@odata.context': `${itemsContext(req, view.ownerId, targetId)}/$entity`, ...itemJson(view.item, view.version) } };
       },
-    },
+    }),
   ];
-  return routes.flatMap(atUserAndMe);
 }
 
 const sectionsContext = (req: Req, userId: string) => `${req.serviceRoot}/$metadata#users('${userId}')/teamwork/sections`;

@@ -4,11 +4,6 @@ import { badRequest } from '../../wire/errors.ts';
 
 // Beta teamwork sections (api-reference/beta/resources/teamworksection.md, teamworksectionitem.md).
 
-export const UserParams = Type.Object({ userId: Type.String({ minLength: 1 }) });
-export const SectionParams = Type.Object({ userId: Type.String({ minLength: 1 }), sectionId: Type.String({ minLength: 1 }) });
-export const ItemParams = Type.Object({ userId: Type.String(), sectionId: Type.String(), itemId: Type.String({ minLength: 1 }) });
-export const MeSectionParams = Type.Object({ sectionId: Type.String({ minLength: 1 }) });
-export const MeItemParams = Type.Object({ sectionId: Type.String(), itemId: Type.String({ minLength: 1 }) });
 
 // Bodies are checked by the service, not the schema: Graph's pages fix the wording of each 400.
 export const AnyObjectBody = Type.Record(Type.String(), Type.Unknown());

@@ -38,7 +38,7 @@ export class TeamworkService {
     private readonly access: TeamworkAccess,
   ) {}
 
-  async list(principal: Principal, userIdOrUpn: string, expandItems: boolean): Promise<SectionsView> {
+  async list(principal: Principal, userIdOrUpn: string, expand: string | null): Promise<SectionsView> {
     const owner = await this.access.readable(principal, userIdOrUpn);
     const db = this.store.db;
     const teamwork = await teamworkStore.findTeamwork(db, owner.id);
@@ -46,17 +46,17 @@ export class TeamworkService {
     const order = effectiveOrder(teamwork?.sections_order ?? '[]', sections);
     const byId = new Map(sections.map((section) => [section.id, section]));
     const ordered = order.map((id) => byId.get(id) as TeamworkSectionTable);
-    const items = expandItems ? groupBySection(await teamworkStore.listItems(db, owner.id, userSectionIds(sections))) : null;
+    const items = expand === 'items' ? groupBySection(await teamworkStore.listItems(db, owner.id, userSectionIds(sections))) : null;
     return { ownerId: owner.id, version: teamwork?.sections_version ?? 0, order, sections: ordered, items };
   }
 
-  async get(principal: Principal, userIdOrUpn: string, sectionId: string, expandItems: boolean): Promise<SectionView> {
+  async get(principal: Principal, userIdOrUpn: string, sectionId: string, expand: string | null): Promise<SectionView> {
     const owner = await this.access.readable(principal, userIdOrUpn);
     const db = this.store.db;
     const section = await teamworkStore.findSection(db, owner.id, sectionId);
     if (section === undefined) throw sectionNotFound();
     const teamwork = await teamworkStore.findTeamwork(db, owner.id);
-    const items = expandItems ? await teamworkStore.listItems(db, owner.id, userSectionIds([section])) : null;
+    const items = expand === 'items' ? await teamworkStore.listItems(db, owner.id, userSectionIds([section])) : null;
     return { ownerId: owner.id, version: teamwork?.sections_version ?? 0, section, items };
   }
 

@@ -1,7 +1,6 @@
-import { signedInUserId } from '../../wire/auth.ts';
 import type { GraphRequest } from '../../wire/routes.ts';
 import { type GraphRoute, collectionResponse, defineRoute, entityResponse } from '../../wire/routes.ts';
-import { UserKeyParams, userJson, userProperties } from './users.schemas.ts';
+import { userJson, userProperties } from './users.schemas.ts';
 import { type UsersService, userFields } from './users.service.ts';
 
 const userQuery = { entityType: 'microsoft.graph.user', properties: userProperties } as const;
@@ -16,7 +15,8 @@ export function userRoutes(users: UsersService): GraphRoute[] {
       operation: 'user-list',
       doc: 'api-reference/v1.0/api/user-list.md',
       method: 'GET',
-      url: '/users',
+      response: 'Collection(microsoft.graph.user)',
+      forms: ['/users'],
       permissions: readAll,
       // user-list.md: $top up to 999; $orderby displayName or userPrincipalName; $count only with
       // ConsistencyLevel: eventual; no $skip (directory objects page by token only).
@@ -36,21 +36,11 @@ export function userRoutes(users: UsersService): GraphRoute[] {
       operation: 'user-get',
       doc: 'api-reference/v1.0/api/user-get.md',
       method: 'GET',
-      url: '/users/{userId}',
-      params: UserKeyParams,
+      response: 'microsoft.graph.user',
+      forms: ['/users/{userId}', '/me'],
       permissions: { delegated: ['User.Read', ...readAll.delegated], application: readAll.application },
       odata: userQuery,
-      handle: async (req) => entityResponse(req, 'users', userJson(await users.get(req.principal, req.params.userId), isSelecting(req))),
-    }),
-    defineRoute({
-      operation: 'me-get',
-      doc: 'api-reference/v1.0/api/user-get.md',
-      method: 'GET',
-      url: '/me',
-      permissions: { delegated: ['User.Read', ...readAll.delegated], application: [] },
-      odata: userQuery,
-      handle: async (req) =>
-        entityResponse(req, 'users', userJson(await users.get(req.principal, signedInUserId(req.principal)), isSelecting(req))),
+      handle: async (req) => entityResponse(req, 'users', userJson(await users.get(req.principal, req.pathUserId), isSelecting(req))),
     }),
   ];
 }

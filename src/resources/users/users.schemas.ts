@@ -1,7 +1,4 @@
-import Type from 'typebox';
 import type { UserTable } from '../../store/schema.ts';
-
-export const UserKeyParams = Type.Object({ userId: Type.String({ minLength: 1 }) });
 
 // The properties Graph v1.0 returns without $select (api-reference/v1.0/api/user-get.md); the rest
 // come only when selected.

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { appToken, bearer } from '../../helpers/tokens.ts';
 import { architectureTeamId, awaitOperation, channels, diegoId, mark8TeamId, member } from './channels.fixtures.ts';
@@ -27,7 +26,6 @@ for (const dialect of testDialects()) {
       assertStatus(response, 200);
       assert.equal(response.body['@odata.context'], `${server.url}/v1.0/$metadata#teams('${mark8TeamId}')/incomingChannels`);
       assert.deepEqual(response.body.value.map((c: { id: string; membershipType: string }) => [c.id, c.membershipType]), [[sharedId, 'shared']]);
-      for (const channel of response.body.value) assertGraphType('microsoft.graph.channel', channel);
       const host = await server.request('GET', `/v1.0/teams/${architectureTeamId}/incomingChannels`);
       assert.deepEqual(host.body.value, []);
     });
@@ -38,7 +36,6 @@ for (const dialect of testDialects()) {
       assertStatus(response, 200);
       const ids = response.body.value.map((c: { id: string }) => c.id);
       assert.deepEqual(ids, [...own.body.value.map((c: { id: string }) => c.id), sharedId]);
-      for (const channel of response.body.value) assertGraphType('microsoft.graph.channel', channel);
       const shared = await server.request('GET', `/v1.0/teams/${mark8TeamId}/allChannels?$filter=membershipType eq 'shared'`, { headers: prefer });
       assertStatus(shared, 200);
       assert.ok(shared.body.value.every((c: { membershipType: string }) => c.membershipType === 'shared'));

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { bearer, userToken } from '../../helpers/tokens.ts';
 import { architectureTeamId, awaitOperation, channels, generalChannelId, leadershipChannelId, reset } from './channels.fixtures.ts';
@@ -32,14 +31,12 @@ for (const dialect of testDialects()) {
       assert.equal(operation.body.status, 'succeeded');
       assert.equal(operation.body.operationType, operationType);
       assert.equal(operation.body.targetResourceId, channelId);
-      assertGraphType('microsoft.graph.teamsAsyncOperation', operation.body);
     }
 
     it('202 archives a channel when the operation succeeds; it then refuses messages and settings changes; 202 unarchive reopens it', async () => {
       await accepted(`${general}/archive`, 'archiveChannel', generalChannelId);
       const channel = await server.request('GET', general);
       assert.equal(channel.body.isArchived, true);
-      assertGraphType('microsoft.graph.channel', channel.body);
       const message = { body: { content: 'Hello' } };
       assertGraphError(await server.request('POST', `${general}/messages`, { body: message }), 403, 'Forbidden', /archived/);
       assertGraphError(await server.request('PATCH', general, { body: { description: 'x' } }), 403, 'Forbidden', /archived/);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { bearer, userToken } from '../../helpers/tokens.ts';
 import { architectureTeamId, channels, generalChannelId, leadershipChannelId, meganId, member, memberRows } from './channels.fixtures.ts';
@@ -20,7 +19,6 @@ for (const dialect of testDialects()) {
       const response = await server.request('GET', `${leadership}/members`);
       assertStatus(response, 200);
       assert.deepEqual(response.body.value.map((m: { displayName: string; roles: string[] }) => [m.displayName, m.roles]).sort(), [['Adele Vance', ['owner']], ['Lee Gu', []]]);
-      for (const item of response.body.value) assertGraphType('microsoft.graph.aadUserConversationMember', item);
     });
 
     it('201 adds a member with roles [] and returns it', async () => {
@@ -29,7 +27,6 @@ for (const dialect of testDialects()) {
       assert.equal(response.body['@odata.context'], `${server.url}/v1.0/$metadata#teams('${architectureTeamId}')/channels('${encodeURIComponent(leadershipChannelId)}')/members/microsoft.graph.aadUserConversationMember/$entity`);
       assert.equal(response.body.userId, meganId);
       assert.deepEqual(response.body.roles, []);
-      assertGraphType('microsoft.graph.aadUserConversationMember', response.body);
       const one = await server.request('GET', `${leadership}/members/${encodeURIComponent(response.body.id)}`);
       assertStatus(one, 200);
       assert.ok((await memberRows(server, leadershipChannelId)).some((row) => row.user_id === meganId));

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { appToken, bearer, demoTenantId, userToken } from '../../helpers/tokens.ts';
 import { architectureTeamId, channels, generalChannelId, leadershipChannelId, meganId } from './channels.fixtures.ts';
@@ -26,7 +25,6 @@ for (const dialect of testDialects()) {
       assert.deepEqual(response.body.channelIdentity, { teamId: architectureTeamId, channelId: generalChannelId });
       assert.equal(response.body.chatId, null);
       assert.equal(response.body.from.user.id, '10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f');
-      assertGraphType('microsoft.graph.chatMessage', response.body);
     });
 
     it('201 posts replies; the list holds root messages only and $expand=replies nests them', async () => {
@@ -34,7 +32,6 @@ for (const dialect of testDialects()) {
       const reply = await server.request('POST', `${general}/messages/${root.body.id}/replies`, { body: { body: { content: 'a reply' } } });
       assertStatus(reply, 201);
       assert.equal(reply.body.replyToId, root.body.id);
-      assertGraphType('microsoft.graph.chatMessage', reply.body);
       const list = await server.request('GET', `${general}/messages`);
       assertStatus(list, 200);
       assert.ok(list.body.value.every((message: { replyToId: string | null }) => message.replyToId === null));
@@ -46,7 +43,6 @@ for (const dialect of testDialects()) {
       assert.deepEqual(replies.body.value.map((message: { id: string }) => message.id), [reply.body.id]);
       const one = await server.request('GET', `${general}/messages/${root.body.id}/replies/${reply.body.id}`);
       assertStatus(one, 200);
-      assertGraphType('microsoft.graph.chatMessage', one.body);
       assertGraphError(await server.request('GET', `${general}/messages/${reply.body.id}`), 404, 'NotFound');
     });
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { member, seededGroupChat, seededOneOnOne, users } from './chat-fixtures.ts';
 
@@ -24,7 +23,6 @@ for (const dialect of testDialects()) {
       assertStatus(response, 201);
       assert.equal(response.headers.get('location'), `/chats/${seededGroupChat}/members/${response.body.id}`);
       assert.equal(response.body.userId, users.johanna);
-      assertGraphType('microsoft.graph.aadUserConversationMember', response.body);
       const listed = await server.request('GET', response.headers.get('location')?.replace('/chats/', '/v1.0/chats/').replace(seededGroupChat, encodeURIComponent(seededGroupChat)) ?? '');
       assertStatus(listed, 200);
       assert.equal(await rosterSize(server, seededGroupChat), 4);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { bearer, userToken } from '../../helpers/tokens.ts';
 import { demoTenant, seededGroupChat, users } from './chat-fixtures.ts';
@@ -31,7 +30,6 @@ for (const dialect of testDialects()) {
         email: adele.email,
         tenantId: demoTenant,
       });
-      for (const member of response.body.value) assertGraphType('microsoft.graph.aadUserConversationMember', member);
       assert.deepEqual((await server.request('GET', `/v1.0/me/chats/${encodeURIComponent(seededGroupChat)}/members`)).body.value, response.body.value);
       assert.deepEqual((await server.request('GET', `/v1.0/users/${users.adele}/chats/${encodeURIComponent(seededGroupChat)}/members`)).body.value, response.body.value);
     });
@@ -41,7 +39,6 @@ for (const dialect of testDialects()) {
       const response = await server.request('GET', `${membersPath}/${encodeURIComponent(id)}`);
       assertStatus(response, 200);
       assert.equal(response.body.displayName, 'Megan Bowen');
-      assertGraphType('microsoft.graph.aadUserConversationMember', response.body);
       const foreign = Buffer.from(`0##${demoTenant}##19:other@thread.v2##${users.megan}`).toString('base64');
       assertGraphError(await server.request('GET', `${membersPath}/${encodeURIComponent(foreign)}`), 404, 'NotFound');
     });

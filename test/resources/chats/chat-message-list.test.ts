@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { appToken, bearer } from '../../helpers/tokens.ts';
 import { seededGroupChat, users } from './chat-fixtures.ts';
@@ -20,7 +19,6 @@ for (const dialect of testDialects()) {
       const first = await server.request('GET', `/v1.0/chats/${chatKey}/messages?$top=2`);
       assertStatus(first, 200);
       assert.deepEqual(first.body.value.map((m: { body: { content: string } }) => m.body.content), ['<p>Final numbers are <b>in</b>.</p>', 'Campaign calendar draft attached tomorrow.']);
-      for (const message of first.body.value) assertGraphType('microsoft.graph.chatMessage', message);
       const next = await server.request('GET', first.body['@odata.nextLink'].slice(server.url.length));
       assert.deepEqual(next.body.value.map((m: { body: { content: string } }) => m.body.content), ['Kicking off Q4 planning here.']);
       assert.equal(next.body['@odata.nextLink'], undefined);
@@ -38,7 +36,6 @@ for (const dialect of testDialects()) {
       const response = await server.request('GET', `/v1.0/chats/${chatKey}/messages/${id}`);
       assertStatus(response, 200);
       assert.equal(response.body.body.content, 'Kicking off Q4 planning here.');
-      assertGraphType('microsoft.graph.chatMessage', response.body);
       assertGraphError(await server.request('GET', `/v1.0/chats/${chatKey}/messages/1`), 404, 'NotFound');
     });
 

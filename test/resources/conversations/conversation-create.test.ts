@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { allCompanyId, conversationBody, conversationRowCounts, itAdminsId, salesId, seed004Body } from '../../helpers/conversations.ts';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { appToken, bearer, userToken } from '../../helpers/tokens.ts';
 
@@ -26,7 +25,6 @@ for (const dialect of testDialects()) {
       assert.match(response.body.id, /^AAQkAD[A-Za-z0-9_-]+=$/);
       assert.equal(response.body.threads.length, 1);
       assert.match(response.body.threads[0].id, /^AAQkAD[A-Za-z0-9_-]+==$/);
-      assertGraphType('microsoft.graph.conversation', response.body);
       // The ids name their group: its GUID in ASCII follows the 4-byte header, as in Graph's samples.
       assert.ok(Buffer.from(response.body.id, 'base64').toString('latin1').includes(allCompanyId));
     });
@@ -43,7 +41,6 @@ for (const dialect of testDialects()) {
       const posts = await server.request('GET', `/v1.0/groups/${allCompanyId}/threads/${created.threads[0].id}/posts`, { headers: bearer(await userToken(server, 'AdeleV@contoso.com')) });
       assertStatus(posts, 200);
       const [first] = posts.body.value;
-      assertGraphType('microsoft.graph.post', first);
       assert.deepEqual(first.body, { contentType: 'html', content: 'Contoso cares about you: Rest and Recharge' });
       assert.deepEqual(first.from, { emailAddress: { name: 'Adele Vance', address: 'AdeleV@contoso.com' } });
       assert.deepEqual(first.sender, first.from);

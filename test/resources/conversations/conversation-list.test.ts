@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { allCompanyId, createConversation, itAdminsId, salesId } from '../../helpers/conversations.ts';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { appToken, bearer, userToken } from '../../helpers/tokens.ts';
 
@@ -22,7 +21,6 @@ for (const dialect of testDialects()) {
       assertStatus(response, 200);
       assert.equal(response.body['@odata.context'], `${server.url}/v1.0/$metadata#groups('${allCompanyId}')/conversations`);
       assert.deepEqual(response.body.value.map((c: { topic: string }) => c.topic), ['Third', 'Second', 'First']);
-      for (const conversation of response.body.value) assertGraphType('microsoft.graph.conversation', conversation);
     });
 
     it('200 lists the conversation the demo tenant seeds in Mark 8, summarised from its posts', async () => {

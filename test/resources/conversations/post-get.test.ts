@@ -24,7 +24,6 @@ for (const dialect of testDialects()) {
         const response = await server.request('GET', `${threadPath(allCompanyId, threadId, conversation)}/posts/${postIds[0]}`);
         assertStatus(response, 200);
         assert.match(response.body['@odata.context'], /\/posts\/\$entity$/);
-        assertGraphType('microsoft.graph.post', response.body);
         assert.equal(response.body.body.content, 'root post');
       }
       const selected = await server.request('GET', `${threadPath(allCompanyId, threadId)}/posts/${postIds[1]}?$select=from`);

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { allCompanyId, createConversation, threadPath } from '../../helpers/conversations.ts';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 
 for (const dialect of testDialects()) {
@@ -24,10 +23,7 @@ for (const dialect of testDialects()) {
         const prefix = conversation === undefined ? '' : `/conversations('${encodeURIComponent(conversationId)}')`;
         assert.equal(response.body['@odata.context'], `${server.url}/v1.0/$metadata#groups('${allCompanyId}')${prefix}/threads('${encodeURIComponent(threadId)}')/posts`);
         assert.deepEqual(response.body.value.map((p: { body: { content: string } }) => p.body.content), ['one', 'two', 'three']);
-        for (const post of response.body.value) {
-          assertGraphType('microsoft.graph.post', post);
-          assert.equal(post['@odata.etag'], `W/"${post.changeKey}"`);
-        }
+        for (const post of response.body.value) assert.equal(post['@odata.etag'], `W/"${post.changeKey}"`);
       }
     });
 

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { allCompanyId, conversationRowCounts, createConversation, itAdminsId } from '../../helpers/conversations.ts';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 
 // The request body of group-post-threads.md's example.
@@ -24,7 +23,6 @@ for (const dialect of testDialects()) {
       const response = await server.request('POST', `/v1.0/groups/${allCompanyId}/threads`, { body: groupThreadBody });
       assertStatus(response, 201);
       assert.equal(response.body['@odata.context'], `${server.url}/v1.0/$metadata#groups('${allCompanyId}')/threads/$entity`);
-      assertGraphType('microsoft.graph.conversationThread', response.body);
       assert.equal(response.body.topic, 'New Conversation Thread Topic');
       assert.equal(response.body.preview, 'this is body content');
       assert.equal(response.body.isLocked, false);
@@ -39,7 +37,6 @@ for (const dialect of testDialects()) {
       assertStatus(response, 201);
       const encoded = encodeURIComponent(conversationId);
       assert.equal(response.body['@odata.context'], `${server.url}/v1.0/$metadata#groups('${allCompanyId}')/conversations('${encoded}')/threads/$entity`);
-      assertGraphType('microsoft.graph.conversationThread', response.body);
       assert.notEqual(response.body.id, threadId);
       assert.equal(response.body.topic, 'Budget');
       const conversation = (await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations/${conversationId}`)).body;

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { allCompanyId, createConversation, threadPath } from '../../helpers/conversations.ts';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 
 for (const dialect of testDialects()) {
@@ -21,7 +20,6 @@ for (const dialect of testDialects()) {
       for (const conversationId of [undefined, first.conversationId]) {
         const response = await server.request('GET', threadPath(allCompanyId, first.threadId, conversationId));
         assertStatus(response, 200);
-        assertGraphType('microsoft.graph.conversationThread', response.body);
         assert.equal(response.body.id, first.threadId);
         assert.equal(response.body.topic, 'One');
         assert.equal(response.body.toRecipients, undefined, 'recipients come only with $select');
@@ -40,7 +38,6 @@ for (const dialect of testDialects()) {
       const all = await server.request('GET', `/v1.0/groups/${allCompanyId}/threads`);
       assertStatus(all, 200);
       assert.deepEqual(all.body.value.map((t: { id: string }) => t.id), [second.threadId, first.threadId]);
-      for (const thread of all.body.value) assertGraphType('microsoft.graph.conversationThread', thread);
       const paged = await server.request('GET', `/v1.0/groups/${allCompanyId}/threads?$top=1`);
       assert.equal(paged.body.value.length, 1);
       assert.ok(paged.body['@odata.nextLink']);

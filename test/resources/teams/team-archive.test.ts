@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { appToken, bearer, userToken } from '../../helpers/tokens.ts';
 import { architectureTeamId, awaitOperation, reset, teamState } from './teams.fixtures.ts';
@@ -28,7 +27,6 @@ for (const dialect of testDialects()) {
       assert.equal(operation.body.status, 'succeeded');
       assert.equal(operation.body.operationType, operationType);
       assert.equal(operation.body.targetResourceId, architectureTeamId);
-      assertGraphType('microsoft.graph.teamsAsyncOperation', operation.body);
     }
 
     const isArchived = async () => (await server.request('GET', team)).body.isArchived as boolean;
@@ -36,7 +34,7 @@ for (const dialect of testDialects()) {
     it('202 archives when the operation succeeds; the team then refuses writes; 202 unarchive opens it again', async () => {
       await accepted(`${team}/archive`, 'archiveTeam');
       assert.equal(await isArchived(), true);
-      assertGraphType('microsoft.graph.team', (await server.request('GET', team)).body);
+      assertStatus(await server.request('GET', team), 200);
       const before = await teamState(server);
       assertGraphError(await server.request('PATCH', team, { body: { description: 'x' } }), 403, 'Forbidden', /archived/);
       assertGraphError(await server.request('POST', `${team}/channels`, { body: { displayName: 'Later' } }), 403, 'Forbidden', /archived/);

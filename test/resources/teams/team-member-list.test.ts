@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { appToken, bearer, mintToken, userToken } from '../../helpers/tokens.ts';
 import { adeleId, architectureTeamId, guestId, leeId, mark8TeamId, meganId, membershipIdOf } from './teams.fixtures.ts';
@@ -29,7 +28,6 @@ for (const dialect of testDialects()) {
       for (const item of response.body.value) {
         assert.equal(item['@odata.type'], '#microsoft.graph.aadUserConversationMember');
         assert.equal(item.id, membershipIdOf(architectureTeamId, item.userId));
-        assertGraphType('microsoft.graph.aadUserConversationMember', item);
       }
     });
 
@@ -37,7 +35,6 @@ for (const dialect of testDialects()) {
       const response = await server.request('GET', `${members}/${encodeURIComponent(membershipIdOf(architectureTeamId, meganId))}`);
       assertStatus(response, 200);
       assert.equal(response.body.displayName, 'Megan Bowen');
-      assertGraphType('microsoft.graph.aadUserConversationMember', response.body);
       const selected = await server.request('GET', `${members}?$select=displayName,roles`);
       assertStatus(selected, 200);
       assert.deepEqual(Object.keys(selected.body.value[0]).sort(), ['@odata.type', 'displayName', 'id', 'roles']);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { currentVersion, favoritesId, ifMatch, oneOnOneChatId, phoenixId, sectionsUrl, seedVersion, snapshot, systemId } from './fixtures.ts';
 
@@ -21,7 +20,6 @@ for (const dialect of testDialects()) {
     it('200 moves the item between user sections; createdDateTime is the move time, lastModifiedDateTime null', async () => {
       const response = await move(favoritesId, { targetSectionId: phoenixId });
       assertStatus(response, 200);
-      assertGraphType('microsoft.graph.teamworkSectionItem', response.body);
       assert.equal(response.body['@odata.etag'], `"${seedVersion + 10}"`);
       assert.equal(response.body.lastModifiedDateTime, null);
       assert.ok(response.body.createdDateTime > '2026-03-01T09:01:00Z');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { currentVersion, favoritesId, groupChatId, ifMatch, oneOnOneChatId, sectionsUrl, seedVersion, systemId } from './fixtures.ts';
 
@@ -23,10 +22,7 @@ for (const dialect of testDialects()) {
       const response = await reorder(favoritesId, { itemsOrder: [groupChatId, oneOnOneChatId] }, seedVersion + 10);
       assertStatus(response, 200);
       assert.deepEqual(response.body.value.map((item: { id: string }) => item.id), [groupChatId, oneOnOneChatId]);
-      for (const item of response.body.value) {
-        assertGraphType('microsoft.graph.teamworkSectionItem', item);
-        assert.equal(item['@odata.etag'], `"${seedVersion + 20}"`);
-      }
+      for (const item of response.body.value) assert.equal(item['@odata.etag'], `"${seedVersion + 20}"`);
       const listed = await server.request('GET', `${sectionsUrl}/${favoritesId}/items`);
       assert.deepEqual(listed.body.value.map((item: { id: string }) => item.id), [groupChatId, oneOnOneChatId]);
     });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { favoritesId, oneOnOneChatId, phoenixId, sectionsUrl, seedVersion, systemId } from './fixtures.ts';
 
@@ -25,10 +24,7 @@ for (const dialect of testDialects()) {
       const order = response.body['@microsoft.graph.sectionsOrder'];
       assert.deepEqual(order, [systemId('QuickViews'), phoenixId, favoritesId, ...systemNames.slice(1).map((name) => systemId(name))]);
       assert.deepEqual(response.body.value.map((section: { id: string }) => section.id), order);
-      for (const section of response.body.value) {
-        assertGraphType('microsoft.graph.teamworkSection', section);
-        assert.equal(section['@odata.etag'], `"${seedVersion}"`);
-      }
+      for (const section of response.body.value) assert.equal(section['@odata.etag'], `"${seedVersion}"`);
       const me = await server.request('GET', '/beta/me/teamwork/sections');
       assert.deepEqual(me.body.value, response.body.value);
     });

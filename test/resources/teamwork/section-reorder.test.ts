@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { currentVersion, favoritesId, ifMatch, phoenixId, sectionsUrl, seedVersion, snapshot, systemId } from './fixtures.ts';
 
@@ -23,10 +22,7 @@ for (const dialect of testDialects()) {
       const response = await reorder({ sectionsOrder: wanted });
       assertStatus(response, 200);
       assert.deepEqual(response.body.value.map((section: { id: string }) => section.id), wanted);
-      for (const section of response.body.value) {
-        assertGraphType('microsoft.graph.teamworkSection', section);
-        assert.equal(section['@odata.etag'], `"${seedVersion + 10}"`);
-      }
+      for (const section of response.body.value) assert.equal(section['@odata.etag'], `"${seedVersion + 10}"`);
       assert.deepEqual((await snapshot(server)).order, wanted);
     });
 
