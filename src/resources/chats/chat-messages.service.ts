@@ -1,7 +1,7 @@
 import type { ListPage, ListQuery } from '../../query/list-query.ts';
 import type { Store } from '../../store/db.ts';
 import type { MessageIdAllocator } from '../../store/message-ids.ts';
-import type { ChatTable, MessageTable } from '../../store/schema.ts';
+import type { MessageTable } from '../../store/schema.ts';
 import { StoreParentMissing } from '../../store/errors.ts';
 import { withSingleWrite, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
