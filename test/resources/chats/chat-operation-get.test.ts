@@ -13,7 +13,9 @@ for (const dialect of testDialects()) {
     let megan: Record<string, string>;
     let app: Record<string, string>;
     before(async () => {
-      server = await startTestServer(dialect, ['--operation-delay-ms', '150']);
+      // Each step of an operation lasts a second: long enough that a loaded machine still reads every
+      // status between two steps, short enough for the test.
+      server = await startTestServer(dialect, ['--operation-delay-ms', '1000']);
       megan = bearer(await userToken(server, 'MeganB@contoso.com'));
       app = bearer(await appToken(server));
     });
@@ -31,7 +33,7 @@ for (const dialect of testDialects()) {
       // The chat exists while the operation runs (chat-post.md).
       assertStatus(await server.request('GET', `/beta/chats/${encodeURIComponent(chatId)}`, { headers: megan }), 200);
       const seen: string[] = [];
-      for (let i = 0; i < 200 && seen.at(-1) !== 'succeeded'; i++) {
+      for (let i = 0; i < 1500 && seen.at(-1) !== 'succeeded'; i++) {
         const operation = await server.request('GET', `/beta${location}`, { headers: { ...megan, prefer: 'include-unknown-enum-members' } });
         assertStatus(operation, 200);
         assert.equal(operation.body.operationType, 'createChat');
@@ -60,7 +62,7 @@ for (const dialect of testDialects()) {
       assertStatus(operations, 200);
       assert.equal(operations.body.value.length, 1);
       assert.equal(operations.body.value[0].operationType, 'unknownFutureValue');
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 1500; i++) {
         const apps = await server.request('GET', `/v1.0/chats/${encodeURIComponent(chatId)}/installedApps`, { headers: app });
         if (apps.body.value.length > 0) {
           assert.deepEqual(apps.body.value[0].consentedPermissionSet, example4.installedApps[0]?.consentedPermissionSet);
