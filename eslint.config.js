@@ -9,7 +9,7 @@ const layer = (files, patterns) => ({ files, rules: { 'no-restricted-imports': [
 
 // eslint-disable-next-line no-restricted-syntax -- ESLint reads the config from the default export.
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.teamgraph/**'] },
+  { ignores: ['node_modules/**', '.teamgraph/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
