@@ -17,7 +17,7 @@ const ownSchemas = String.raw`\./[\w-]+\.schemas\.ts`;
 // eslint-disable-next-line no-restricted-syntax -- ESLint reads the config from the default export.
 export default tseslint.config(
   // The type-check fixtures are compiled by test/store/param-paths.test.ts, outside the project, as one must fail.
-  { ignores: ['node_modules/**', '.teamgraph/**', 'test/store/typecheck/**'] },
+  { ignores: ['node_modules/**', '.teamgraph/**', 'test/store/typecheck/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

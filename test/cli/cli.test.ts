@@ -150,16 +150,33 @@ describe('teamgraph command line', () => {
     }
   });
 
-  it('keeps its SQLite file in --data and finds the tenant there again after a restart', async () => {
+  it('keeps its SQLite file in --data: a restart finds what was written, and the seed is not applied over it', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamgraph-cli-'));
+    // Neither is in the seed: a restart that lost the file (and seeded an empty one) shows neither.
+    const chat = `/v1.0/chats/${encodeURIComponent('19:d5b2c3a4-e6f7-8901-abcd-ef3456789012@thread.v2')}`;
+    const team = '/v1.0/teams/57fb72d0-d811-46f4-8947-305e6072eaa5';
     try {
+      let messageId = '';
       for (let round = 0; round < 2; round++) {
         const { child, banner } = await start(['--data', dataDir, '--port', '0', '--log-level', 'silent']);
-        const port = /:(\d+)\/v1\.0/.exec(banner)?.[1];
-        const users = await request(`http://127.0.0.1:${port}`, 'GET', '/v1.0/users');
-        assert.equal(users.body.value.length, 13);
-        child.kill();
-        await new Promise((resolve) => child.once('close', resolve));
+        try {
+          const url = `http://127.0.0.1:${/:(\d+)\/v1\.0/.exec(banner)?.[1]}`;
+          if (round === 0) {
+            const posted = await request(url, 'POST', `${chat}/messages`, { body: { body: { content: 'Written before the restart' } } });
+            assert.equal(posted.status, 201, posted.text);
+            messageId = posted.body.id;
+            assert.equal((await request(url, 'PATCH', team, { body: { description: 'Changed before the restart' } })).status, 204);
+          } else {
+            const message = await request(url, 'GET', `${chat}/messages/${messageId}`);
+            assert.equal(message.status, 200, message.text);
+            assert.equal(message.body.body.content, 'Written before the restart');
+            assert.equal((await request(url, 'GET', team)).body.description, 'Changed before the restart');
+          }
+          assert.equal((await request(url, 'GET', '/v1.0/users')).body.value.length, 13);
+        } finally {
+          child.kill();
+          await new Promise((resolve) => child.once('close', resolve));
+        }
       }
       assert.ok(fs.existsSync(path.join(dataDir, 'teamgraph.db')));
     } finally {

@@ -6,6 +6,7 @@ export type Dialect = 'sqlite' | 'postgres';
 
 // PostgreSQL joins the suite when TEAMGRAPH_TEST_PG names a server or one answers locally; CI sets
 // TEAMGRAPH_TEST_PG_REQUIRED so that a missing server fails the run instead of skipping half of it.
+// TEAMGRAPH_TEST_PG=off keeps a run on SQLite alone (the mutation run, decision 133).
 const adminUrl = process.env.TEAMGRAPH_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const isPostgresRequired = process.env.TEAMGRAPH_TEST_PG_REQUIRED === '1';
 
@@ -27,7 +28,7 @@ async function postgresAnswers(): Promise<boolean> {
   }
 }
 
-const dialects: Dialect[] = (await postgresAnswers()) ? ['sqlite', 'postgres'] : ['sqlite'];
+const dialects: Dialect[] = process.env.TEAMGRAPH_TEST_PG !== 'off' && (await postgresAnswers()) ? ['sqlite', 'postgres'] : ['sqlite'];
 
 /** Every dialect this run covers; test files loop over it so none can forget to opt in. */
 export function testDialects(): readonly Dialect[] {

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { DatabaseTarget } from '../../src/config.ts';
-import { type RequestOptions, type TestResponse, request } from './server.ts';
+import { type RequestOptions, type TestResponse, type TestServer, request } from './server.ts';
 
 const bin = path.resolve('bin/teamgraph.js');
 const startTimeoutMs = 60_000;
@@ -63,4 +63,15 @@ export function spawnServer(args: readonly string[], env: Readonly<Record<string
       reject(new Error(`teamgraph exited (${code ?? signal}) before listening\n${stdout}\n${stderr}`));
     });
   });
+}
+
+/**
+ * A second instance of a test server as a process of its own on the same database, as a scaled-out
+ * deployment runs them (docs/decisions.md 134): it shares nothing with the first but the database.
+ */
+export function spawnSecondInstance(server: TestServer): Promise<ServerProcess> {
+  if (server.database.kind === 'sqlite' && server.database.file === ':memory:') {
+    throw new Error('a second instance needs a database it can open: start the first with startSharedTestServer');
+  }
+  return spawnServer([...databaseArgs(server.database), ...server.args]);
 }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, createServices, graphRoutes } from '../../src/app.ts';
 import { OperationsService } from '../../src/resources/operations/operations.service.ts';
@@ -53,10 +56,17 @@ export async function startTestServer(dialect: Dialect, args: readonly string[] 
   return boot(dialect, args, database.target, () => database.drop());
 }
 
-/** A second instance on the same database, as a scaled-out deployment runs them. */
-export function startSecondInstance(server: TestServer): Promise<TestServer> {
-  assert.ok(server.database.kind === 'postgres', 'a second instance needs a shared database: PostgreSQL');
-  return boot(server.dialect, server.args, server.database, () => Promise.resolve());
+/**
+ * Like startTestServer, on a database a second process can open too (spawnSecondInstance): a SQLite
+ * file in a directory of its own, removed on close, or the fresh PostgreSQL database.
+ */
+export async function startSharedTestServer(dialect: Dialect, args: readonly string[] = []): Promise<TestServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamgraph-shared-'));
+  const database: TestDatabase = await createTestDatabase(dialect, path.join(dir, 'teamgraph.db'));
+  return boot(dialect, args, database.target, async () => {
+    await database.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 // Runs a suite with remembered facts on or off (decision 105); a test's own --remembered-facts wins.

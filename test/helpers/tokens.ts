@@ -8,7 +8,7 @@ export const demoClientId = '6e2b3c8a-1f4d-4b7e-9a21-7c5d0e3f9b14';
 export const demoClientSecret = 'teamgraph-demo-secret';
 export const demoPassword = 'Passw0rd!';
 
-async function tokenRequest(server: TestServer, form: Record<string, string>, tenant = demoTenantId): Promise<string> {
+async function tokenRequest(server: { readonly url: string }, form: Record<string, string>, tenant = demoTenantId): Promise<string> {
   const response = await request(server.url, 'POST', `/${tenant}/oauth2/v2.0/token`, {
     rawBody: new URLSearchParams(form).toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -18,7 +18,7 @@ async function tokenRequest(server: TestServer, form: Record<string, string>, te
 }
 
 /** A delegated token for a demo user through the password grant; scopes default to every delegated one. */
-export function userToken(server: TestServer, upn: string, scopes: readonly string[] = ['.default'], tenant = demoTenantId): Promise<string> {
+export function userToken(server: { readonly url: string }, upn: string, scopes: readonly string[] = ['.default'], tenant = demoTenantId): Promise<string> {
   return tokenRequest(
     server,
     { grant_type: 'password', client_id: demoClientId, username: upn, password: demoPassword, scope: scopes.map((name) => `https://graph.microsoft.com/${name}`).join(' ') },
@@ -27,7 +27,7 @@ export function userToken(server: TestServer, upn: string, scopes: readonly stri
 }
 
 /** An application token for the demo app, which holds every application permission. */
-export function appToken(server: TestServer, clientId = demoClientId, clientSecret = demoClientSecret, tenant = demoTenantId): Promise<string> {
+export function appToken(server: { readonly url: string }, clientId = demoClientId, clientSecret = demoClientSecret, tenant = demoTenantId): Promise<string> {
   return tokenRequest(server, { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'https://graph.microsoft.com/.default' }, tenant);
 }
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { testDialects } from '../helpers/databases.ts';
-import { type TestResponse, type TestServer, assertStatus, describeResponse, startSecondInstance, startTestServer } from '../helpers/server.ts';
+import { spawnSecondInstance } from '../helpers/processes.ts';
+import { type TestResponse, type TestServer, assertStatus, describeResponse, startTestServer } from '../helpers/server.ts';
 import { appToken, bearer, demoClientId, demoClientSecret, demoTenantId, userToken } from '../helpers/tokens.ts';
 
 const form = (server: TestServer, fields: Record<string, string>, tenant = demoTenantId) =>
@@ -142,14 +143,14 @@ for (const dialect of testDialects()) {
 
     if (dialect === 'postgres') {
       it('a token issued by one instance is accepted by another on the same database', async () => {
-        const second = await startSecondInstance(server);
+        const second = await spawnSecondInstance(server);
         try {
           const token = await userToken(server, 'MeganB@contoso.com');
           const me = await second.request('GET', '/v1.0/me', { headers: bearer(token) });
           assertStatus(me, 200);
           assert.equal(me.body.userPrincipalName, 'MeganB@contoso.com');
         } finally {
-          await second.close();
+          await second.stop();
         }
       });
     }

@@ -93,7 +93,7 @@ for (const dialect of testDialects()) {
       assert.ok(ids.every((id) => Number(id) >= now + taken));
     });
 
-    it('two instances posting in the same millisecond miss each other once and still get distinct ids', async () => {
+    it('two stores on one database (two instances, at the store layer) posting in the same millisecond miss each other once and still get distinct ids', async () => {
       const [first, second] = [await open(), await open()];
       await migrateWithChat(first);
       const now = Date.now();

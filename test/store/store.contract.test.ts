@@ -21,7 +21,7 @@ for (const dialect of testDialects()) {
       assert.deepEqual(await store.db.selectFrom('users').selectAll().execute(), []);
     });
 
-    it('two instances starting together migrate and seed exactly once', async () => {
+    it('two stores opened together on one database (two instances, at the store layer) migrate and seed exactly once', async () => {
       const [first, second] = [await open(), await open()];
       const seed = await readSeed({ kind: 'demo' });
       const outcomes = await Promise.all(

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { type TestServer, assertGraphError, assertStatus, startSecondInstance, startTestServer } from '../../helpers/server.ts';
+import { type ServerProcess, spawnSecondInstance } from '../../helpers/processes.ts';
+import { type TestServer, assertGraphError, assertStatus, startSharedTestServer } from '../../helpers/server.ts';
 import { bearer, userToken } from '../../helpers/tokens.ts';
 import { membershipIdOf } from '../teams/teams.fixtures.ts';
 import { architectureTeamId, awaitOperation, channels, generalChannelId, leadershipChannelId, meganId, member } from './channels.fixtures.ts';
@@ -9,8 +10,9 @@ import { architectureTeamId, awaitOperation, channels, generalChannelId, leaders
 // An instance posts, and reads pages of root messages, on the access facts it last read for the caller
 // and the channel, guarded by the database still holding them (docs/decisions.md 88 and 95). Each test lets
 // the instance post or read once (so it remembers the facts), changes them through the other instance
-// (PostgreSQL) or behind this one's back (SQLite, one process), and checks the next post or page is
-// decided as facts read afresh decide it: refused, writing nothing, or answered from the new facts.
+// (a process of its own on the same database) or in the database behind this one's back, and checks
+// the next post or page is decided as facts read afresh decide it: refused, writing nothing, or
+// answered from the new facts.
 
 const general = `${channels}/${generalChannelId}`;
 const leadership = `${channels}/${leadershipChannelId}`;
@@ -19,15 +21,15 @@ const post = (content: string) => ({ body: { body: { content } } });
 for (const dialect of testDialects()) {
   describe(`channel posts and pages on remembered access facts on ${dialect}`, () => {
     let server: TestServer;
-    let other: TestServer;
+    let other: ServerProcess;
     let megan: Record<string, string>;
     before(async () => {
-      server = await startTestServer(dialect, ['--operation-delay-ms', '20']);
-      other = dialect === 'postgres' ? await startSecondInstance(server) : server;
+      server = await startSharedTestServer(dialect, ['--operation-delay-ms', '20']);
+      other = await spawnSecondInstance(server);
       megan = bearer(await userToken(server, 'MeganB@contoso.com'));
     });
     after(async () => {
-      if (other !== server) await other.close();
+      await other.stop();
       await server.close();
     });
 
@@ -70,13 +72,13 @@ for (const dialect of testDialects()) {
 
     it('a channel put into migration mode takes only imports', async () => {
       assertStatus(await server.request('POST', `${general}/messages`, post('before migration')), 201);
-      await other.store.db.updateTable('channels').set({ migration_mode: 'inProgress' }).where('id', '=', generalChannelId).execute();
+      await server.store.db.updateTable('channels').set({ migration_mode: 'inProgress' }).where('id', '=', generalChannelId).execute();
       try {
         const before = await messageCount(generalChannelId);
         assertGraphError(await server.request('POST', `${general}/messages`, post('during migration')), 400, 'BadRequest', /migration mode/);
         assert.equal(await messageCount(generalChannelId), before);
       } finally {
-        await other.store.db.updateTable('channels').set({ migration_mode: null }).where('id', '=', generalChannelId).execute();
+        await server.store.db.updateTable('channels').set({ migration_mode: null }).where('id', '=', generalChannelId).execute();
       }
       assertStatus(await server.request('POST', `${general}/messages`, post('after migration')), 201);
     });

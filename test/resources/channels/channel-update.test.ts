@@ -74,6 +74,29 @@ for (const dialect of testDialects()) {
       assertGraphError(await server.request('DELETE', `${channels}/${generalChannelId}`), 400, 'BadRequest');
     });
 
+    it('403 for a PATCH or DELETE by a user outside the team, with the channels read back unchanged', async () => {
+      const patti = await userToken(server, 'PattiF@contoso.com');
+      const before = await channelRows(server);
+      assertGraphError(await server.request('PATCH', designReviews, { body: { description: 'Taken over' }, headers: bearer(patti) }), 403, 'Forbidden');
+      assertGraphError(await server.request('DELETE', designReviews, { headers: bearer(patti) }), 403, 'Forbidden');
+      assert.deepEqual(await channelRows(server), before);
+      assertStatus(await server.request('GET', designReviews), 200);
+    });
+
+    it('403 for a PATCH or DELETE of a private channel by its member who is not its owner; 404 for a team member outside it', async () => {
+      const leadership = `${channels}/${leadershipChannelId}`;
+      const before = await channelRows(server);
+      const lee = await userToken(server, 'LeeG@contoso.com');
+      assertGraphError(await server.request('PATCH', leadership, { body: { description: 'By Lee' }, headers: bearer(lee) }), 403, 'Forbidden');
+      assertGraphError(await server.request('DELETE', leadership, { headers: bearer(lee) }), 403, 'Forbidden');
+      const megan = await userToken(server, 'MeganB@contoso.com');
+      assertGraphError(await server.request('PATCH', leadership, { body: { description: 'By Megan' }, headers: bearer(megan) }), 404, 'NotFound');
+      assertGraphError(await server.request('DELETE', leadership, { headers: bearer(megan) }), 404, 'NotFound');
+      assert.deepEqual(await channelRows(server), before);
+      assertStatus(await server.request('PATCH', leadership, { body: { description: 'By its owner' } }), 204);
+      assert.equal((await server.request('GET', leadership)).body.description, 'By its owner');
+    });
+
     it('403 when a user outside the team creates a channel in it, writing nothing', async () => {
       const isaiah = await userToken(server, 'IsaiahL@contoso.com');
       const before = await channelRows(server);

@@ -27,7 +27,7 @@ export async function memberRows(server: TestServer, channelId: string) {
 }
 
 /** Polls an operation URL (as the 202's Content-Location names it) until it leaves notStarted/inProgress. */
-export async function awaitOperation(server: TestServer, location: string): Promise<TestResponse> {
+export async function awaitOperation(server: Pick<TestServer, 'request'>, location: string): Promise<TestResponse> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const response = await server.request('GET', `/v1.0${location}`, { headers: { prefer: 'include-unknown-enum-members' } });
     assert.equal(response.status, 200, response.text);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { type TestServer, assertGraphError, assertStatus, startSecondInstance, startTestServer } from '../../helpers/server.ts';
+import { type ServerProcess, spawnSecondInstance } from '../../helpers/processes.ts';
+import { type TestServer, assertGraphError, assertStatus, startSharedTestServer, startTestServer } from '../../helpers/server.ts';
 import { appToken, bearer, userToken } from '../../helpers/tokens.ts';
 import { demoTenant, example1, example2, example5, example6, example7, member, partnerTenant, users } from './chat-fixtures.ts';
 
@@ -132,13 +133,13 @@ for (const dialect of testDialects()) {
 
   describe(`chat-create races on ${dialect}`, () => {
     let server: TestServer;
-    let second: TestServer;
+    let second: ServerProcess;
     before(async () => {
-      server = await startTestServer(dialect);
-      second = dialect === 'postgres' ? await startSecondInstance(server) : server;
+      server = await startSharedTestServer(dialect);
+      second = await spawnSecondInstance(server);
     });
     after(async () => {
-      if (second !== server) await second.close();
+      await second.stop();
       await server.close();
     });
 
@@ -153,6 +154,12 @@ for (const dialect of testDialects()) {
       const members = await server.store.db.selectFrom('chat_members').select('user_id').where('chat_id', '=', chatId).execute();
       assert.equal(chats.length, 1);
       assert.equal(members.length, 2);
+      // Each process reads the one chat the other may have made.
+      for (const instance of [server, second]) {
+        const read = await instance.request('GET', `/v1.0/chats/${encodeURIComponent(chatId)}/members`, { headers: app });
+        assertStatus(read, 200);
+        assert.deepEqual(read.body.value.map((m: { userId: string }) => m.userId).sort(), [users.grady, users.isaiah].sort());
+      }
     });
   });
 }

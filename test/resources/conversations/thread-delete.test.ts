@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { allCompanyId, conversationRowCounts, createConversation, threadPath } from '../../helpers/conversations.ts';
+import { allCompanyId, conversationRowCounts, createConversation, salesId, threadPath } from '../../helpers/conversations.ts';
 import { testDialects } from '../../helpers/databases.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
+import { bearer, userToken } from '../../helpers/tokens.ts';
 
 for (const dialect of testDialects()) {
   describe(`thread-delete on ${dialect}`, () => {
@@ -23,6 +24,17 @@ for (const dialect of testDialects()) {
       const conversation = (await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations/${conversationId}`)).body;
       assert.equal(conversation.preview, 'older thread');
       assertStatus(await server.request('GET', threadPath(allCompanyId, threadId)), 200);
+    });
+
+    it('403 ErrorAccessDenied for a user outside a private group, in both address forms, with nothing deleted', async () => {
+      const { conversationId, threadId } = await createConversation(server, salesId, 'Pipeline');
+      const before = await conversationRowCounts(server);
+      const patti = await userToken(server, 'PattiF@contoso.com');
+      for (const path of [threadPath(salesId, threadId), threadPath(salesId, threadId, conversationId)]) {
+        assertGraphError(await server.request('DELETE', path, { headers: bearer(patti) }), 403, 'ErrorAccessDenied');
+      }
+      assert.deepEqual(await conversationRowCounts(server), before);
+      assertStatus(await server.request('GET', threadPath(salesId, threadId)), 200);
     });
 
     it('204 deleting the last thread (group form) removes the conversation too', async () => {

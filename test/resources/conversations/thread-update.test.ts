@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { allCompanyId, conversationRowCounts, createConversation, threadPath } from '../../helpers/conversations.ts';
+import { allCompanyId, conversationRowCounts, createConversation, salesId, threadPath } from '../../helpers/conversations.ts';
 import { testDialects } from '../../helpers/databases.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
+import { bearer, userToken } from '../../helpers/tokens.ts';
 
 for (const dialect of testDialects()) {
   describe(`thread-update on ${dialect}`, () => {
@@ -25,6 +26,18 @@ for (const dialect of testDialects()) {
       assertStatus(await server.request('PATCH', threadPath(allCompanyId, threadId, conversationId), { body: { isLocked: false } }), 204);
       assert.equal((await server.request('GET', threadPath(allCompanyId, threadId))).body.isLocked, false);
       assertStatus(await server.request('POST', `${threadPath(allCompanyId, threadId)}/reply`, { body: { post: { body: { content: 'on time' } } } }), 202);
+    });
+
+    it('403 ErrorAccessDenied for a user outside a private group, in both address forms, with the thread read back unlocked', async () => {
+      const { conversationId, threadId } = await createConversation(server, salesId, 'Pipeline');
+      const patti = await userToken(server, 'PattiF@contoso.com');
+      for (const path of [threadPath(salesId, threadId), threadPath(salesId, threadId, conversationId)]) {
+        assertGraphError(await server.request('PATCH', path, { body: { isLocked: true }, headers: bearer(patti) }), 403, 'ErrorAccessDenied');
+      }
+      assert.equal((await server.request('GET', threadPath(salesId, threadId))).body.isLocked, false);
+      const isaiah = await userToken(server, 'IsaiahL@contoso.com');
+      assertStatus(await server.request('PATCH', threadPath(salesId, threadId), { body: { isLocked: true }, headers: bearer(isaiah) }), 204);
+      assert.equal((await server.request('GET', threadPath(salesId, threadId))).body.isLocked, true);
     });
 
     it('400 for a property that cannot be updated (topic); 404 for an unknown thread', async () => {

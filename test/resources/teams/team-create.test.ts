@@ -84,6 +84,34 @@ for (const dialect of testDialects()) {
       assert.deepEqual(await rolesOf(team.id), { [meganId]: 'owner' });
     });
 
+    it('202 with every settings object flipped from its default: each flag given is stored, the rest keep theirs', async () => {
+      // The examples give the defaults, which a create that ignored the settings would also show.
+      const team = await createAndAwait({
+        ...example1,
+        memberSettings: { allowCreateUpdateChannels: false, allowDeleteChannels: false },
+        guestSettings: { allowCreateUpdateChannels: true, allowDeleteChannels: true },
+        messagingSettings: { allowUserEditMessages: false, allowChannelMentions: false },
+        funSettings: { allowGiphy: false, giphyContentRating: 'Strict' },
+      });
+      assert.deepEqual(team.memberSettings, {
+        allowCreateUpdateChannels: false,
+        allowCreatePrivateChannels: true,
+        allowDeleteChannels: false,
+        allowAddRemoveApps: true,
+        allowCreateUpdateRemoveTabs: true,
+        allowCreateUpdateRemoveConnectors: true,
+      });
+      assert.deepEqual(team.guestSettings, { allowCreateUpdateChannels: true, allowDeleteChannels: true });
+      assert.deepEqual(team.messagingSettings, {
+        allowUserEditMessages: false,
+        allowUserDeleteMessages: true,
+        allowOwnerDeleteMessages: true,
+        allowTeamMentions: true,
+        allowChannelMentions: false,
+      });
+      assert.deepEqual(team.funSettings, { allowGiphy: false, giphyContentRating: 'strict', allowStickersAndMemes: true, allowCustomMemes: true });
+    });
+
     it('202 example 3: visibility, channels and settings from the full payload', async () => {
       const team = await createAndAwait(example3);
       assert.equal(team.visibility, 'private');

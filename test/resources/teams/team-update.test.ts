@@ -33,6 +33,37 @@ for (const dialect of testDialects()) {
       assert.equal(after.body.funSettings.allowStickersAndMemes, before.funSettings.allowStickersAndMemes);
     });
 
+    it('204 stores a non-default value in every settings object, read back by GET, and a second PATCH merges over it', async () => {
+      // The example's values are the defaults, which a PATCH that ignored the settings would also show.
+      const first = {
+        memberSettings: { allowCreateUpdateChannels: false, allowAddRemoveApps: false },
+        guestSettings: { allowDeleteChannels: true },
+        messagingSettings: { allowUserDeleteMessages: false, allowTeamMentions: false },
+        funSettings: { allowCustomMemes: false },
+      };
+      assertStatus(await server.request('PATCH', team, { body: first }), 204);
+      assertStatus(await server.request('PATCH', team, { body: { memberSettings: { allowDeleteChannels: false }, guestSettings: { allowCreateUpdateChannels: true } } }), 204);
+      const after = await server.request('GET', team);
+      assertStatus(after, 200);
+      assert.deepEqual(after.body.memberSettings, {
+        allowCreateUpdateChannels: false,
+        allowCreatePrivateChannels: true,
+        allowDeleteChannels: false,
+        allowAddRemoveApps: false,
+        allowCreateUpdateRemoveTabs: true,
+        allowCreateUpdateRemoveConnectors: true,
+      });
+      assert.deepEqual(after.body.guestSettings, { allowCreateUpdateChannels: true, allowDeleteChannels: true });
+      assert.deepEqual(after.body.messagingSettings, {
+        allowUserEditMessages: true,
+        allowUserDeleteMessages: false,
+        allowOwnerDeleteMessages: true,
+        allowTeamMentions: false,
+        allowChannelMentions: true,
+      });
+      assert.deepEqual(after.body.funSettings, { allowGiphy: true, giphyContentRating: 'moderate', allowStickersAndMemes: true, allowCustomMemes: false });
+    });
+
     it('204 renames the team and its group, and changes description and visibility', async () => {
       assertStatus(await server.request('PATCH', team, { body: { displayName: 'Architecture Guild', description: 'Renamed', visibility: 'private' } }), 204);
       const after = await server.request('GET', team);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
-import { currentVersion, favoritesId, ifMatch, phoenixId, sectionsUrl, seedVersion, systemId } from './fixtures.ts';
+import { bearer, userToken } from '../../helpers/tokens.ts';
+import { currentVersion, favoritesId, ifMatch, phoenixId, sectionsUrl, seedVersion, snapshot, systemId } from './fixtures.ts';
 
 for (const dialect of testDialects()) {
   describe(`section-update on ${dialect}`, () => {
@@ -27,6 +28,35 @@ for (const dialect of testDialects()) {
       assert.equal(sorted.body.sortType, 'unreadThenMostRecent');
       assert.equal(sorted.body.isExpanded, false);
       assert.equal(sorted.body['@odata.etag'], '"1742515220"');
+    });
+
+    it('200 stores every updatable property, read back by GET, and a later PATCH keeps what it does not name', async () => {
+      // The response is built from the request; only a GET shows what the store kept.
+      const changed = await patch(phoenixId, { displayName: 'Launch Prep', displayIcon: { iconType: '⭐' }, isExpanded: false, sortType: 'unreadThenMostRecent' });
+      assertStatus(changed, 200);
+      const read = await server.request('GET', `${sectionsUrl}/${phoenixId}`);
+      assertStatus(read, 200);
+      assert.deepEqual(read.body, changed.body);
+      assert.equal(read.body.displayName, 'Launch Prep');
+      assert.equal(read.body.displayIcon.displayName, 'Star');
+      assert.equal(read.body.isExpanded, false);
+      assert.equal(read.body.sortType, 'unreadThenMostRecent');
+      assert.notEqual(read.body.lastModifiedDateTime, null);
+      const expanded = await server.request('PATCH', `${sectionsUrl}/${phoenixId}`, { body: { isExpanded: true }, headers: { 'if-match': changed.body['@odata.etag'] } });
+      assertStatus(expanded, 200);
+      const again = await server.request('GET', `${sectionsUrl}/${phoenixId}`);
+      assert.deepEqual(again.body, expanded.body);
+      assert.deepEqual([again.body.displayName, again.body.displayIcon.displayName, again.body.isExpanded, again.body.sortType], ['Launch Prep', 'Star', true, 'unreadThenMostRecent']);
+    });
+
+    it("403 for a delegated caller updating another user's section, and nothing is written", async () => {
+      const before = await snapshot(server);
+      const megan = await userToken(server, 'MeganB@contoso.com');
+      const response = await server.request('PATCH', `${sectionsUrl}/${phoenixId}`, { body: { displayName: 'Taken over' }, headers: { ...ifMatch(seedVersion), ...bearer(megan) } });
+      assertGraphError(response, 403, 'Forbidden');
+      assert.deepEqual(await snapshot(server), before);
+      const read = await server.request('GET', `${sectionsUrl}/${phoenixId}`);
+      assert.equal(read.body.displayName, 'Project Phoenix');
     });
 
     it('200 updates the sort type of a system section where that sort type is valid', async () => {

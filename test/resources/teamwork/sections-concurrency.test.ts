@@ -1,21 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { type TestServer, startSecondInstance, startTestServer } from '../../helpers/server.ts';
+import { type ServerProcess, spawnSecondInstance } from '../../helpers/processes.ts';
+import { type TestServer, startSharedTestServer } from '../../helpers/server.ts';
 import { favoritesId, groupChatId, ifMatch, oneOnOneChatId, phoenixId, sectionsUrl, seedVersion, snapshot } from './fixtures.ts';
 
-// Two teamgraph instances behind one PostgreSQL database: the compare-and-set on the user's version
-// must let exactly one of many writers holding the same If-Match win (issue 8).
-for (const dialect of testDialects().filter((name) => name === 'postgres')) {
+// Two teamgraph processes on one database (a PostgreSQL database, or a SQLite file in WAL mode): the
+// compare-and-set on the user's version must let exactly one of many writers holding the same If-Match win.
+for (const dialect of testDialects()) {
   describe(`sections If-Match across two instances on ${dialect}`, () => {
     let first: TestServer;
-    let second: TestServer;
+    let second: ServerProcess;
     before(async () => {
-      first = await startTestServer(dialect);
-      second = await startSecondInstance(first);
+      first = await startSharedTestServer(dialect);
+      second = await spawnSecondInstance(first);
     });
     after(async () => {
-      await second.close();
+      await second.stop();
       await first.close();
     });
 
