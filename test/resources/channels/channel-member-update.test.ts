@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
-import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { bearer, userToken } from '../../helpers/tokens.ts';
 import { channels, generalChannelId, leadershipChannelId, memberRows, reset } from './channels.fixtures.ts';
@@ -29,7 +28,6 @@ for (const dialect of testDialects()) {
     it('200 makes a member an owner and back, each change read back by GET', async () => {
       const promoted = await server.request('PATCH', leeMember, { body: roles(['owner']) });
       assertStatus(promoted, 200);
-      assertGraphType('microsoft.graph.aadUserConversationMember', promoted.body);
       assert.deepEqual(promoted.body.roles, ['owner']);
       const read = await server.request('GET', leeMember);
       assertStatus(read, 200);
