@@ -34,7 +34,12 @@ export async function authenticator(store: BaselineStore): Promise<Authenticate>
     if (authorization === undefined) return devPrincipal;
     const token = /^Bearer (\S+)$/.exec(authorization)?.[1];
     if (token === undefined) throw failure(401, 'no bearer token');
-    const { payload } = await jwtVerify(token, keys, { algorithms: ['RS256'], audience: graphAudiences, clockTolerance: 60, requiredClaims: ['exp', 'nbf', 'iat'] }).catch(() => {
+    const { payload } = await jwtVerify(token, keys, {
+      algorithms: ['RS256'],
+      audience: graphAudiences,
+      clockTolerance: 60,
+      requiredClaims: ['exp', 'nbf', 'iat'],
+    }).catch(() => {
       throw failure(401, 'invalid token');
     });
     const tenantId = typeof payload.tid === 'string' ? payload.tid : '';

@@ -11,7 +11,8 @@ const database = process.argv[2] ?? '';
 const store = openBaselineStore(database);
 const authenticate = await authenticator(store);
 const app = Fastify({ logger: false });
-const as = (request: { headers: { authorization?: string } }, accepted: Permissions): Promise<Principal> => authenticate(request.headers.authorization, accepted);
+const as = (request: { headers: { authorization?: string } }, accepted: Permissions): Promise<Principal> =>
+  authenticate(request.headers.authorization, accepted);
 const found = <T>(row: T | undefined): T => {
   if (row === undefined) throw failure(404, 'not found');
   return row;
@@ -22,7 +23,10 @@ const page = (rows: readonly unknown[]) => ({ value: rows.slice(0, pageSize), mo
 
 type UserParams = { Params: { userId: string } };
 app.get<UserParams>('/v1.0/users/:userId', async (request) => {
-  const principal = await as(request, { delegated: ['User.Read', 'User.ReadBasic.All', 'User.Read.All'], application: ['User.ReadBasic.All', 'User.Read.All'] });
+  const principal = await as(request, {
+    delegated: ['User.Read', 'User.ReadBasic.All', 'User.Read.All'],
+    application: ['User.ReadBasic.All', 'User.Read.All'],
+  });
   return found(await store.user(principal.tenantId, request.params.userId));
 });
 
@@ -41,15 +45,40 @@ app.post<ChatBody>('/v1.0/chats', async (request, reply) => {
   const at = new Date().toISOString();
   // Graph's group chat id; the first twelve digits the time, so that new chats append to the indexes (as teamgraph's do).
   const id = `19:${Date.now().toString(16).padStart(12, '0')}${randomUUID().replace(/-/g, '').slice(12)}@thread.v2`;
-  const chat = { id, tenantId: principal.tenantId, topic: request.body.topic, createdByUserId: principal.userId, createdByAppId: principal.userId === null ? principal.appId : null, at, memberIds: memberIds as [string, string, string] };
+  const chat = {
+    id,
+    tenantId: principal.tenantId,
+    topic: request.body.topic,
+    createdByUserId: principal.userId,
+    createdByAppId: principal.userId === null ? principal.appId : null,
+    at,
+    memberIds: memberIds as [string, string, string],
+  };
   if (!(await store.createGroupChat(chat))) throw failure(400, 'a member is not a user of the tenant');
   return reply.code(201).send(chat);
 });
 
 // One row per member: the chat's columns, then the member's (`member_…`).
-const chatOf = ({ member_user_id, member_tenant_id, member_roles, member_visible_history_start_date_time, member_created_date_time, member_display_name, member_mail, ...chat }: Row) => ({
+const chatOf = ({
+  member_user_id,
+  member_tenant_id,
+  member_roles,
+  member_visible_history_start_date_time,
+  member_created_date_time,
+  member_display_name,
+  member_mail,
+  ...chat
+}: Row) => ({
   chat,
-  member: { member_user_id, member_tenant_id, member_roles, member_visible_history_start_date_time, member_created_date_time, member_display_name, member_mail },
+  member: {
+    member_user_id,
+    member_tenant_id,
+    member_roles,
+    member_visible_history_start_date_time,
+    member_created_date_time,
+    member_display_name,
+    member_mail,
+  },
 });
 
 app.get<{ Params: { chatId: string } }>('/v1.0/chats/:chatId', async (request) => {
@@ -70,15 +99,26 @@ app.get<ChatMessagesRequest>('/v1.0/chats/:chatId/messages', async (request) => 
 });
 
 type ChannelRequest = { Params: { teamId: string; channelId: string } };
-app.post<ChannelRequest & { Body: { body: { contentType: string; content: string } } }>('/v1.0/teams/:teamId/channels/:channelId/messages', async (request, reply) => {
-  const principal = await as(request, { delegated: ['ChannelMessage.Send'], application: [] });
-  if (principal.userId === null) throw failure(403, 'an app posts only in migration mode');
-  const { teamId, channelId } = request.params;
-  const post = { tenantId: principal.tenantId, teamId, channelId, userId: principal.userId, contentType: request.body.body.contentType, content: request.body.body.content, at: new Date().toISOString() };
-  const id = await store.postChannelMessage(post);
-  if (id === undefined) throw failure(403, 'not a member of the team, or archived');
-  return reply.code(201).send({ ...post, id });
-});
+app.post<ChannelRequest & { Body: { body: { contentType: string; content: string } } }>(
+  '/v1.0/teams/:teamId/channels/:channelId/messages',
+  async (request, reply) => {
+    const principal = await as(request, { delegated: ['ChannelMessage.Send'], application: [] });
+    if (principal.userId === null) throw failure(403, 'an app posts only in migration mode');
+    const { teamId, channelId } = request.params;
+    const post = {
+      tenantId: principal.tenantId,
+      teamId,
+      channelId,
+      userId: principal.userId,
+      contentType: request.body.body.contentType,
+      content: request.body.body.content,
+      at: new Date().toISOString(),
+    };
+    const id = await store.postChannelMessage(post);
+    if (id === undefined) throw failure(403, 'not a member of the team, or archived');
+    return reply.code(201).send({ ...post, id });
+  },
+);
 
 app.get<ChannelRequest>('/v1.0/teams/:teamId/channels/:channelId/messages', async (request) => {
   const principal = await as(request, { delegated: ['ChannelMessage.Read.All'], application: ['ChannelMessage.Read.All'] });
@@ -86,6 +126,14 @@ app.get<ChannelRequest>('/v1.0/teams/:teamId/channels/:channelId/messages', asyn
 });
 
 await app.listen({ port: 0, host: '127.0.0.1' });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close().then(() => store.close()).then(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(
+    signal,
+    () =>
+      void app
+        .close()
+        .then(() => store.close())
+        .then(() => process.exit(0)),
+  );
 const address = app.server.address();
 console.log(`listening ${typeof address === 'object' && address !== null ? address.port : 0}`);

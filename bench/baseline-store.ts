@@ -34,7 +34,8 @@ interface Driver {
 }
 
 // The bench's chats have three members; a roster of another size would be a statement of its own.
-const chatColumns = 'id, tenant_id, chat_type, topic, created_by_user_id, created_by_app_id, is_hidden_for_all_members, migration_mode, original_created_date_time, created_date_time, last_updated_date_time';
+const chatColumns =
+  'id, tenant_id, chat_type, topic, created_by_user_id, created_by_app_id, is_hidden_for_all_members, migration_mode, original_created_date_time, created_date_time, last_updated_date_time';
 const memberColumns = 'chat_id, user_id, tenant_id, roles, visible_history_start_date_time, created_date_time';
 const messageColumns =
   'container_id, id, container_kind, team_id, reply_to_id, message_type, from_user_id, from_display_name, from_tenant_id, from_app_id, subject, body_content_type, body_content, importance, attachments, mentions, reactions, created_date_time, last_modified_date_time, last_edited_date_time, deleted_date_time';
@@ -49,7 +50,9 @@ function sqliteDriver(file: string): Driver {
   db.pragma('foreign_keys = ON');
   const readMembers = db.prepare('select id, tenant_id from users where id in (?, ?, ?)');
   const insertChat = db.prepare(`insert into chats (${chatColumns}) values (?, ?, 'group', ?, ?, ?, 0, null, null, ?, ?)`);
-  const insertMembers = db.prepare(`insert into chat_members (${memberColumns}) values (?, ?, ?, '["owner"]', ?, ?), (?, ?, ?, '["owner"]', ?, ?), (?, ?, ?, '["owner"]', ?, ?)`);
+  const insertMembers = db.prepare(
+    `insert into chat_members (${memberColumns}) values (?, ?, ?, '["owner"]', ?, ?), (?, ?, ?, '["owner"]', ?, ?), (?, ?, ?, '["owner"]', ?, ?)`,
+  );
   const create = db.transaction((chat: NewChat): boolean => {
     const users = readMembers.all(...chat.memberIds) as { tenant_id: string }[];
     if (users.length !== 3 || users.some((user) => user.tenant_id !== chat.tenantId)) return false;
@@ -65,7 +68,9 @@ function sqliteDriver(file: string): Driver {
       // messages about half the cost of better-sqlite3's own row objects (what teamgraph's dialect does too).
       const names = statement.columns().map((column) => column.name);
       // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      const toRow = new Function('values', `return { ${names.map((name, index) => `${JSON.stringify(name)}: values[${index}]`).join(', ')} };`) as (values: unknown[]) => Row;
+      const toRow = new Function('values', `return { ${names.map((name, index) => `${JSON.stringify(name)}: values[${index}]`).join(', ')} };`) as (
+        values: unknown[],
+      ) => Row;
       const arrays = statement.raw(true);
       return { all: (values) => Promise.resolve((arrays.all(...values) as unknown[][]).map(toRow)), run: () => Promise.reject(new Error('not a write')) };
     },
@@ -98,7 +103,21 @@ function postgresDriver(url: string): Driver {
   return {
     statement,
     createGroupChat: async (chat) =>
-      (await insertChat.run([...chat.memberIds, chat.tenantId, chat.id, chat.tenantId, chat.topic, chat.createdByUserId, chat.createdByAppId, chat.at, chat.at, chat.tenantId, allHistory, chat.at, ...chat.memberIds])) === 3,
+      (await insertChat.run([
+        ...chat.memberIds,
+        chat.tenantId,
+        chat.id,
+        chat.tenantId,
+        chat.topic,
+        chat.createdByUserId,
+        chat.createdByAppId,
+        chat.at,
+        chat.at,
+        chat.tenantId,
+        allHistory,
+        chat.at,
+        ...chat.memberIds,
+      ])) === 3,
     close: () => pool.end(),
   };
 }
@@ -112,9 +131,15 @@ export function openBaselineStore(database: string) {
     signingKeys: statement('select public_jwk from signing_keys'),
     defaultUser: statement(`select users.id, users.tenant_id from meta join users on users.id = meta.value where meta.key = 'default_user_id'`),
     enabledUser: statement('select users.account_enabled from users join tenants on tenants.id = users.tenant_id where users.id = ? and tenants.id = ?'),
-    application: statement('select applications.client_id from applications join tenants on tenants.id = applications.tenant_id where applications.client_id = ? and tenants.id = ?'),
-    user: statement('select id, user_principal_name, display_name, given_name, surname, mail, job_title, office_location, preferred_language, mobile_phone, business_phones from users where id = ? and tenant_id = ?'),
-    team: statement('select id, display_name, description, internal_id, visibility, specialization, classification, is_archived, created_date_time, settings from teams where id = ? and tenant_id = ?'),
+    application: statement(
+      'select applications.client_id from applications join tenants on tenants.id = applications.tenant_id where applications.client_id = ? and tenants.id = ?',
+    ),
+    user: statement(
+      'select id, user_principal_name, display_name, given_name, surname, mail, job_title, office_location, preferred_language, mobile_phone, business_phones from users where id = ? and tenant_id = ?',
+    ),
+    team: statement(
+      'select id, display_name, description, internal_id, visibility, specialization, classification, is_archived, created_date_time, settings from teams where id = ? and tenant_id = ?',
+    ),
     chatWithMembers: statement(
       `select chats.id, chats.tenant_id, chats.chat_type, chats.topic, chats.created_by_user_id, chats.created_by_app_id, chats.is_hidden_for_all_members, chats.migration_mode,
         chats.original_created_date_time, chats.created_date_time, chats.last_updated_date_time, chat_members.user_id as member_user_id, chat_members.tenant_id as member_tenant_id,
@@ -139,7 +164,9 @@ export function openBaselineStore(database: string) {
     createGroupChat: (chat: NewChat) => driver.createGroupChat(chat),
     chatWithMembers: (chatId: string) => q.chatWithMembers.all([chatId]),
     channelPage: (tenantId: string, teamId: string, channelId: string, userId: string | null) =>
-      userId === null ? q.channelPageForApp.all([channelId, channelId, teamId, tenantId]) : q.channelPageForUser.all([channelId, channelId, userId, userId, teamId, tenantId]),
+      userId === null
+        ? q.channelPageForApp.all([channelId, channelId, teamId, tenantId])
+        : q.channelPageForUser.all([channelId, channelId, userId, userId, teamId, tenantId]),
     postChannelMessage: (message: ChannelPost) => postUnderFreeId(q, message),
     chatPageModifiedAfter: (tenantId: string, chatId: string, userId: string | null, after: string) =>
       userId === null ? q.chatPageForApp.all([chatId, after, chatId, tenantId]) : q.chatPageForUser.all([chatId, after, userId, chatId]),

@@ -39,7 +39,11 @@ const teamId = '57fb72d0-d811-46f4-8947-305e6072eaa5';
 const channelId = '19:6a2c9e4b1d8f4c7ab0e5d3f2a1b4c6d8@thread.tacv2';
 const channelMessages = `/v1.0/teams/${teamId}/channels/${encodeURIComponent(channelId)}/messages`;
 let sequence = 0;
-const member = (userId: string) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: ['owner'], 'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')` });
+const member = (userId: string) => ({
+  '@odata.type': '#microsoft.graph.aadUserConversationMember',
+  roles: ['owner'],
+  'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')`,
+});
 const groupChat = () => ({
   chatType: 'group',
   topic: `Bench chat ${process.pid}-${++sequence}`,
@@ -69,7 +73,12 @@ const chatMessageFilter: Request = {
 };
 
 /** The same request, with the same token, to teamgraph and to the baseline server. */
-const matched = (operation: string, flavour: Flavour, request: Request): Case => ({ name: `${operation}-${flavour}`, operation, graph: { ...request, flavour }, baseline: { ...request, flavour } });
+const matched = (operation: string, flavour: Flavour, request: Request): Case => ({
+  name: `${operation}-${flavour}`,
+  operation,
+  graph: { ...request, flavour },
+  baseline: { ...request, flavour },
+});
 
 export const cases: readonly Case[] = [
   matched('user-get', 'app', userGet),

@@ -69,7 +69,8 @@ async function operationsPerSecond(port: number, target: Target, tokens: Tokens)
       },
     ],
   });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.method} ${target.path} (${target.flavour}): ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${target.method} ${target.path} (${target.flavour}): ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average / (target.requestsPerOperation ?? 1);
 }
 
@@ -105,7 +106,9 @@ async function postgresUrl(): Promise<string | null> {
 
 /** Runs `work` on a store of its own over the run's database, closed after. */
 async function withStore(database: string, work: (store: Store) => Promise<void>): Promise<void> {
-  const store = await openStore(database.startsWith('postgres') ? { kind: 'postgres', url: database } : { kind: 'sqlite', file: database, synchronous: 'normal' });
+  const store = await openStore(
+    database.startsWith('postgres') ? { kind: 'postgres', url: database } : { kind: 'sqlite', file: database, synchronous: 'normal' },
+  );
   try {
     await work(store);
   } finally {
@@ -119,18 +122,62 @@ function seedFilterChat(database: string): Promise<void> {
     const now = new Date(filterStart).toISOString();
     await store.db
       .insertInto('chats')
-      .values({ id: filterChatId, tenant_id: tenantId, chat_type: 'group', topic: 'Bench filter chat', created_by_user_id: adele, created_by_app_id: null,
-        is_hidden_for_all_members: 0, migration_mode: null, original_created_date_time: null, created_date_time: now, last_updated_date_time: now })
+      .values({
+        id: filterChatId,
+        tenant_id: tenantId,
+        chat_type: 'group',
+        topic: 'Bench filter chat',
+        created_by_user_id: adele,
+        created_by_app_id: null,
+        is_hidden_for_all_members: 0,
+        migration_mode: null,
+        original_created_date_time: null,
+        created_date_time: now,
+        last_updated_date_time: now,
+      })
       .execute();
-    await store.db.insertInto('chat_members').values({ chat_id: filterChatId, user_id: adele, tenant_id: tenantId, roles: '["owner"]', visible_history_start_date_time: '0001-01-01T00:00:00.000Z', created_date_time: now }).execute();
+    await store.db
+      .insertInto('chat_members')
+      .values({
+        chat_id: filterChatId,
+        user_id: adele,
+        tenant_id: tenantId,
+        roles: '["owner"]',
+        visible_history_start_date_time: '0001-01-01T00:00:00.000Z',
+        created_date_time: now,
+      })
+      .execute();
     const rows: MessageTable[] = Array.from({ length: filterMessages }, (_unused, n) => {
       const at = new Date(filterStart + n * 60_000).toISOString();
-      return { container_id: filterChatId, id: String(filterStart + n * 60_000), container_kind: 'chat', team_id: null, reply_to_id: null, message_type: 'message', from_user_id: adele,
-        from_display_name: 'Adele Vance', from_tenant_id: tenantId, from_app_id: null,
-        subject: null, body_content_type: 'text', body_content: `Filter bench message ${n}`, importance: 'normal', attachments: '[]', mentions: '[]', reactions: '[]',
-        created_date_time: at, last_modified_date_time: at, last_edited_date_time: null, deleted_date_time: null };
+      return {
+        container_id: filterChatId,
+        id: String(filterStart + n * 60_000),
+        container_kind: 'chat',
+        team_id: null,
+        reply_to_id: null,
+        message_type: 'message',
+        from_user_id: adele,
+        from_display_name: 'Adele Vance',
+        from_tenant_id: tenantId,
+        from_app_id: null,
+        subject: null,
+        body_content_type: 'text',
+        body_content: `Filter bench message ${n}`,
+        importance: 'normal',
+        attachments: '[]',
+        mentions: '[]',
+        reactions: '[]',
+        created_date_time: at,
+        last_modified_date_time: at,
+        last_edited_date_time: null,
+        deleted_date_time: null,
+      };
     });
-    for (let at = 0; at < rows.length; at += 500) await store.db.insertInto('messages').values(rows.slice(at, at + 500)).execute();
+    for (let at = 0; at < rows.length; at += 500)
+      await store.db
+        .insertInto('messages')
+        .values(rows.slice(at, at + 500))
+        .execute();
   });
 }
 
@@ -178,7 +225,9 @@ async function benchStore(label: string, database: string): Promise<string[]> {
         ratios.get(c.name)?.push(graph / base);
         rates.get(c.name)?.graph.push(graph);
         rates.get(c.name)?.base.push(base);
-        console.log(`${label} round ${round} ${c.name}: teamgraph ${graph.toFixed(0)} op/s, baseline ${base.toFixed(0)} op/s, ratio ${(graph / base).toFixed(2)}`);
+        console.log(
+          `${label} round ${round} ${c.name}: teamgraph ${graph.toFixed(0)} op/s, baseline ${base.toFixed(0)} op/s, ratio ${(graph / base).toFixed(2)}`,
+        );
       }
     }
     for (const c of storeCases) {
@@ -190,7 +239,9 @@ async function benchStore(label: string, database: string): Promise<string[]> {
       summary.push(`ratio ${c.name}${label === 'sqlite' ? '' : `-${label}`} ${median(r).toFixed(2)}`);
     }
   } finally {
-    await Promise.all([teamgraph, baseline, teamgraphFull].flatMap((server) => (server === null ? [] : [new Promise((resolve) => server.child.once('close', resolve).kill())])));
+    await Promise.all(
+      [teamgraph, baseline, teamgraphFull].flatMap((server) => (server === null ? [] : [new Promise((resolve) => server.child.once('close', resolve).kill())])),
+    );
   }
   return summary;
 }

@@ -92,12 +92,46 @@ export function createServices(store: Store, operations: OperationsService, reme
   const channelArchive = new ChannelArchiveService(store, channelAccess, operations);
   const teamCreation = new TeamCreateService(store, groups, channels, channelMembers, operations);
   const teamMembers = new TeamMembersService(teams, groups, channelMembers);
-  return { users, groups, teams, teamCreation, teamMembers, channelArchive, operations, chats, chatMembers, chatMessages, channels, channelMembers, channelMessages, conversations, teamwork, teamworkItems };
+  return {
+    users,
+    groups,
+    teams,
+    teamCreation,
+    teamMembers,
+    channelArchive,
+    operations,
+    chats,
+    chatMembers,
+    chatMessages,
+    channels,
+    channelMembers,
+    channelMessages,
+    conversations,
+    teamwork,
+    teamworkItems,
+  };
 }
 
 /** Every Graph operation teamgraph serves, in URL order per family. */
 export function graphRoutes(services: ReturnType<typeof createServices>): GraphRoute[] {
-  const { users, groups, teams, teamCreation, teamMembers, channelArchive, operations, chats, chatMembers, chatMessages, channels, channelMembers, channelMessages, conversations, teamwork, teamworkItems } = services;
+  const {
+    users,
+    groups,
+    teams,
+    teamCreation,
+    teamMembers,
+    channelArchive,
+    operations,
+    chats,
+    chatMembers,
+    chatMessages,
+    channels,
+    channelMembers,
+    channelMessages,
+    conversations,
+    teamwork,
+    teamworkItems,
+  } = services;
   return [
     ...userRoutes(users),
     ...groupRoutes(groups),
@@ -118,7 +152,7 @@ export function graphRoutes(services: ReturnType<typeof createServices>): GraphR
 }
 
 /** Every permission some route accepts, by kind: what `.default` consent grants in the demo tenant. */
-export function permissionCatalogue(routes: readonly GraphRoute[]) {
+function permissionCatalogue(routes: readonly GraphRoute[]) {
   return {
     delegated: new Set(routes.flatMap((route) => route.permissions.delegated)),
     application: new Set(routes.flatMap((route) => route.permissions.application)),

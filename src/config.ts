@@ -59,14 +59,23 @@ const options = {
     arg: '<ms>',
     help: 'how long a connection may stay idle between requests before it is closed (default 5000)',
   },
-  'max-connections': { type: 'string', env: 'TEAMGRAPH_MAX_CONNECTIONS', arg: '<n>', help: 'open connections at most; more are closed as they arrive (default 1000)' },
+  'max-connections': {
+    type: 'string',
+    env: 'TEAMGRAPH_MAX_CONNECTIONS',
+    arg: '<n>',
+    help: 'open connections at most; more are closed as they arrive (default 1000)',
+  },
   'shutdown-grace-ms': {
     type: 'string',
     env: 'TEAMGRAPH_SHUTDOWN_GRACE_MS',
     arg: '<ms>',
     help: 'on SIGTERM or SIGINT, how long requests in flight may take to finish before the server stops (default 10000)',
   },
-  https: { type: 'boolean', env: 'TEAMGRAPH_HTTPS', help: 'serve TLS; without --cert/--key or --pfx a self-signed certificate for localhost is created once in <data>/tls' },
+  https: {
+    type: 'boolean',
+    env: 'TEAMGRAPH_HTTPS',
+    help: 'serve TLS; without --cert/--key or --pfx a self-signed certificate for localhost is created once in <data>/tls',
+  },
   cert: { type: 'string', env: 'TEAMGRAPH_CERT', arg: '<file.pem>', help: 'TLS certificate (PEM), with --key; implies --https' },
   key: { type: 'string', env: 'TEAMGRAPH_KEY', arg: '<file.pem>', help: 'TLS private key (PEM), with --cert' },
   pfx: { type: 'string', env: 'TEAMGRAPH_PFX', arg: '<file.pfx>', help: 'TLS certificate and key as PKCS#12; implies --https' },
@@ -133,7 +142,8 @@ const RawConfig = Type.Object({
 /** How SQLite syncs a commit to disk (decision 96): `normal` survives a process crash, `full` a power loss too. */
 export type SqliteSynchronous = 'normal' | 'full';
 export type DatabaseTarget = { kind: 'sqlite'; file: string; synchronous: SqliteSynchronous } | { kind: 'postgres'; url: string };
-export type TlsSource = { kind: 'none' } | { kind: 'self-signed' } | { kind: 'pem'; cert: string; key: string } | { kind: 'pfx'; pfx: string; passphrase: string | null };
+type TlsSource =
+  { kind: 'none' } | { kind: 'self-signed' } | { kind: 'pem'; cert: string; key: string } | { kind: 'pfx'; pfx: string; passphrase: string | null };
 export type SeedSource = { kind: 'demo' } | { kind: 'file'; path: string } | { kind: 'none' };
 
 export interface Config {
@@ -158,11 +168,7 @@ export interface Config {
   readonly rememberedFacts: boolean;
 }
 
-export type ConfigResult =
-  | { kind: 'run'; config: Config }
-  | { kind: 'help'; text: string }
-  | { kind: 'version' }
-  | { kind: 'error'; message: string };
+export type ConfigResult = { kind: 'run'; config: Config } | { kind: 'help'; text: string } | { kind: 'version' } | { kind: 'error'; message: string };
 
 // The transport's bounds close an idle or trickling client within 30 s (docs/decisions.md 102).
 const defaults = {
@@ -179,7 +185,15 @@ const defaults = {
   auth: 'dev',
   'remembered-facts': 'on',
 };
-const integerOptions = ['port', 'operation-delay-ms', 'headers-timeout-ms', 'request-timeout-ms', 'keep-alive-timeout-ms', 'max-connections', 'shutdown-grace-ms'];
+const integerOptions = [
+  'port',
+  'operation-delay-ms',
+  'headers-timeout-ms',
+  'request-timeout-ms',
+  'keep-alive-timeout-ms',
+  'max-connections',
+  'shutdown-grace-ms',
+];
 
 /** Flags win over TEAMGRAPH_* variables, which win over defaults; nothing else reads process.env. */
 export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ConfigResult {
@@ -232,7 +246,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   if (raw.seed !== undefined && raw['no-seed'] === true) problems.push('--seed and --no-seed exclude each other');
   // The key travels as `Authorization: Bearer <key>`: one token, no spaces.
   if (typeof raw['control-key'] === 'string' && /\s/.test(raw['control-key'])) problems.push('--control-key must not contain white space');
-  if (raw['control-key'] !== undefined && raw.auth !== 'strict') problems.push('--control-key needs --auth strict: in dev mode the control plane is open to anyone');
+  if (raw['control-key'] !== undefined && raw.auth !== 'strict')
+    problems.push('--control-key needs --auth strict: in dev mode the control plane is open to anyone');
   if ((raw.cert === undefined) !== (raw.key === undefined)) problems.push('--cert and --key go together');
   if (raw.pfx !== undefined && raw.cert !== undefined) problems.push('--pfx and --cert/--key exclude each other');
   // Node refuses a headers timeout longer than the request's, which includes the headers.

@@ -5,7 +5,8 @@ import type { AuthorityService } from './authority.service.ts';
 import { EntraError, entraShape } from './entra-errors.ts';
 import type { KeyRing } from './keys.ts';
 
-const authorityPaths = /^\/[^/?]+\/(oauth2\/v2\.0\/token|v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)\/?(\?|$)|^\/common\/(discovery\/instance|userrealm\/)/i;
+const authorityPaths =
+  /^\/[^/?]+\/(oauth2\/v2\.0\/token|v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)\/?(\?|$)|^\/common\/(discovery\/instance|userrealm\/)/i;
 
 /** Whether a URL names one of the authority's endpoints, whose failures take Entra's shape. */
 export const isAuthorityPath = (url: string): boolean => authorityPaths.test(url);

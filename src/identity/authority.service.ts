@@ -71,7 +71,12 @@ export class AuthorityService {
     const username = required(request.form, 'username');
     const password = required(request.form, 'password');
     const user = await identityStore.findUserByUpn(this.store.db, username);
-    const isValid = user !== undefined && user.password_hash !== null && user.account_enabled === 1 && (tenantId === null || user.tenant_id === tenantId) && (await verifySecret(password, user.password_hash));
+    const isValid =
+      user !== undefined &&
+      user.password_hash !== null &&
+      user.account_enabled === 1 &&
+      (tenantId === null || user.tenant_id === tenantId) &&
+      (await verifySecret(password, user.password_hash));
     if (!isValid) throw errors.invalidCredentials();
     return this.userTokens(app, user, required(request.form, 'scope'), request.origin);
   }
@@ -85,12 +90,20 @@ export class AuthorityService {
     const user = await identityStore.findUserById(this.store.db, String(claims.oid));
     if (app === undefined || user === undefined || user.account_enabled !== 1) throw errors.invalidRefreshToken();
     if (request.form.client_id !== undefined && request.form.client_id !== app.client_id) throw errors.invalidRefreshToken();
-    const scope = request.form.scope ?? String(claims.scp).split(' ').map((name) => `https://graph.microsoft.com/${name}`).join(' ');
+    const scope =
+      request.form.scope ??
+      String(claims.scp)
+        .split(' ')
+        .map((name) => `https://graph.microsoft.com/${name}`)
+        .join(' ');
     return this.userTokens(app, user, scope, request.origin);
   }
 
   private async userTokens(app: ApplicationTable, user: UserTable, scope: string, origin: string) {
-    const requested = scope.trim().split(/\s+/).filter((name) => name !== '');
+    const requested = scope
+      .trim()
+      .split(/\s+/)
+      .filter((name) => name !== '');
     const graphScopes = requested.filter((name) => !oidcScopes.has(name.toLowerCase()));
     if (graphScopes.length === 0 && requested.length === 0) throw errors.missingScope();
     const names = graphScopes.map((name) => name.replace(graphResource, ''));

@@ -3,7 +3,7 @@ import { type Authenticator, type Principal, missingToken } from '../wire/auth.t
 import { findDefaultUser } from './identity.store.ts';
 
 /** The Graph Explorer's app id: what a token-less dev-mode call is attributed to. */
-export const devAppId = 'de8bc8b5-d9f9-48b1-a8ad-b748da725064';
+const devAppId = 'de8bc8b5-d9f9-48b1-a8ad-b748da725064';
 
 /**
  * Dev mode: a request without a token acts as the seed's default user (AdeleV@contoso.com in the demo

@@ -28,22 +28,47 @@ export class EntraError extends Error {
   }
 }
 
-export const missingParameter = (name: string) => new EntraError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`);
+export const missingParameter = (name: string) =>
+  new EntraError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`);
 export const tenantNotFound = (tenant: string) =>
-  new EntraError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+  new EntraError(
+    400,
+    'invalid_request',
+    90002,
+    `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+  );
 export const unsupportedGrantType = (grantType: string) =>
   new EntraError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);
 export const applicationNotFound = (clientId: string, tenant: string) =>
-  new EntraError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+  new EntraError(
+    400,
+    'unauthorized_client',
+    700016,
+    `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+  );
 export const invalidClientSecret = (clientId: string) =>
-  new EntraError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+  new EntraError(
+    401,
+    'invalid_client',
+    7000215,
+    `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+  );
 export const invalidCredentials = () => new EntraError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.');
-export const invalidRefreshToken = () =>
-  new EntraError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
+export const invalidRefreshToken = () => new EntraError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
 export const clientCredentialsScope = (scope: string) =>
-  new EntraError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+  new EntraError(
+    400,
+    'invalid_scope',
+    1002012,
+    `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+  );
 export const unknownScope = (scope: string) =>
-  new EntraError(400, 'invalid_scope', 650053, `The application asked for scope '${scope}' that doesn't exist on the resource '00000003-0000-0000-c000-000000000000'. Contact the app vendor.`);
+  new EntraError(
+    400,
+    'invalid_scope',
+    650053,
+    `The application asked for scope '${scope}' that doesn't exist on the resource '00000003-0000-0000-c000-000000000000'. Contact the app vendor.`,
+  );
 export const missingScope = () => new EntraError(400, 'invalid_scope', 70011, "The provided request must include a 'scope' input parameter.");
 
 // A failure of the HTTP exchange on an authority path (a body too large, a malformed URL, a timeout,

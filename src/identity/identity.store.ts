@@ -50,6 +50,10 @@ export function deleteSigningKeysRetiredBefore(h: Handle, cutoff: string) {
 
 /** Claims a one-time marker; true for the one caller that inserted it. */
 export async function claimMarker(h: Handle, key: string): Promise<boolean> {
-  const result = await h.insertInto('meta').values({ key, value: new Date().toISOString() }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+  const result = await h
+    .insertInto('meta')
+    .values({ key, value: new Date().toISOString() })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }

@@ -12,7 +12,7 @@ const refreshLifetimeSeconds = 24 * 3600;
 export const v1Issuer = (tenantId: string) => `https://sts.windows.net/${tenantId}/`;
 
 /** A stable GUID derived from a name, for ids Entra would assign (an app's service principal). */
-export function derivedGuid(name: string): string {
+function derivedGuid(name: string): string {
   const hex = createHash('sha256').update(name).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
@@ -44,11 +44,15 @@ async function sign(keys: KeyRing, claims: Record<string, unknown>, lifetimeSeco
 /** An application token: `roles` holds the app permissions (Entra's client credentials flow). */
 export function appAccessToken(keys: KeyRing, app: ApplicationTable, roles: readonly string[], audience: GraphAudience): Promise<string> {
   const servicePrincipalId = derivedGuid(`service-principal:${app.client_id}`);
-  return sign(keys, { ...baseClaims(app.tenant_id, app, audience), appidacr: '1', idtyp: 'app', oid: servicePrincipalId, sub: servicePrincipalId, roles }, tokenLifetimeSeconds);
+  return sign(
+    keys,
+    { ...baseClaims(app.tenant_id, app, audience), appidacr: '1', idtyp: 'app', oid: servicePrincipalId, sub: servicePrincipalId, roles },
+    tokenLifetimeSeconds,
+  );
 }
 
 /** Entra's role template id of the Global Administrator, as `wids` names it (learn: permissions-reference). */
-export const globalAdministratorRoleId = '62e90394-69f5-4237-9190-012177145e10';
+const globalAdministratorRoleId = '62e90394-69f5-4237-9190-012177145e10';
 
 /**
  * A delegated token: `scp` holds the consented scopes, space separated, for the signed-in user, and
@@ -82,7 +86,16 @@ export function userAccessToken(keys: KeyRing, app: ApplicationTable, user: User
 export function idToken(keys: KeyRing, issuer: string, app: ApplicationTable, user: UserTable): Promise<string> {
   return sign(
     keys,
-    { aud: app.client_id, iss: issuer, tid: user.tenant_id, oid: user.id, sub: derivedGuid(`subject:${app.client_id}:${user.id}`), preferred_username: user.user_principal_name, name: user.display_name, ver: '2.0' },
+    {
+      aud: app.client_id,
+      iss: issuer,
+      tid: user.tenant_id,
+      oid: user.id,
+      sub: derivedGuid(`subject:${app.client_id}:${user.id}`),
+      preferred_username: user.user_principal_name,
+      name: user.display_name,
+      ver: '2.0',
+    },
     tokenLifetimeSeconds,
   );
 }

@@ -3,7 +3,7 @@
 // compile it to SQL). It imports nothing, so neither layer reaches into the other (docs/decisions.md 70).
 
 /** How a property compares in $filter and sorts in $orderby. */
-export type ScalarType = 'string' | 'enum' | 'boolean' | 'dateTime' | 'guid';
+type ScalarType = 'string' | 'enum' | 'boolean' | 'dateTime' | 'guid';
 
 export interface ScalarField {
   readonly type: ScalarType;
@@ -17,7 +17,7 @@ export interface CollectionField {
   readonly fields: Readonly<Record<string, ScalarField>>;
 }
 
-export type FieldSpec = ScalarField | CollectionField;
+type FieldSpec = ScalarField | CollectionField;
 /** A collection's filterable and sortable properties by Graph name; every one has an `id`. */
 export type FieldSpecs = Readonly<Record<string, FieldSpec>>;
 

@@ -14,12 +14,12 @@ import { tenantTables } from '../store/schema.ts';
 import { type SeedConversation, SeedFile, type SeedMessage } from './seed.schemas.ts';
 import { allOf } from '../store/columns.ts';
 
-export const demoTenantFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo-tenant.json');
+const demoTenantFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo-tenant.json');
 export const defaultPassword = 'Passw0rd!';
 const seedMarker = 'seed';
-export const defaultUserKey = 'default_user_id';
+const defaultUserKey = 'default_user_id';
 
-export class SeedInvalid extends Error {}
+class SeedInvalid extends Error {}
 
 /** Reads and validates a tenant file; fails with one line that names the first problems. */
 export async function readSeed(source: SeedSource): Promise<SeedFile | null> {
@@ -42,7 +42,8 @@ export async function readSeed(source: SeedSource): Promise<SeedFile | null> {
  */
 function withStoredTimes(value: unknown, key = ''): unknown {
   if (Array.isArray(value)) return value.map((item) => withStoredTimes(item));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, withStoredTimes(inner, name)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, withStoredTimes(inner, name)]));
   if (typeof value !== 'string' || !key.endsWith('DateTime')) return value;
   const time = Date.parse(value);
   return Number.isNaN(time) ? value : new Date(time).toISOString();
@@ -100,7 +101,10 @@ async function insertSeed(tx: Handle, seed: SeedFile, hashes: Map<string, string
   };
   const now = new Date().toISOString();
 
-  await tx.insertInto('tenants').values(seed.tenants.map((t) => ({ id: t.id, display_name: t.displayName, domain: t.domain }))).execute();
+  await tx
+    .insertInto('tenants')
+    .values(seed.tenants.map((t) => ({ id: t.id, display_name: t.displayName, domain: t.domain })))
+    .execute();
   await tx
     .insertInto('users')
     .values(
@@ -127,7 +131,11 @@ async function insertSeed(tx: Handle, seed: SeedFile, hashes: Map<string, string
     )
     .execute();
   const defaultUser = seed.defaultUser ?? seed.users.find((u) => u.isAdmin === true)?.id;
-  if (defaultUser !== undefined) await tx.insertInto('meta').values({ key: defaultUserKey, value: userId(defaultUser) }).execute();
+  if (defaultUser !== undefined)
+    await tx
+      .insertInto('meta')
+      .values({ key: defaultUserKey, value: userId(defaultUser) })
+      .execute();
 
   for (const app of seed.applications ?? []) {
     await tx
@@ -146,7 +154,10 @@ async function insertSeed(tx: Handle, seed: SeedFile, hashes: Map<string, string
   for (const community of seed.communities ?? []) {
     await tx.insertInto('engage_communities').values({ id: community.id, tenant_id: community.tenantId, display_name: community.displayName }).execute();
     for (const member of community.members) {
-      await tx.insertInto('engage_community_members').values({ community_id: community.id, user_id: userId(member) }).execute();
+      await tx
+        .insertInto('engage_community_members')
+        .values({ community_id: community.id, user_id: userId(member) })
+        .execute();
     }
   }
   for (const teamwork of seed.teamwork ?? []) await insertTeamwork(tx, teamwork, userId, seed);
@@ -242,10 +253,22 @@ async function insertConversation(tx: Handle, group: Group, seeded: SeedConversa
   const summary = summaryOf(posts);
   if (summary === null) throw new SeedInvalid(`conversation ${seeded.topic} has no posts`);
   const groupRecipient = { emailAddress: { name: group.displayName, address: `${group.mailNickname}@${await tenantDomain(tx, group.tenantId)}` } };
-  await tx.insertInto('group_conversations').values({ id: place.conversationId, tenant_id: group.tenantId, group_id: group.id, topic: seeded.topic, ...summary }).execute();
+  await tx
+    .insertInto('group_conversations')
+    .values({ id: place.conversationId, tenant_id: group.tenantId, group_id: group.id, topic: seeded.topic, ...summary })
+    .execute();
   await tx
     .insertInto('group_threads')
-    .values({ id: place.threadId, conversation_id: place.conversationId, group_id: group.id, topic: seeded.topic, to_recipients: JSON.stringify([groupRecipient]), cc_recipients: '[]', is_locked: 0, ...summary })
+    .values({
+      id: place.threadId,
+      conversation_id: place.conversationId,
+      group_id: group.id,
+      topic: seeded.topic,
+      to_recipients: JSON.stringify([groupRecipient]),
+      cc_recipients: '[]',
+      is_locked: 0,
+      ...summary,
+    })
     .execute();
   await tx.insertInto('group_posts').values(posts).execute();
 }
@@ -257,7 +280,10 @@ async function tenantDomain(tx: Handle, tenantId: string): Promise<string> {
 }
 
 async function insertChat(tx: Handle, chat: Chat, userId: UserId): Promise<void> {
-  const lastMessageAt = (chat.messages ?? []).map((m) => m.createdDateTime).sort().at(-1);
+  const lastMessageAt = (chat.messages ?? [])
+    .map((m) => m.createdDateTime)
+    .sort()
+    .at(-1);
   await tx
     .insertInto('chats')
     .values({
@@ -294,7 +320,13 @@ async function insertChat(tx: Handle, chat: Chat, userId: UserId): Promise<void>
 
 type Container = { kind: 'chat' | 'channel'; id: string; teamId: string | null };
 
-async function insertMessage(tx: Handle, container: Container, message: SeedMessage | Omit<SeedMessage, 'replies' | 'subject'>, replyToId: string | null, userId: UserId): Promise<void> {
+async function insertMessage(
+  tx: Handle,
+  container: Container,
+  message: SeedMessage | Omit<SeedMessage, 'replies' | 'subject'>,
+  replyToId: string | null,
+  userId: UserId,
+): Promise<void> {
   // Graph message ids are the creation time in epoch milliseconds (chatmessage resource).
   const id = String(Date.parse(message.createdDateTime));
   const body = typeof message.body === 'string' ? { contentType: 'text' as const, content: message.body } : message.body;
@@ -333,7 +365,12 @@ async function insertTeamwork(tx: Handle, teamwork: Teamwork, userId: UserId, se
   const tenantId = seed.users.find((u) => u.id === ownerId)?.tenantId as string;
   await tx
     .insertInto('user_teamwork')
-    .values({ user_id: ownerId, tenant_id: tenantId, sections_version: teamwork.sectionsVersion, sections_order: JSON.stringify(teamwork.sections.map((s) => s.id)) })
+    .values({
+      user_id: ownerId,
+      tenant_id: tenantId,
+      sections_version: teamwork.sectionsVersion,
+      sections_order: JSON.stringify(teamwork.sections.map((s) => s.id)),
+    })
     .execute();
   for (const section of teamwork.sections) {
     await tx
@@ -358,7 +395,13 @@ async function insertTeamwork(tx: Handle, teamwork: Teamwork, userId: UserId, se
           user_id: ownerId,
           id: itemId,
           section_id: section.id,
-          item_type: itemId.endsWith('@thread.tacv2') ? 'channel' : itemId.endsWith('@EngageCommunity') ? 'community' : itemId.startsWith('19:meeting_') ? 'meeting' : 'chat',
+          item_type: itemId.endsWith('@thread.tacv2')
+            ? 'channel'
+            : itemId.endsWith('@EngageCommunity')
+              ? 'community'
+              : itemId.startsWith('19:meeting_')
+                ? 'meeting'
+                : 'chat',
           position,
           created_date_time: section.createdDateTime,
           last_modified_date_time: null,

@@ -6,10 +6,7 @@ const UserRef = Type.String({ minLength: 1, description: 'a user id or userPrinc
 const Timestamp = Type.String({ format: 'date-time' });
 const Roles = Type.Array(Type.Enum(['owner', 'guest']));
 const RosterEntry = Type.Object({ user: UserRef, roles: Type.Optional(Roles) }, { additionalProperties: false });
-const Body = Type.Union([
-  Type.String(),
-  Type.Object({ contentType: Type.Enum(['text', 'html']), content: Type.String() }, { additionalProperties: false }),
-]);
+const Body = Type.Union([Type.String(), Type.Object({ contentType: Type.Enum(['text', 'html']), content: Type.String() }, { additionalProperties: false })]);
 const SeedMessage = Type.Object(
   {
     from: UserRef,
@@ -99,7 +96,10 @@ export const SeedFile = Type.Object(
             members: Type.Array(UserRef),
             conversations: Type.Optional(Type.Array(SeedConversation)),
             team: Type.Optional(
-              Type.Object({ internalId: Type.String({ pattern: '^19:[^@]+@thread\\.tacv2$' }), channels: Type.Array(SeedChannel) }, { additionalProperties: false }),
+              Type.Object(
+                { internalId: Type.String({ pattern: '^19:[^@]+@thread\\.tacv2$' }), channels: Type.Array(SeedChannel) },
+                { additionalProperties: false },
+              ),
             ),
           },
           { additionalProperties: false },

@@ -67,7 +67,10 @@ export class CommitGroups {
       }
       await trx.commit().execute();
     } catch (err) {
-      await trx.rollback().execute().catch(() => undefined);
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
       group.forEach((waiting) => waiting.reject(err));
       return;
     }

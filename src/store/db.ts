@@ -5,7 +5,7 @@ import { sqliteDialect, sqliteErrorKind } from './dialects/sqlite.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
-export type StoreKind = DatabaseTarget['kind'];
+type StoreKind = DatabaseTarget['kind'];
 export type StoreErrorKind = 'unique' | 'foreignKey' | 'retry';
 
 export interface Store {
@@ -19,7 +19,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export class StoreUnavailable extends Error {}
+class StoreUnavailable extends Error {}
 
 /** Opens the database and checks that it answers; fails with one readable line when it does not. */
 export async function openStore(target: DatabaseTarget): Promise<Store> {

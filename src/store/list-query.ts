@@ -1,5 +1,14 @@
 import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
-import { type CollectionField, type CompareOp, type FilterNode, type ListPage, type ListQuery, type Literal, type ScalarField, pagingKeys } from '../query/list-query.ts';
+import {
+  type CollectionField,
+  type CompareOp,
+  type FilterNode,
+  type ListPage,
+  type ListQuery,
+  type Literal,
+  type ScalarField,
+  pagingKeys,
+} from '../query/list-query.ts';
 
 // Compiles a checked $filter and $orderby (src/query/list-query.ts) to a Kysely query: properties
 // map to the columns a store declares here, literals are always bound parameters, and paging is
@@ -12,7 +21,7 @@ export interface ScalarColumn extends ScalarField {
 }
 
 /** A collection `any` reaches: its element columns and the correlated `exists` over its rows. */
-export interface CollectionColumn extends CollectionField {
+interface CollectionColumn extends CollectionField {
   readonly fields: Readonly<Record<string, ScalarColumn>>;
   /** `exists (rows of the collection for the outer row [and where])`. */
   readonly exists: (where: Expression<SqlBool> | null) => Expression<SqlBool>;
@@ -42,7 +51,7 @@ function operands(column: ScalarColumn, value: Literal): [Expression<unknown>, u
   return [expressionOf(column), value];
 }
 
-export function filterExpression(node: FilterNode, columns: Readonly<Record<string, ScalarColumn | CollectionColumn>>): Expression<SqlBool> {
+function filterExpression(node: FilterNode, columns: Readonly<Record<string, ScalarColumn | CollectionColumn>>): Expression<SqlBool> {
   switch (node.kind) {
     case 'and':
       return sql<SqlBool>`(${filterExpression(node.left, columns)} and ${filterExpression(node.right, columns)})`;
@@ -54,7 +63,10 @@ export function filterExpression(node: FilterNode, columns: Readonly<Record<stri
       return compare(scalar(columns, node.property), node.op, node.value);
     case 'in': {
       const column = scalar(columns, node.property);
-      return sql<SqlBool>`(${sql.join(node.values.map((value) => compare(column, 'eq', value)), sql` or `)})`;
+      return sql<SqlBool>`(${sql.join(
+        node.values.map((value) => compare(column, 'eq', value)),
+        sql` or `,
+      )})`;
     }
     case 'startswith': {
       const pattern = `${node.prefix.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
@@ -112,12 +124,20 @@ export async function listPage<DB, TB extends keyof DB, O>(query: SelectQueryBui
  * The query listPage runs for a page, without its count: also what a prepared statement of a fixed
  * shape is built from (a page size, a first page or a next one), so that every page is read one way.
  */
-export function pageQuery<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, columns: ListColumns, list: ListQuery): SelectQueryBuilder<DB, TB, O> {
+export function pageQuery<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  columns: ListColumns,
+  list: ListQuery,
+): SelectQueryBuilder<DB, TB, O> {
   const keys: SortColumn[] = pagingKeys(list.orderby).map((key) => ({
     expression: expressionOf(scalar(columns, key.property)),
     descending: key.descending,
   }));
-  let page = applyFilter(query, columns, list.filter).select(keys.map((key, index) => sql`${key.expression}`.as(sortAlias(index)))) as SelectQueryBuilder<DB, TB, O>;
+  let page = applyFilter(query, columns, list.filter).select(keys.map((key, index) => sql`${key.expression}`.as(sortAlias(index)))) as SelectQueryBuilder<
+    DB,
+    TB,
+    O
+  >;
   if (list.after !== null) page = page.where(after(keys, list.after));
   for (const key of keys) page = page.orderBy(key.expression, key.descending ? 'desc' : 'asc');
   // The size is written into the text (a checked integer): as a parameter, PostgreSQL's generic plan
@@ -149,11 +169,18 @@ function sortValue(value: unknown): Literal {
 }
 
 async function countOf<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): Promise<number> {
-  const row = (await query.clearSelect().select(sql<string | number>`count(*)`.as('count')).executeTakeFirstOrThrow()) as { count: string | number };
+  const row = (await query
+    .clearSelect()
+    .select(sql<string | number>`count(*)`.as('count'))
+    .executeTakeFirstOrThrow()) as { count: string | number };
   return Number(row.count);
 }
 
 /** A whole, unpaged collection filtered by $filter, for the lists Graph answers in one response. */
-export function applyFilter<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, columns: ListColumns, filter: FilterNode | null): SelectQueryBuilder<DB, TB, O> {
+export function applyFilter<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  columns: ListColumns,
+  filter: FilterNode | null,
+): SelectQueryBuilder<DB, TB, O> {
   return filter === null ? query : query.where(filterExpression(filter, columns));
 }

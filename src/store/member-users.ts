@@ -44,15 +44,25 @@ export const usersFound = (idsOrUpns: readonly string[], rows: readonly MemberUs
  * values may be placeholders.
  */
 export function usersUnchanged(h: Handle, found: UsersFound): Expression<SqlBool> {
-  const same = found.rows.map((row) => sql<SqlBool>`(${sql.join(memberUserColumns.map((column) => sql`${sql.ref(column)} = ${row[column]}`), sql` and `)})`);
+  const same = found.rows.map(
+    (row) =>
+      sql<SqlBool>`(${sql.join(
+        memberUserColumns.map((column) => sql`${sql.ref(column)} = ${row[column]}`),
+        sql` and `,
+      )})`,
+  );
   const count = usersNamed(h, found.ids, found.upnKeys).select(sql<number>`count(*)`.as('users'));
-  const other = usersNamed(h, found.ids, found.upnKeys).select('id').where(sql<SqlBool>`not (${sql.join(same, sql` or `)})`);
+  const other = usersNamed(h, found.ids, found.upnKeys)
+    .select('id')
+    .where(sql<SqlBool>`not (${sql.join(same, sql` or `)})`);
   return sql<SqlBool>`(${count} = ${sql.lit(found.rows.length)} and not exists ${other})`;
 }
 
 // usersUnchanged as a read of its own, for each shape (references, users found), built once.
 const usersStillFoundQuery = perShape((references: number, users: number) =>
-  prepare<{ readonly found: UsersFound }, { holds: number }>(usersFoundNames('found', references, users), (h, p) => h.selectNoFrom(sql<number>`${usersUnchanged(h, p.found)}`.as('holds'))),
+  prepare<{ readonly found: UsersFound }, { holds: number }>(usersFoundNames('found', references, users), (h, p) =>
+    h.selectNoFrom(sql<number>`${usersUnchanged(h, p.found)}`.as('holds')),
+  ),
 );
 
 /** Whether findUsers would still return exactly what it found: usersUnchanged, asked on its own. */

@@ -2,7 +2,7 @@
 // text (they sort as strings), booleans are 0/1 integers and structured values are JSON text, so one
 // store module serves both dialects (docs/decisions.md, "One column type per value on both dialects").
 
-export type Flag = 0 | 1;
+type Flag = 0 | 1;
 
 export interface MetaTable {
   key: string;
@@ -215,7 +215,7 @@ export interface EngageCommunityMemberTable {
   user_id: string;
 }
 
-export type OperationStatus = 'notStarted' | 'inProgress' | 'succeeded' | 'failed';
+type OperationStatus = 'notStarted' | 'inProgress' | 'succeeded' | 'failed';
 
 export interface OperationTable {
   id: string;

@@ -24,7 +24,8 @@ export interface RoutePermissions {
 }
 
 const wwwAuthenticate = {
-  'WWW-Authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+  'WWW-Authenticate':
+    'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
 };
 
 /** 401 in Graph's words (issues microsoft-graph-docs-contrib#1965 and the SDK threads it cites). */

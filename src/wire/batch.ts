@@ -10,7 +10,7 @@ import { type ApiVersion, type HttpMethod, apiVersions, graphJsonContentType } f
 // Each one runs through the whole pipeline by app.inject, so its authentication, permissions,
 // validation and errors are exactly those of the direct call.
 
-export const maxBatchRequests = 20;
+const maxBatchRequests = 20;
 const methods: readonly HttpMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 const writeMethods: ReadonlySet<HttpMethod> = new Set(['POST', 'PATCH', 'PUT']);
 

@@ -87,11 +87,12 @@ export const directoryObjectNotFound = (id: string) =>
   new GraphError('Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
 /** A body property the Graph type does not define (OData's message; chat-post.md, chat-post-members.md). */
 export const unknownProperty = (property: string, typeName: string) =>
-  badRequest(`The property '${property}' does not exist on type '${typeName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
+  badRequest(
+    `The property '${property}' does not exist on type '${typeName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+  );
 export const resourceSegmentNotFound = (segment: string) => badRequest(`Resource not found for the segment '${segment}'.`);
 export const invalidVersion = (version: string) => badRequest(`Invalid version: ${version}`);
-export const methodNotAllowed = () =>
-  new GraphError('Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
+export const methodNotAllowed = () => new GraphError('Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
 export const invalidJsonBody = () =>
   badRequest('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
 export const unsupportedMediaType = (contentType: string) =>
@@ -101,16 +102,18 @@ export const entityTooLarge = () => new GraphError('RequestEntityTooLarge', 'Req
 // Failures of the HTTP exchange itself, met before a route is known (docs/decisions.md 101).
 export const malformedUrl = () => badRequest('The request URL is not valid: it holds a malformed percent-escape.');
 export const malformedHttp = (reason: string) => badRequest(`The request is not valid HTTP/1.1: ${reason}.`);
-export const segmentTooLong = (maxLength: number) => new GraphError('RequestUriTooLong', `A segment of the request URL is longer than ${maxLength} characters.`);
+export const segmentTooLong = (maxLength: number) =>
+  new GraphError('RequestUriTooLong', `A segment of the request URL is longer than ${maxLength} characters.`);
 export const urlTooLong = () => new GraphError('RequestUriTooLong', 'The request URL is too long: the request line and headers together must fit in 16 KB.');
 export const headersTooLarge = () =>
   new GraphError('RequestHeaderFieldsTooLarge', 'The request headers are too large: the request line and headers together must fit in 16 KB.');
 export const requestTimeout = () => new GraphError('RequestTimeout', 'The server timed out waiting for the request.');
 // Graph's words for serviceNotAvailable (concepts/errors.md); the instance is shutting down.
 export const shuttingDown = (retryAfterSeconds: number) =>
-  new GraphError('ServiceUnavailable', 'The service is not available. Try the request again after a delay.', undefined, { 'retry-after': String(retryAfterSeconds) });
-export const internalError = () =>
-  new GraphError('InternalServerError', 'An internal server error occurred. The request-id identifies it in the server log.');
+  new GraphError('ServiceUnavailable', 'The service is not available. Try the request again after a delay.', undefined, {
+    'retry-after': String(retryAfterSeconds),
+  });
+export const internalError = () => new GraphError('InternalServerError', 'An internal server error occurred. The request-id identifies it in the server log.');
 
 // Optimistic concurrency on the beta sections hierarchy (teamworksection-post-items.md and its siblings).
 export const ifMatchRequired = () => new GraphError('PreconditionRequired', 'The If-Match header is required for this operation.');

@@ -38,7 +38,8 @@ const discardLimitBytes = 32 * 1024 * 1024;
  */
 export async function discardUnreadBody(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const raw = request.raw;
-  const isRead = raw.complete || raw.readableEnded || (!raw.destroyed && Number(raw.headers['content-length'] ?? 0) <= discardLimitBytes && (await discardRest(raw)));
+  const isRead =
+    raw.complete || raw.readableEnded || (!raw.destroyed && Number(raw.headers['content-length'] ?? 0) <= discardLimitBytes && (await discardRest(raw)));
   // Fastify asks to close a connection whose body failed to parse, in case more of it follows.
   if (isRead) reply.removeHeader('connection');
 }

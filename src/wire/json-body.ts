@@ -25,7 +25,8 @@ export function scanJson(bytes: Uint8Array, depthMax: number): { isTooDeep: bool
     if (byte === quote) {
       for (i++; i < bytes.length && bytes[i] !== quote; i++) {
         if (bytes[i] !== backslash) continue;
-        if (bytes[i + 1] === letterU && bytes[i + 2] === digitZero && bytes[i + 3] === digitZero && bytes[i + 4] === digitZero && bytes[i + 5] === digitZero) holdsNul = true;
+        if (bytes[i + 1] === letterU && bytes[i + 2] === digitZero && bytes[i + 3] === digitZero && bytes[i + 4] === digitZero && bytes[i + 5] === digitZero)
+          holdsNul = true;
         i++; // the escaped character, which may be a quote or a backslash
       }
     } else if (byte === openArray || byte === openObject) {

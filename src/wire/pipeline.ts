@@ -73,7 +73,11 @@ export function toGraphError(err: FastifyError | GraphError, bodySchema?: unknow
 
 /** The `title` of the object schema whose `additionalProperties` failed, found by Ajv's schema path. */
 function schemaTitleAt(schema: unknown, schemaPath: string): string | undefined {
-  const steps = schemaPath.replace(/^#\//, '').split('/').slice(0, -1).map((step) => step.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const steps = schemaPath
+    .replace(/^#\//, '')
+    .split('/')
+    .slice(0, -1)
+    .map((step) => step.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node = schema;
   for (const step of steps) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[step] : undefined;
   const title = node !== null && typeof node === 'object' ? (node as { title?: unknown }).title : undefined;

@@ -37,13 +37,19 @@ export interface GraphResponse {
 /** The `{name}` parameters of a path template, e.g. `chatId` of `/chats/{chatId}`. */
 type ParamNames<Url extends string> = Url extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
 /** The names every form of a route carries (an intersection over the union of forms). */
-type CommonParamNames<Url extends string> = (Url extends string ? (names: ParamNames<Url>) => void : never) extends (names: infer Common) => void ? Common : never;
+type CommonParamNames<Url extends string> = (Url extends string ? (names: ParamNames<Url>) => void : never) extends (names: infer Common) => void
+  ? Common
+  : never;
 /** A route's path parameters: those of every form are strings, those of some forms may be absent. */
-export type PathParams<Url extends string> = string extends Url
+type PathParams<Url extends string> = string extends Url
   ? Record<string, string>
   : { readonly [Name in CommonParamNames<Url> & string]: string } & { readonly [Name in Exclude<ParamNames<Url>, CommonParamNames<Url>>]?: string };
 /** `string` when every form names a user, `undefined` when none does. */
-type PathUserOf<Url extends string> = string extends Url ? string | undefined : Url extends `/me` | `/me/${string}` | `/users/{userId}` | `/users/{userId}/${string}` ? string : undefined;
+type PathUserOf<Url extends string> = string extends Url
+  ? string | undefined
+  : Url extends `/me` | `/me/${string}` | `/users/{userId}` | `/users/{userId}/${string}`
+    ? string
+    : undefined;
 
 /**
  * The Graph type of a route's 2xx body, written as OData writes a return type: an entity type
@@ -254,7 +260,11 @@ export function rewriteKeySegments(url: string): string {
 }
 
 /** Why no route matched: the first unknown segment, or a known path asked with another method. */
-export function explainUnmatched(routes: readonly GraphRoute[], method: string, path: string): { kind: 'version'; segment: string } | { kind: 'method' } | { kind: 'segment'; segment: string } {
+export function explainUnmatched(
+  routes: readonly GraphRoute[],
+  method: string,
+  path: string,
+): { kind: 'version'; segment: string } | { kind: 'method' } | { kind: 'segment'; segment: string } {
   const segments = path.split('/').filter((segment) => segment !== '');
   const [version = '', ...rest] = segments;
   const knownVersion = apiVersions.find((known) => known.toLowerCase() === version.toLowerCase());
@@ -284,4 +294,3 @@ function decodeSegment(segment: string): string {
     return segment;
   }
 }
-

@@ -12,7 +12,8 @@ import { transportIds } from './request-id.ts';
 /** Fastify's `frameworkErrors`: the router could not decode the URL, or a segment is too long. */
 export function answerFrameworkErrors(shapeFor: ShapeForPath, maxParamLength: number) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
-    const failure = error.code === 'FST_ERR_BAD_URL' ? malformedUrl() : error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? segmentTooLong(maxParamLength) : internalError();
+    const failure =
+      error.code === 'FST_ERR_BAD_URL' ? malformedUrl() : error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? segmentTooLong(maxParamLength) : internalError();
     if (failure.status >= 500) request.log.error({ err: error, requestId: request.id }, 'request failed');
     sendFailure(request, reply, failure, shapeFor(request.url)).catch((err: unknown) => request.log.debug({ err }, 'the answer was not delivered'));
   };
@@ -61,7 +62,13 @@ function clientFailure(err: Error & { code?: string; reason?: string }, isInRequ
 function rawResponse(failure: GraphError, shape: ReturnType<ShapeForPath>, clientRequestId: unknown): string {
   const ids = transportIds(clientRequestId);
   const body = JSON.stringify(shape.body(failure, ids));
-  const headers = { ...shape.headers(ids), ...failure.headers, date: new Date().toUTCString(), 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+  const headers = {
+    ...shape.headers(ids),
+    ...failure.headers,
+    date: new Date().toUTCString(),
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  };
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
   return `HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status] ?? ''}\r\n${lines.join('')}\r\n${body}`;
 }

@@ -42,7 +42,22 @@ describe('teamgraph command line', () => {
     const { code, stdout } = await run(['--help']);
     assert.equal(code, 0);
     const bounds = ['--headers-timeout-ms', '--request-timeout-ms', '--keep-alive-timeout-ms', '--max-connections', '--shutdown-grace-ms'];
-    for (const flag of ['--port', '--host', '--data', '--database', '--sqlite-synchronous', '--remembered-facts', '--memory', '--no-seed', '--seed', '--log-level', '--public-url', '--auth', '--control-key', ...bounds]) {
+    for (const flag of [
+      '--port',
+      '--host',
+      '--data',
+      '--database',
+      '--sqlite-synchronous',
+      '--remembered-facts',
+      '--memory',
+      '--no-seed',
+      '--seed',
+      '--log-level',
+      '--public-url',
+      '--auth',
+      '--control-key',
+      ...bounds,
+    ]) {
       assert.ok(stdout.includes(flag), `${flag} missing from --help`);
     }
     assert.match(stdout, /TEAMGRAPH_PORT/);
@@ -73,11 +88,17 @@ describe('teamgraph command line', () => {
   it('dev mode on an interface other hosts can reach warns in the banner that anyone there acts as the admin', async () => {
     const exposed = await start(['--memory', '--host', '0.0.0.0', '--port', '0', '--log-level', 'silent']);
     try {
-      assert.match(exposed.banner, /WARNING +--auth dev on 0\.0\.0\.0: anyone who can reach port \d+ acts as the tenant admin, and can reset\n +the data \(POST \/_teamgraph\/reset\)/);
+      assert.match(
+        exposed.banner,
+        /WARNING +--auth dev on 0\.0\.0\.0: anyone who can reach port \d+ acts as the tenant admin, and can reset\n +the data \(POST \/_teamgraph\/reset\)/,
+      );
     } finally {
       exposed.child.kill();
     }
-    for (const args of [['--host', '127.0.0.1'], ['--host', '0.0.0.0', '--auth', 'strict']]) {
+    for (const args of [
+      ['--host', '127.0.0.1'],
+      ['--host', '0.0.0.0', '--auth', 'strict'],
+    ]) {
       const quiet = await start(['--memory', ...args, '--port', '0', '--log-level', 'silent']);
       try {
         assert.doesNotMatch(quiet.banner, /WARNING/, quiet.banner);
@@ -113,7 +134,10 @@ describe('teamgraph command line', () => {
         assert.equal(code, 1);
         assert.equal(stdout, '');
         assert.equal(stderr.trim().split('\n').length, 1, stderr);
-        assert.match(stderr, /^teamgraph: invalid configuration: --database (mysql|sqlite):\/\/ is not a database teamgraph can use: give an SQLite file path, a postgres:\/\/ or postgresql:\/\/ URL, or --memory$/m);
+        assert.match(
+          stderr,
+          /^teamgraph: invalid configuration: --database (mysql|sqlite):\/\/ is not a database teamgraph can use: give an SQLite file path, a postgres:\/\/ or postgresql:\/\/ URL, or --memory$/m,
+        );
         assert.doesNotMatch(stderr, /secret/, 'the rest of the URL may hold a password');
       }
       assert.deepEqual(fs.readdirSync(dir), [], 'no folder named after the scheme');
@@ -140,7 +164,14 @@ describe('teamgraph command line', () => {
     try {
       const port = /http:\/\/127\.0\.0\.1:(\d+)\/v1\.0/.exec(banner)?.[1];
       assert.ok(port !== undefined && port !== '0' && port !== '1', banner);
-      for (const expected of ['/beta', 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f', '6e2b3c8a-1f4d-4b7e-9a21-7c5d0e3f9b14', 'teamgraph-demo-secret', 'AdeleV@contoso.com', 'curl ']) {
+      for (const expected of [
+        '/beta',
+        'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f',
+        '6e2b3c8a-1f4d-4b7e-9a21-7c5d0e3f9b14',
+        'teamgraph-demo-secret',
+        'AdeleV@contoso.com',
+        'curl ',
+      ]) {
         assert.ok(banner.includes(expected), `${expected} missing from the banner:\n${banner}`);
       }
       const me = await request(`http://127.0.0.1:${port}`, 'GET', '/v1.0/me');
@@ -192,7 +223,15 @@ describe('teamgraph command line', () => {
         tenantFile,
         JSON.stringify({
           tenants: [{ id: '11111111-1111-1111-1111-111111111111', displayName: 'Tailspin', domain: 'tailspin.example' }],
-          users: [{ id: '22222222-2222-2222-2222-222222222222', tenantId: '11111111-1111-1111-1111-111111111111', userPrincipalName: 'ana@tailspin.example', displayName: 'Ana', isAdmin: true }],
+          users: [
+            {
+              id: '22222222-2222-2222-2222-222222222222',
+              tenantId: '11111111-1111-1111-1111-111111111111',
+              userPrincipalName: 'ana@tailspin.example',
+              displayName: 'Ana',
+              isAdmin: true,
+            },
+          ],
         }),
       );
       const { child, banner } = await start(['--memory', '--seed', tenantFile, '--port', '0', '--log-level', 'silent']);

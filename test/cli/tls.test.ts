@@ -29,7 +29,16 @@ describe('HTTPS with the certificate a user brings', () => {
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
       keySize: 2048,
       algorithm: 'sha256',
-      extensions: [{ name: 'basicConstraints', cA: true }, { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+      extensions: [
+        { name: 'basicConstraints', cA: true },
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+          ],
+        },
+      ],
     });
     cert = pems.cert;
     fs.writeFileSync(path.join(dir, 'cert.pem'), pems.cert);
@@ -57,7 +66,18 @@ describe('HTTPS with the certificate a user brings', () => {
 
   it('--pfx with --pfx-passphrase serves the bundled certificate', async () => {
     const pfx = path.join(dir, 'bundle.pfx');
-    execFileSync('openssl', ['pkcs12', '-export', '-in', path.join(dir, 'cert.pem'), '-inkey', path.join(dir, 'key.pem'), '-out', pfx, '-passout', 'pass:s3cret']);
+    execFileSync('openssl', [
+      'pkcs12',
+      '-export',
+      '-in',
+      path.join(dir, 'cert.pem'),
+      '-inkey',
+      path.join(dir, 'key.pem'),
+      '-out',
+      pfx,
+      '-passout',
+      'pass:s3cret',
+    ]);
     await serve(['--pfx', pfx, '--pfx-passphrase', 's3cret'], async (server) => {
       const response = await getTrusting(`${server.url}/_teamgraph/health`, cert);
       assert.equal(response.status, 200);

@@ -24,7 +24,10 @@ for (const dialect of testDialects()) {
       const routes = server.routes().filter((route) => route.url.toLowerCase().startsWith('/_teamgraph/') && !isHealth(route.url));
       // The walk sees the router itself: the known routes are there, including one from another family's file before.
       for (const known of ['GET /_teamgraph/info', 'HEAD /_teamgraph/info', 'POST /_teamgraph/reset', 'POST /_teamgraph/keys/rotate']) {
-        assert.ok(routes.some((route) => `${route.method} ${route.url}` === known), `${known} not found in ${JSON.stringify(routes)}`);
+        assert.ok(
+          routes.some((route) => `${route.method} ${route.url}` === known),
+          `${known} not found in ${JSON.stringify(routes)}`,
+        );
       }
       for (const route of routes) {
         const url = route.url.replace(/:(\w+)/g, 'unknown-$1');
@@ -44,7 +47,12 @@ for (const dialect of testDialects()) {
         assertGraphError(await server.request('POST', '/_teamgraph/reset', { headers: { authorization } }), 401, 'InvalidAuthenticationToken');
       }
       const expired = await mintToken(server, { scp: 'User.Read', oid: '10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f' }, -3600);
-      assertGraphError(await server.request('POST', '/_teamgraph/keys/rotate', { headers: bearer(expired) }), 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+      assertGraphError(
+        await server.request('POST', '/_teamgraph/keys/rotate', { headers: bearer(expired) }),
+        401,
+        'InvalidAuthenticationToken',
+        'Lifetime validation failed, the token is expired.',
+      );
       const row = await server.store.db.selectFrom('users').select('display_name').where('id', '=', megan).executeTakeFirstOrThrow();
       assert.equal(row.display_name, 'Megan, changed', 'no refused reset ran');
     });

@@ -27,7 +27,13 @@ export function conversationBody(topic: string, content: string, contentType = '
 }
 
 /** Creates a conversation through the API and returns its id and its first thread's id. */
-export async function createConversation(server: TestServer, groupId: string, topic = 'Quarterly results', content = 'Numbers are in.', headers: Record<string, string> = {}) {
+export async function createConversation(
+  server: TestServer,
+  groupId: string,
+  topic = 'Quarterly results',
+  content = 'Numbers are in.',
+  headers: Record<string, string> = {},
+) {
   const response = await server.request('POST', `/v1.0/groups/${groupId}/conversations`, { body: conversationBody(topic, content), headers });
   assert.equal(response.status, 201, response.text);
   return { conversationId: response.body.id as string, threadId: response.body.threads[0].id as string };
@@ -36,10 +42,19 @@ export async function createConversation(server: TestServer, groupId: string, to
 /** Rows of the family's tables: a failed request must leave these unchanged. */
 export async function conversationRowCounts(server: TestServer) {
   const count = async (table: 'group_conversations' | 'group_threads' | 'group_posts') =>
-    Number((await server.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await server.store.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { conversations: await count('group_conversations'), threads: await count('group_threads'), posts: await count('group_posts') };
 }
 
 export function threadPath(groupId: string, threadId: string, conversationId?: string): string {
-  return conversationId === undefined ? `/v1.0/groups/${groupId}/threads/${threadId}` : `/v1.0/groups/${groupId}/conversations/${conversationId}/threads/${threadId}`;
+  return conversationId === undefined
+    ? `/v1.0/groups/${groupId}/threads/${threadId}`
+    : `/v1.0/groups/${groupId}/conversations/${conversationId}/threads/${threadId}`;
 }

@@ -32,7 +32,10 @@ export function graphClientOverHttp(baseUrl: string, token: string): Client {
  */
 export function kiotaAdapterOverHttp(serviceRoot: string, token: string): GraphRequestAdapter {
   const adapter = new GraphRequestAdapter(
-    new BaseBearerTokenAuthenticationProvider({ getAuthorizationToken: () => Promise.resolve(token), getAllowedHostsValidator: () => new AllowedHostsValidator() }),
+    new BaseBearerTokenAuthenticationProvider({
+      getAuthorizationToken: () => Promise.resolve(token),
+      getAllowedHostsValidator: () => new AllowedHostsValidator(),
+    }),
   );
   adapter.baseUrl = serviceRoot;
   return adapter;

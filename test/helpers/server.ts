@@ -151,7 +151,12 @@ export function checkedResponse(routes: readonly GraphRoute[], method: string, p
   if (found === null && batch !== null) checkBatchItems(routes, batch[1] as string, sent, response);
   if (found === null) return response;
   const isJson = /^application\/json/.test(response.headers.get('content-type') ?? '');
-  assertGraphResponse(found.route.response, response.status, isJson ? response.body : response.text === '' ? undefined : response.text, () => `${found.route.operation}: ${describeResponse(response)}`);
+  assertGraphResponse(
+    found.route.response,
+    response.status,
+    isJson ? response.body : response.text === '' ? undefined : response.text,
+    () => `${found.route.operation}: ${describeResponse(response)}`,
+  );
   return response;
 }
 
@@ -163,7 +168,12 @@ function checkBatchItems(routes: readonly GraphRoute[], version: string, sent: u
     if (sentItem === undefined || typeof sentItem.url !== 'string' || typeof sentItem.method !== 'string' || item.status === undefined) continue;
     const itemPath = `/${version}/${sentItem.url.replace(/^\//, '')}`;
     const headers = new Headers({ ...(item.body === undefined ? {} : { 'content-type': 'application/json' }), ...item.headers });
-    checkedResponse(routes, sentItem.method, itemPath, { status: item.status, headers, text: item.body === undefined ? '' : JSON.stringify(item.body), body: item.body });
+    checkedResponse(routes, sentItem.method, itemPath, {
+      status: item.status,
+      headers,
+      text: item.body === undefined ? '' : JSON.stringify(item.body),
+      body: item.body,
+    });
   }
 }
 

@@ -41,7 +41,8 @@ export async function rawExchange(url: string, bytes: string): Promise<string> {
 }
 
 /** The status and the JSON body of the HTTP answer in `text` (one answer, with a Content-Length). */
-export function parseAnswer(text: string): { status: number; headers: string; body: any } { // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+export function parseAnswer(text: string): { status: number; headers: string; body: any } {
   const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(text)?.[1] ?? 0);
   const split = text.indexOf('\r\n\r\n');
   const headers = split === -1 ? text : text.slice(0, split);

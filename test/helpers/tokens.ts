@@ -21,21 +21,36 @@ async function tokenRequest(server: { readonly url: string }, form: Record<strin
 export function userToken(server: { readonly url: string }, upn: string, scopes: readonly string[] = ['.default'], tenant = demoTenantId): Promise<string> {
   return tokenRequest(
     server,
-    { grant_type: 'password', client_id: demoClientId, username: upn, password: demoPassword, scope: scopes.map((name) => `https://graph.microsoft.com/${name}`).join(' ') },
+    {
+      grant_type: 'password',
+      client_id: demoClientId,
+      username: upn,
+      password: demoPassword,
+      scope: scopes.map((name) => `https://graph.microsoft.com/${name}`).join(' '),
+    },
     tenant,
   );
 }
 
 /** An application token for the demo app, which holds every application permission. */
 export function appToken(server: { readonly url: string }, clientId = demoClientId, clientSecret = demoClientSecret, tenant = demoTenantId): Promise<string> {
-  return tokenRequest(server, { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'https://graph.microsoft.com/.default' }, tenant);
+  return tokenRequest(
+    server,
+    { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'https://graph.microsoft.com/.default' },
+    tenant,
+  );
 }
 
 /**
  * A token signed with the server's own key and any claims: for tokens the authority would not issue
  * (a narrow set of roles, a wrong audience, an expired lifetime, a lifetime claim left out).
  */
-export async function mintToken(server: TestServer, claims: Record<string, unknown>, lifetimeSeconds = 3600, without: readonly ('exp' | 'nbf' | 'iat')[] = []): Promise<string> {
+export async function mintToken(
+  server: TestServer,
+  claims: Record<string, unknown>,
+  lifetimeSeconds = 3600,
+  without: readonly ('exp' | 'nbf' | 'iat')[] = [],
+): Promise<string> {
   const key = await new KeyRing(server.store).signingKey();
   const now = Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = {

@@ -78,8 +78,7 @@ export function startWriteBurst(url: string, clients: number, label: string): Wr
   return {
     outcomes,
     inFlight: () => inFlight,
-    acknowledgedAtLeast: (count) =>
-      outcomes.acknowledged.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve })),
+    acknowledgedAtLeast: (count) => (outcomes.acknowledged.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
     stop: () => {
       isStopped = true;
       return done;
@@ -90,11 +89,7 @@ export function startWriteBurst(url: string, clients: number, label: string): Wr
 
 function isShutdownAnswer(response: Response, text: string): boolean {
   const body = JSON.parse(text) as { error?: { code?: string; innerError?: { 'request-id'?: string } } };
-  return (
-    response.headers.get('retry-after') !== null &&
-    body.error?.code === 'ServiceUnavailable' &&
-    typeof body.error.innerError?.['request-id'] === 'string'
-  );
+  return response.headers.get('retry-after') !== null && body.error?.code === 'ServiceUnavailable' && typeof body.error.innerError?.['request-id'] === 'string';
 }
 
 /** Ids of every message in the burst's chat, read page by page from a running server. */

@@ -25,44 +25,84 @@ for (const dialect of testDialects()) {
 
     it('401 for a malformed token or a non-Bearer scheme', async () => {
       for (const authorization of ['Bearer not-a-jwt', 'Bearer a.b.c', 'Basic dXNlcjpwYXNz', 'Bearer']) {
-        assertGraphError(await server.request('GET', '/v1.0/users', { headers: { authorization } }), 401, 'InvalidAuthenticationToken', 'CompactToken parsing failed with error code: 80049217');
+        assertGraphError(
+          await server.request('GET', '/v1.0/users', { headers: { authorization } }),
+          401,
+          'InvalidAuthenticationToken',
+          'CompactToken parsing failed with error code: 80049217',
+        );
       }
     });
 
     it('401 for an expired token', async () => {
       const token = await mintToken(server, { roles: ['User.Read.All'], exp: Math.floor(Date.now() / 1000) - 3600 }, -3600);
-      assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(token) }), 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+      assertGraphError(
+        await server.request('GET', '/v1.0/users', { headers: bearer(token) }),
+        401,
+        'InvalidAuthenticationToken',
+        'Lifetime validation failed, the token is expired.',
+      );
     });
 
     // Entra's access tokens always carry exp, nbf and iat; a token without one has no lifetime to check.
     it('401 for a token without exp, nbf or iat, however valid the rest', async () => {
       const noExpiry = await mintToken(server, { roles: ['User.Read.All'] }, 3600, ['exp']);
-      assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(noExpiry) }), 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is missing an Expiration Time.');
+      assertGraphError(
+        await server.request('GET', '/v1.0/users', { headers: bearer(noExpiry) }),
+        401,
+        'InvalidAuthenticationToken',
+        'Lifetime validation failed, the token is missing an Expiration Time.',
+      );
       for (const claim of ['nbf', 'iat'] as const) {
         const token = await mintToken(server, { roles: ['User.Read.All'] }, 3600, [claim]);
-        assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(token) }), 401, 'InvalidAuthenticationToken', 'Access token validation failure.');
+        assertGraphError(
+          await server.request('GET', '/v1.0/users', { headers: bearer(token) }),
+          401,
+          'InvalidAuthenticationToken',
+          'Access token validation failure.',
+        );
       }
       const delegated = await mintToken(server, { scp: 'User.Read', oid: megan }, 3600, ['exp', 'nbf', 'iat']);
       assertGraphError(await server.request('GET', '/v1.0/me', { headers: bearer(delegated) }), 401, 'InvalidAuthenticationToken');
       const unreadableExpiry = await mintToken(server, { roles: ['User.Read.All'], exp: 'never' });
-      assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(unreadableExpiry) }), 401, 'InvalidAuthenticationToken', 'Access token validation failure.');
+      assertGraphError(
+        await server.request('GET', '/v1.0/users', { headers: bearer(unreadableExpiry) }),
+        401,
+        'InvalidAuthenticationToken',
+        'Access token validation failure.',
+      );
     });
 
     it('401 for a token not valid yet (nbf beyond the 60 s skew)', async () => {
       const token = await mintToken(server, { roles: ['User.Read.All'], nbf: Math.floor(Date.now() / 1000) + 600 });
-      assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(token) }), 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is not yet valid.');
+      assertGraphError(
+        await server.request('GET', '/v1.0/users', { headers: bearer(token) }),
+        401,
+        'InvalidAuthenticationToken',
+        'Lifetime validation failed, the token is not yet valid.',
+      );
     });
 
     it('401 for a token meant for another audience', async () => {
       const token = await mintToken(server, { roles: ['User.Read.All'], aud: 'api://some-other-api' });
-      assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(token) }), 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+      assertGraphError(
+        await server.request('GET', '/v1.0/users', { headers: bearer(token) }),
+        401,
+        'InvalidAuthenticationToken',
+        'Access token validation failure. Invalid audience.',
+      );
     });
 
     it('401 for a token signed with a key that is not ours, even with our kid', async () => {
       const genuine = await appToken(server);
       const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const forged = await new SignJWT(decodeJwt(genuine)).setProtectedHeader({ alg: 'RS256', kid: decodeProtectedHeader(genuine).kid }).sign(privateKey);
-      assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(forged) }), 401, 'InvalidAuthenticationToken', 'Access token validation failure.');
+      assertGraphError(
+        await server.request('GET', '/v1.0/users', { headers: bearer(forged) }),
+        401,
+        'InvalidAuthenticationToken',
+        'Access token validation failure.',
+      );
       const unsigned = `${genuine.split('.').slice(0, 2).join('.')}.`;
       assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(unsigned) }), 401, 'InvalidAuthenticationToken');
     });
@@ -70,9 +110,19 @@ for (const dialect of testDialects()) {
     it('401 for a token of an unknown tenant or with a mismatched issuer', async () => {
       const stranger = '99999999-9999-9999-9999-999999999999';
       const unknownTenant = await mintToken(server, { roles: ['User.Read.All'], tid: stranger, iss: `https://sts.windows.net/${stranger}/` });
-      assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(unknownTenant) }), 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid issuer.');
+      assertGraphError(
+        await server.request('GET', '/v1.0/users', { headers: bearer(unknownTenant) }),
+        401,
+        'InvalidAuthenticationToken',
+        'Access token validation failure. Invalid issuer.',
+      );
       const wrongIssuer = await mintToken(server, { roles: ['User.Read.All'], iss: `https://sts.windows.net/${partnerTenantId}/` });
-      assertGraphError(await server.request('GET', '/v1.0/users', { headers: bearer(wrongIssuer) }), 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid issuer.');
+      assertGraphError(
+        await server.request('GET', '/v1.0/users', { headers: bearer(wrongIssuer) }),
+        401,
+        'InvalidAuthenticationToken',
+        'Access token validation failure. Invalid issuer.',
+      );
     });
 
     it('401 for a delegated token whose user is not in the token tenant', async () => {
@@ -92,7 +142,12 @@ for (const dialect of testDialects()) {
     });
 
     it('400 for /me with an application token, in Graph words', async () => {
-      assertGraphError(await server.request('GET', '/v1.0/me', { headers: bearer(await appToken(server)) }), 400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+      assertGraphError(
+        await server.request('GET', '/v1.0/me', { headers: bearer(await appToken(server)) }),
+        400,
+        'BadRequest',
+        '/me request is only valid with delegated authentication flow.',
+      );
     });
 
     it('200 as the user the token names: /me is Megan, not the dev default', async () => {
@@ -105,10 +160,17 @@ for (const dialect of testDialects()) {
       const token = await userToken(server, 'MiriamG@fabrikam.com', ['.default'], partnerTenantId);
       const users = await server.request('GET', '/v1.0/users', { headers: bearer(token) });
       assertStatus(users, 200);
-      assert.deepEqual(users.body.value.map((user: { userPrincipalName: string }) => user.userPrincipalName), ['MiriamG@fabrikam.com']);
+      assert.deepEqual(
+        users.body.value.map((user: { userPrincipalName: string }) => user.userPrincipalName),
+        ['MiriamG@fabrikam.com'],
+      );
       assertGraphError(await server.request('GET', `/v1.0/users/${megan}`, { headers: bearer(token) }), 404, 'Request_ResourceNotFound');
       assertGraphError(await server.request('GET', '/v1.0/users/AdeleV@contoso.com', { headers: bearer(token) }), 404, 'Request_ResourceNotFound');
-      assertGraphError(await server.request('GET', '/v1.0/groups/29981b6a-0e57-42dc-94c9-cd24f5306196', { headers: bearer(token) }), 404, 'Request_ResourceNotFound');
+      assertGraphError(
+        await server.request('GET', '/v1.0/groups/29981b6a-0e57-42dc-94c9-cd24f5306196', { headers: bearer(token) }),
+        404,
+        'Request_ResourceNotFound',
+      );
       assertGraphError(await server.request('GET', '/v1.0/teams/57fb72d0-d811-46f4-8947-305e6072eaa5', { headers: bearer(token) }), 404, 'NotFound');
       const joined = await server.request('GET', '/v1.0/me/joinedTeams', { headers: bearer(token) });
       assert.deepEqual(joined.body.value, []);
@@ -116,7 +178,9 @@ for (const dialect of testDialects()) {
       const chats = await server.request('GET', '/v1.0/me/chats', { headers: bearer(token) });
       assertStatus(chats, 200);
       assert.deepEqual(chats.body.value, []);
-      const foreignChat = await server.request('GET', `/v1.0/chats/${encodeURIComponent('19:d5b2c3a4-e6f7-8901-abcd-ef3456789012@thread.v2')}`, { headers: bearer(token) });
+      const foreignChat = await server.request('GET', `/v1.0/chats/${encodeURIComponent('19:d5b2c3a4-e6f7-8901-abcd-ef3456789012@thread.v2')}`, {
+        headers: bearer(token),
+      });
       assert.equal(foreignChat.status, 404, foreignChat.text);
       const channels = await server.request('GET', '/v1.0/teams/57fb72d0-d811-46f4-8947-305e6072eaa5/channels', { headers: bearer(token) });
       assert.equal(channels.status, 404);
@@ -128,7 +192,13 @@ for (const dialect of testDialects()) {
 
     it('a partner user cannot sign in through the demo tenant authority', async () => {
       const response = await server.request('POST', `/${demoTenantId}/oauth2/v2.0/token`, {
-        rawBody: new URLSearchParams({ grant_type: 'password', client_id: '6e2b3c8a-1f4d-4b7e-9a21-7c5d0e3f9b14', username: 'MiriamG@fabrikam.com', password: 'Passw0rd!', scope: 'https://graph.microsoft.com/.default' }).toString(),
+        rawBody: new URLSearchParams({
+          grant_type: 'password',
+          client_id: '6e2b3c8a-1f4d-4b7e-9a21-7c5d0e3f9b14',
+          username: 'MiriamG@fabrikam.com',
+          password: 'Passw0rd!',
+          scope: 'https://graph.microsoft.com/.default',
+        }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       assert.equal(response.status, 400);

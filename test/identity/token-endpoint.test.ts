@@ -7,7 +7,10 @@ import { type TestResponse, type TestServer, assertStatus, describeResponse, sta
 import { appToken, bearer, demoClientId, demoClientSecret, demoTenantId, userToken } from '../helpers/tokens.ts';
 
 const form = (server: TestServer, fields: Record<string, string>, tenant = demoTenantId) =>
-  server.request('POST', `/${tenant}/oauth2/v2.0/token`, { rawBody: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  server.request('POST', `/${tenant}/oauth2/v2.0/token`, {
+    rawBody: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
 
 function assertEntraError(response: TestResponse, status: number, error: string, aadsts: number): void {
   assert.equal(response.status, status, describeResponse(response));
@@ -17,8 +20,19 @@ function assertEntraError(response: TestResponse, status: number, error: string,
   for (const field of ['timestamp', 'trace_id', 'correlation_id', 'error_uri']) assert.equal(typeof response.body[field], 'string', field);
 }
 
-const clientCredentials = { grant_type: 'client_credentials', client_id: demoClientId, client_secret: demoClientSecret, scope: 'https://graph.microsoft.com/.default' };
-const passwordGrant = { grant_type: 'password', client_id: demoClientId, username: 'MeganB@contoso.com', password: 'Passw0rd!', scope: 'https://graph.microsoft.com/User.Read openid profile offline_access' };
+const clientCredentials = {
+  grant_type: 'client_credentials',
+  client_id: demoClientId,
+  client_secret: demoClientSecret,
+  scope: 'https://graph.microsoft.com/.default',
+};
+const passwordGrant = {
+  grant_type: 'password',
+  client_id: demoClientId,
+  username: 'MeganB@contoso.com',
+  password: 'Passw0rd!',
+  scope: 'https://graph.microsoft.com/User.Read openid profile offline_access',
+};
 
 for (const dialect of testDialects()) {
   describe(`token endpoint on ${dialect}`, () => {
@@ -49,7 +63,10 @@ for (const dialect of testDialects()) {
     it('200 client_credentials also accepts the secret in a Basic header and the resource app id', async () => {
       const response = await server.request('POST', `/${demoTenantId}/oauth2/v2.0/token`, {
         rawBody: 'grant_type=client_credentials&scope=00000003-0000-0000-c000-000000000000%2F.default',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${demoClientId}:${demoClientSecret}`).toString('base64')}` },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${demoClientId}:${demoClientSecret}`).toString('base64')}`,
+        },
       });
       assertStatus(response, 200);
       assert.equal(decodeJwt(response.body.access_token).aud, '00000003-0000-0000-c000-000000000000');

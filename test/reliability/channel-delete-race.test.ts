@@ -33,7 +33,9 @@ for (const dialect of testDialects()) {
           // Half the posters post messages, half reply to the root.
           post: async (server, poster) => ({
             containerId: channelId,
-            response: await server.request('POST', poster % 2 === 0 ? messages : `${messages}/${root.body.id as string}/replies`, { body: { body: { content: `round ${round}, poster ${poster}` } } }),
+            response: await server.request('POST', poster % 2 === 0 ? messages : `${messages}/${root.body.id as string}/replies`, {
+              body: { body: { content: `round ${round}, poster ${poster}` } },
+            }),
           }),
           race: () => second.request('DELETE', `/v1.0/teams/${teamId}/channels/${channelId}`),
         });
@@ -44,13 +46,17 @@ for (const dialect of testDialects()) {
         const posts = created(posted, channelId);
         const kept = posts.filter(({ id }) => stored.has(id)).length;
         const createdWhileRacing = posts.filter(({ isBeforeRace }) => !isBeforeRace).length;
-        t.diagnostic(`round ${round}: ${posts.length} posts 201 (${createdWhileRacing} answered after the delete was sent), ${posted.length - posts.length} 404; orphans ${orphans.channel} (of them replies, now without their root too, ${orphans.reply}); 201 posts still stored ${kept}`);
+        t.diagnostic(
+          `round ${round}: ${posts.length} posts 201 (${createdWhileRacing} answered after the delete was sent), ${posted.length - posts.length} 404; orphans ${orphans.channel} (of them replies, now without their root too, ${orphans.reply}); 201 posts still stored ${kept}`,
+        );
         totals.orphans += orphans.chat + orphans.channel;
         totals.kept += kept;
         totals.createdWhileRacing += createdWhileRacing;
       }
       const orphans = await orphanMessages(pair.store);
-      t.diagnostic(`${rounds} rounds: ${totals.orphans} orphans (in the database now: ${orphans.channel} channel messages without their channel, ${orphans.reply} replies without their root), ${totals.kept} posts answered 201 kept after the delete`);
+      t.diagnostic(
+        `${rounds} rounds: ${totals.orphans} orphans (in the database now: ${orphans.channel} channel messages without their channel, ${orphans.reply} replies without their root), ${totals.kept} posts answered 201 kept after the delete`,
+      );
       assert.ok(totals.createdWhileRacing > 0, 'no post was answered 201 while a delete was under way: nothing raced');
       assert.deepEqual({ ...orphans, kept: totals.kept }, { chat: 0, channel: 0, reply: 0, kept: 0 });
     });

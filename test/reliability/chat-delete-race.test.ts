@@ -8,7 +8,11 @@ const adele = '10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f';
 const lee = '8c0a1a67-50ce-4114-bb6c-da9c5dbcf6ca';
 // A oneOnOne chat's id is fixed by its two members: every round deletes, and makes again, the same chat.
 const chatId = `19:${adele}_${lee}@unq.gbl.spaces`;
-const member = (userId: string) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: ['owner'], 'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')` });
+const member = (userId: string) => ({
+  '@odata.type': '#microsoft.graph.aadUserConversationMember',
+  roles: ['owner'],
+  'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')`,
+});
 const oneOnOne = { chatType: 'oneOnOne', members: [member(adele), member(lee)] };
 const rounds = 8;
 
@@ -47,7 +51,9 @@ for (const dialect of testDialects()) {
         assertStatus(listed, 200);
         const resurrected = (listed.body.value as unknown[]).length;
         const createdWhileRacing = posts.filter(({ isBeforeRace }) => !isBeforeRace).length;
-        t.diagnostic(`round ${round}: ${posts.length} posts 201 (${createdWhileRacing} answered after the delete was sent), ${posted.length - posts.length} 404; orphans ${orphans.chat}; 201 posts still stored ${kept}; shown again ${resurrected}`);
+        t.diagnostic(
+          `round ${round}: ${posts.length} posts 201 (${createdWhileRacing} answered after the delete was sent), ${posted.length - posts.length} 404; orphans ${orphans.chat}; 201 posts still stored ${kept}; shown again ${resurrected}`,
+        );
         totals.orphans += orphans.chat + orphans.channel;
         totals.kept += kept;
         totals.resurrected += resurrected;

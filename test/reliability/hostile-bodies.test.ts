@@ -45,7 +45,12 @@ for (const dialect of testDialects()) {
 
     it('400 for a body and a $batch item nested 100,000 deep', async () => {
       const tooDeep = `The request body nests objects and arrays deeper than ${jsonDepthMax} levels.`;
-      assertGraphError(await server.request('POST', messages, { rawBody: `{"body":${nested(100_000, '"\\u0000"')}}`, headers: json }), 400, 'BadRequest', tooDeep);
+      assertGraphError(
+        await server.request('POST', messages, { rawBody: `{"body":${nested(100_000, '"\\u0000"')}}`, headers: json }),
+        400,
+        'BadRequest',
+        tooDeep,
+      );
       const item = `{"id":"1","method":"POST","url":"/me/chats","headers":{"content-type":"application/json"},"body":${nested(100_000, '1')}}`;
       assertGraphError(await server.request('POST', '/v1.0/$batch', { rawBody: `{"requests":[${item}]}`, headers: json }), 400, 'BadRequest', tooDeep);
     });
@@ -62,14 +67,24 @@ for (const dialect of testDialects()) {
       const count = async () => (await server.request('GET', messages)).body.value.length as number;
       const before = await count();
       const bytes = Buffer.concat([Buffer.from('{"body":{"content":"bad '), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
-      assertGraphError(await send(`${server.url}${messages}`, { method: 'POST', headers: json, body: bytes }), 400, 'BadRequest', 'The request body is not valid UTF-8.');
+      assertGraphError(
+        await send(`${server.url}${messages}`, { method: 'POST', headers: json, body: bytes }),
+        400,
+        'BadRequest',
+        'The request body is not valid UTF-8.',
+      );
       assert.equal(await count(), before);
     });
 
     it('413 for an 8 MiB body, read by fetch five times in a row', async () => {
       const body = Buffer.alloc(8 * 1024 * 1024, 0x61);
       for (let round = 0; round < 5; round++) {
-        assertGraphError(await send(`${server.url}${messages}`, { method: 'POST', headers: json, body }), 413, 'RequestEntityTooLarge', 'Request Entity too large');
+        assertGraphError(
+          await send(`${server.url}${messages}`, { method: 'POST', headers: json, body }),
+          413,
+          'RequestEntityTooLarge',
+          'Request Entity too large',
+        );
       }
     });
 
@@ -83,7 +98,11 @@ for (const dialect of testDialects()) {
       });
       assertGraphError(await send(`${server.url}${messages}`, { method: 'POST', headers: json, body: stream, duplex: 'half' }), 413, 'RequestEntityTooLarge');
       for (let round = 0; round < 3; round++) {
-        assertGraphError(await send(`${server.url}${messages}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.alloc(3 * 1024 * 1024) }), 415, 'UnsupportedMediaType');
+        assertGraphError(
+          await send(`${server.url}${messages}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: Buffer.alloc(3 * 1024 * 1024) }),
+          415,
+          'UnsupportedMediaType',
+        );
       }
     });
 

@@ -36,7 +36,9 @@ for (const dialect of testDialects()) {
         const exit = await server.stop('SIGKILL');
         await burst.done;
         const { outcomes } = burst;
-        t.diagnostic(`round ${round}: ${inFlightAtKill} in flight at the kill; ${outcomes.acknowledged.length} acknowledged, ${outcomes.dropped.length} lost with the process, ${outcomes.refused} refused`);
+        t.diagnostic(
+          `round ${round}: ${inFlightAtKill} in flight at the kill; ${outcomes.acknowledged.length} acknowledged, ${outcomes.dropped.length} lost with the process, ${outcomes.refused} refused`,
+        );
         assert.deepEqual(exit, { code: null, signal: 'SIGKILL' });
         assert.deepEqual(outcomes.unexpected, []);
         acknowledged.push(...outcomes.acknowledged);

@@ -9,8 +9,15 @@ import { assertStatus } from '../helpers/server.ts';
 const teamId = '57fb72d0-d811-46f4-8947-305e6072eaa5';
 const seededChannelId = '19:0b1f4a6e8c2d4e9fa7b3c5d6e7f80912@thread.tacv2';
 const seededChatId = '19:d5b2c3a4-e6f7-8901-abcd-ef3456789012@thread.v2';
-const member = (userId: string) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: ['owner'], 'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')` });
-const groupChat = { chatType: 'group', members: ['10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f', '8b081ef6-4792-4def-b2c9-c363a1bf41d5', '8c0a1a67-50ce-4114-bb6c-da9c5dbcf6ca'].map(member) };
+const member = (userId: string) => ({
+  '@odata.type': '#microsoft.graph.aadUserConversationMember',
+  roles: ['owner'],
+  'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')`,
+});
+const groupChat = {
+  chatType: 'group',
+  members: ['10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f', '8b081ef6-4792-4def-b2c9-c363a1bf41d5', '8c0a1a67-50ce-4114-bb6c-da9c5dbcf6ca'].map(member),
+};
 const rounds = 6;
 
 interface Container {
@@ -32,13 +39,20 @@ for (const dialect of testDialects()) {
       const [first, second] = pair.servers;
       const totals = { orphans: 0, kept: 0, resurrected: 0, unreadable: 0, createdWhileRacing: 0 };
       for (let round = 1; round <= rounds; round++) {
-        const containers = [...(await madeContainers(first, round)), seeded(seededChatId, `/v1.0/chats/${seededChatId}/messages`), seeded(seededChannelId, `/v1.0/teams/${teamId}/channels/${seededChannelId}/messages`)];
+        const containers = [
+          ...(await madeContainers(first, round)),
+          seeded(seededChatId, `/v1.0/chats/${seededChatId}/messages`),
+          seeded(seededChannelId, `/v1.0/teams/${teamId}/channels/${seededChannelId}/messages`),
+        ];
         const { posted, raced } = await raceWithPosts(pair.servers, {
           posters: 8,
           startAfter: 8,
           post: async (server, poster) => {
             const container = containers[poster % containers.length] as Container;
-            return { containerId: container.id, response: await server.request('POST', container.messages, { body: { body: { content: `round ${round}, poster ${poster}` } } }) };
+            return {
+              containerId: container.id,
+              response: await server.request('POST', container.messages, { body: { body: { content: `round ${round}, poster ${poster}` } } }),
+            };
           },
           race: () => second.request('POST', '/_teamgraph/reset'),
         });
@@ -61,14 +75,18 @@ for (const dialect of testDialects()) {
             else if ((await first.request('GET', `${container.messages}/${post.id}`)).status !== 200) unreadable++;
           }
         }
-        t.diagnostic(`round ${round}: ${posted.filter(({ response }) => response.status === 201).length} posts 201 (${createdWhileRacing} answered after the reset was sent), ${posted.filter(({ response }) => response.status !== 201).length} 404; orphans ${orphans.chat} chat messages, ${orphans.channel} channel messages; kept in removed containers ${kept}; posted before the reset and shown after it ${resurrected}; stored but not readable ${unreadable}`);
+        t.diagnostic(
+          `round ${round}: ${posted.filter(({ response }) => response.status === 201).length} posts 201 (${createdWhileRacing} answered after the reset was sent), ${posted.filter(({ response }) => response.status !== 201).length} 404; orphans ${orphans.chat} chat messages, ${orphans.channel} channel messages; kept in removed containers ${kept}; posted before the reset and shown after it ${resurrected}; stored but not readable ${unreadable}`,
+        );
         totals.orphans += orphans.chat + orphans.channel;
         totals.kept += kept;
         totals.resurrected += resurrected;
         totals.unreadable += unreadable;
         totals.createdWhileRacing += createdWhileRacing;
       }
-      t.diagnostic(`${rounds} rounds: ${totals.orphans} orphans, ${totals.kept} posts answered 201 kept in removed containers, ${totals.resurrected} shown again, ${totals.unreadable} unreadable`);
+      t.diagnostic(
+        `${rounds} rounds: ${totals.orphans} orphans, ${totals.kept} posts answered 201 kept in removed containers, ${totals.resurrected} shown again, ${totals.unreadable} unreadable`,
+      );
       assert.ok(totals.createdWhileRacing > 0, 'no post was answered 201 while a reset was under way: nothing raced');
       assert.deepEqual(
         { orphans: totals.orphans, kept: totals.kept, resurrected: totals.resurrected, unreadable: totals.unreadable },

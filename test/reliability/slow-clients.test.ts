@@ -127,7 +127,12 @@ describe('slow and idle clients with the default bounds', () => {
   it('closes idle and trickling clients within 30 s, with 408 where a request began, and holds 1000 connections at most', { timeout: 90_000 }, async () => {
     const server = await spawnServer(['--memory']);
     try {
-      const [silent, headers, body, kept] = [await openConnection(server.url), await openConnection(server.url), await openConnection(server.url), await openConnection(server.url)];
+      const [silent, headers, body, kept] = [
+        await openConnection(server.url),
+        await openConnection(server.url),
+        await openConnection(server.url),
+        await openConnection(server.url),
+      ];
       void headers.trickle(`GET /v1.0/me HTTP/1.1\r\nHost: teamgraph\r\nX-Slow: ${'a'.repeat(100)}`, 2000);
       body.socket.write(trickledPost('/v1.0/me/chats'));
       void body.trickle('x'.repeat(1000), 1000);

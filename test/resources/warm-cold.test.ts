@@ -29,14 +29,20 @@ const volatileKey = /^(id|etag|email|webUrl|innerError|@odata\.(context|nextLink
 
 function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stable);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, volatileKey.test(key) ? '…' : stable(inner)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, volatileKey.test(key) ? '…' : stable(inner)]));
   if (typeof value === 'string') return value.replace(/19:[^\s'"]+?@thread\.[a-z0-9]+/g, '19:…@thread').replace(/\b\d{13}\b/g, '…');
   return value;
 }
 
 async function scenario(server: TestServer): Promise<Answer[]> {
   const answers: Answer[] = [];
-  const send = async (step: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<TestResponse> => {
+  const send = async (
+    step: string,
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<TestResponse> => {
     const response = await server.request(method, path, options);
     answers.push({ step, status: response.status, body: stable(response.body) });
     return response;
@@ -83,7 +89,12 @@ async function scenario(server: TestServer): Promise<Answer[]> {
   await twice('create a group chat', 'POST', '/v1.0/chats', groupChat(member(users.adele), member(users.lee), member(users.isaiah)));
   await twice('create a group chat without its caller', 'POST', '/v1.0/chats', groupChat(member(users.lee), member(users.isaiah)));
   await twice('create a group chat with a guest as owner', 'POST', '/v1.0/chats', groupChat(member(users.adele), member(users.guest)));
-  await twice('create a group chat with an unknown user', 'POST', '/v1.0/chats', groupChat(member(users.adele), member('00000000-0000-0000-0000-00000000dead')));
+  await twice(
+    'create a group chat with an unknown user',
+    'POST',
+    '/v1.0/chats',
+    groupChat(member(users.adele), member('00000000-0000-0000-0000-00000000dead')),
+  );
   await twice('create a group chat as a member', 'POST', '/v1.0/chats', { ...groupChat(member(users.megan), member(users.lee)), headers: megan });
 
   // An archived team: read, its facts remembered, then refused posts; pages still read; reopened.

@@ -14,7 +14,11 @@ import { userToken } from '../helpers/tokens.ts';
 const lee = '8c0a1a67-50ce-4114-bb6c-da9c5dbcf6ca';
 const isaiah = '82fe7758-5bb3-4f0d-a43f-e555fd399c6f';
 const johanna = '3626a173-f2bc-4883-bcf7-01514c3bfb82';
-const member = (userId: string) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: ['owner'], 'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')` });
+const member = (userId: string) => ({
+  '@odata.type': '#microsoft.graph.aadUserConversationMember',
+  roles: ['owner'],
+  'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')`,
+});
 
 for (const dialect of testDialects()) {
   describe(`$batch through the official SDKs on ${dialect}`, () => {
@@ -65,7 +69,14 @@ for (const dialect of testDialects()) {
       const missing = batch.addBatchRequest(client.chats.byChatId('19:nothing@thread.v2').toGetRequestInformation());
       const response = await batch.postAsync();
       const statuses = await response?.getResponsesStatusCodes();
-      assert.deepEqual(statuses, new Map([[me.id, 200], [chats.id, 200], [missing.id, 404]]));
+      assert.deepEqual(
+        statuses,
+        new Map([
+          [me.id, 200],
+          [chats.id, 200],
+          [missing.id, 404],
+        ]),
+      );
     });
   });
 }

@@ -22,7 +22,9 @@ for (const dialect of testDialects()) {
 
     it('creates a channel, posts a message and a reply, and lists them', async () => {
       const client = createGraphServiceClient(adapter);
-      const channel = await client.teams.byTeamId(teamId).channels.post({ displayName: 'SDK channel', description: 'made by Kiota', membershipType: 'standard' });
+      const channel = await client.teams
+        .byTeamId(teamId)
+        .channels.post({ displayName: 'SDK channel', description: 'made by Kiota', membershipType: 'standard' });
       assert.match(channel?.id ?? '', /^19:[0-9a-f]{32}@thread\.tacv2$/);
       const messages = client.teams.byTeamId(teamId).channels.byChannelId(channel?.id ?? '').messages;
       const message = await messages.post({ body: { content: 'Hello from the SDK' } });
@@ -30,10 +32,19 @@ for (const dialect of testDialects()) {
       const reply = await messages.byChatMessageId(message?.id ?? '').replies.post({ body: { content: 'And a reply' } });
       assert.equal(reply?.replyToId, message?.id);
       const listed = await messages.get({ queryParameters: { expand: ['replies'] } });
-      assert.deepEqual(listed?.value?.map((item) => item.id), [message?.id]);
-      assert.deepEqual(listed?.value?.[0]?.replies?.map((item) => item.id), [reply?.id]);
+      assert.deepEqual(
+        listed?.value?.map((item) => item.id),
+        [message?.id],
+      );
+      assert.deepEqual(
+        listed?.value?.[0]?.replies?.map((item) => item.id),
+        [reply?.id],
+      );
       const replies = await messages.byChatMessageId(message?.id ?? '').replies.get();
-      assert.deepEqual(replies?.value?.map((item) => item.body?.content), ['And a reply']);
+      assert.deepEqual(
+        replies?.value?.map((item) => item.body?.content),
+        ['And a reply'],
+      );
     });
 
     it('polls a shared-channel operation to completion through the Content-Location of the 202', async () => {
@@ -43,7 +54,13 @@ for (const dialect of testDialects()) {
       const request = client.teams.byTeamId(teamId).channels.toPostRequestInformation({
         displayName: 'SDK shared',
         membershipType: 'shared',
-        members: [{ odataType: '#microsoft.graph.aadUserConversationMember', roles: ['owner'], additionalData: { 'user@odata.bind': "https://graph.microsoft.com/v1.0/users('7640023f-fe43-573f-9ff4-84a9efe4acd6')" } }],
+        members: [
+          {
+            odataType: '#microsoft.graph.aadUserConversationMember',
+            roles: ['owner'],
+            additionalData: { 'user@odata.bind': "https://graph.microsoft.com/v1.0/users('7640023f-fe43-573f-9ff4-84a9efe4acd6')" },
+          },
+        ],
       });
       let location = '';
       request.addRequestOptions([

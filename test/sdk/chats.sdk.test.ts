@@ -28,14 +28,21 @@ for (const dialect of testDialects()) {
       const chat = await client.chats.post({
         chatType: 'group',
         topic: 'Kiota chat',
-        members: [lee, isaiah, johanna].map((userId) => ({ odataType: '#microsoft.graph.aadUserConversationMember', roles: ['owner'], additionalData: bind(userId) })),
+        members: [lee, isaiah, johanna].map((userId) => ({
+          odataType: '#microsoft.graph.aadUserConversationMember',
+          roles: ['owner'],
+          additionalData: bind(userId),
+        })),
       });
       assert.match(chat?.id ?? '', /@thread\.v2$/);
       assert.ok(chat?.createdDateTime instanceof Date);
       const message = await client.chats.byChatId(chat?.id ?? '').messages.post({ body: { content: 'Hello from Kiota' } });
       assert.equal(message?.chatId, chat?.id);
       const messages = await client.chats.byChatId(chat?.id ?? '').messages.get();
-      assert.deepEqual(messages?.value?.map((m) => m.body?.content), ['Hello from Kiota']);
+      assert.deepEqual(
+        messages?.value?.map((m) => m.body?.content),
+        ['Hello from Kiota'],
+      );
       const chats = await client.chats.get();
       assert.ok(chats?.value?.some((c) => c.id === chat?.id && c.topic === 'Kiota chat'));
     });
@@ -47,9 +54,14 @@ for (const dialect of testDialects()) {
         members: [lee, johanna].map((userId) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: ['owner'], ...bind(userId) })),
       })) as { id: string };
       assert.equal(chat.id, `19:${johanna}_${lee}@unq.gbl.spaces`);
-      const message = (await client.api(`/chats/${encodeURIComponent(chat.id)}/messages`).post({ body: { contentType: 'html', content: '<p>v3</p>' } })) as { id: string };
+      const message = (await client.api(`/chats/${encodeURIComponent(chat.id)}/messages`).post({ body: { contentType: 'html', content: '<p>v3</p>' } })) as {
+        id: string;
+      };
       const listed = (await client.api(`/chats/${encodeURIComponent(chat.id)}/messages`).get()) as { value: { id: string }[] };
-      assert.deepEqual(listed.value.map((m) => m.id), [message.id]);
+      assert.deepEqual(
+        listed.value.map((m) => m.id),
+        [message.id],
+      );
       const chats = (await client.api('/me/chats').get()) as { value: { id: string }[] };
       assert.ok(chats.value.some((c) => c.id === chat.id));
     });

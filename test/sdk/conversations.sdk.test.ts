@@ -28,7 +28,10 @@ for (const dialect of testDialects()) {
       );
       for (const post of posts.value) assertGraphType('microsoft.graph.post', post);
       const listed = await client.api(`/groups/${allCompanyId}/conversations`).select('topic').get();
-      assert.deepEqual(listed.value.map((c: { topic: string }) => c.topic), ['Take your wellness days and rest']);
+      assert.deepEqual(
+        listed.value.map((c: { topic: string }) => c.topic),
+        ['Take your wellness days and rest'],
+      );
     });
   });
 }

@@ -23,7 +23,10 @@ for (const dialect of testDialects()) {
       server = await startTestServer(dialect, ['--auth', 'strict']);
       const token = await userToken(server, 'AdeleV@contoso.com', ['TeamworkSection.ReadWrite']);
       adapter = new GraphBetaRequestAdapter(
-        new BaseBearerTokenAuthenticationProvider({ getAuthorizationToken: () => Promise.resolve(token), getAllowedHostsValidator: () => new AllowedHostsValidator() }),
+        new BaseBearerTokenAuthenticationProvider({
+          getAuthorizationToken: () => Promise.resolve(token),
+          getAllowedHostsValidator: () => new AllowedHostsValidator(),
+        }),
       );
       adapter.baseUrl = `${server.url}/beta`;
       createGraphBetaServiceClient(adapter);
@@ -38,7 +41,11 @@ for (const dialect of testDialects()) {
     }
 
     it('200 lists the sections, then 201 adds an item with If-Match and reads the new etag', async () => {
-      const list = await adapter.send<TeamworkSectionCollectionResponse>(requestInfo(HttpMethod.GET, '/me/teamwork/sections'), createTeamworkSectionCollectionResponseFromDiscriminatorValue, undefined);
+      const list = await adapter.send<TeamworkSectionCollectionResponse>(
+        requestInfo(HttpMethod.GET, '/me/teamwork/sections'),
+        createTeamworkSectionCollectionResponseFromDiscriminatorValue,
+        undefined,
+      );
       const sections = list?.value ?? [];
       assert.equal(sections.length, 8);
       const phoenix = sections.find((section) => section.displayName === 'Project Phoenix');

@@ -64,7 +64,12 @@ describe('SQLite commit groups', () => {
     fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 
-  const insertParent = (id: string) => (tx: Kysely<Database>) => (tx as unknown as Kysely<Tables>).insertInto('parent').values({ id }).execute().then(() => id);
+  const insertParent = (id: string) => (tx: Kysely<Database>) =>
+    (tx as unknown as Kysely<Tables>)
+      .insertInto('parent')
+      .values({ id })
+      .execute()
+      .then(() => id);
   const parents = async () => (await db.selectFrom('parent').select('id').orderBy('id').execute()).map((row) => row.id);
 
   it('transactions begun in one turn commit once, in arrival order, each with its own result', async () => {
@@ -96,7 +101,8 @@ describe('SQLite commit groups', () => {
   });
 
   it('a write refused by a foreign key checked at once is undone and fails alone; the rest of its group commits', async () => {
-    const insertItem = (id: string, parentId: string) => (tx: Kysely<Database>) => (tx as unknown as Kysely<Tables>).insertInto('item').values({ id, parent_id: parentId }).execute();
+    const insertItem = (id: string, parentId: string) => (tx: Kysely<Database>) =>
+      (tx as unknown as Kysely<Tables>).insertInto('item').values({ id, parent_id: parentId }).execute();
     const results = await Promise.allSettled([
       groups.run(insertParent('p0')),
       groups.run(async (tx) => {
@@ -123,7 +129,7 @@ describe('SQLite commit groups', () => {
     ]);
     for (const result of results) {
       assert.equal(result.status, 'rejected');
-      assert.equal((result).reason.code, 'SQLITE_CONSTRAINT_FOREIGNKEY');
+      assert.equal(result.reason.code, 'SQLITE_CONSTRAINT_FOREIGNKEY');
     }
     assert.deepEqual(await parents(), []);
     assert.equal(rollbacks(), 1);

@@ -26,20 +26,28 @@ async function seeded(store: Store): Promise<void> {
 
 /** A stored row of `table` (the first that `where` names, if given), as every column reads. */
 async function rowOf(store: Store | Handle, table: keyof Database, where: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  let query = untyped(store).selectFrom(table).select(allOf(table) as never);
+  let query = untyped(store)
+    .selectFrom(table)
+    .select(allOf(table) as never);
   for (const [column, value] of Object.entries(where)) query = query.where(column as never, '=', value as never);
-  return (await query.limit(1).executeTakeFirstOrThrow());
+  return await query.limit(1).executeTakeFirstOrThrow();
 }
 
 /** Inserts a copy of a stored row of `table` with `changes`. */
 async function copy(store: Store | Handle, table: keyof Database, changes: Record<string, unknown>, where: Record<string, unknown> = {}): Promise<void> {
-  await untyped(store).insertInto(table).values({ ...(await rowOf(store, table, where)), ...changes }).execute();
+  await untyped(store)
+    .insertInto(table)
+    .values({ ...(await rowOf(store, table, where)), ...changes })
+    .execute();
 }
 
 async function counts(store: Store): Promise<Record<(typeof tenantTables)[number], number>> {
   const entries = await Promise.all(
     tenantTables.map(async (table) => {
-      const row = await untyped(store).selectFrom(table).select(sql<number | string>`count(*)`.as('count')).executeTakeFirstOrThrow();
+      const row = await untyped(store)
+        .selectFrom(table)
+        .select(sql<number | string>`count(*)`.as('count'))
+        .executeTakeFirstOrThrow();
       return [table, Number(row.count)] as const;
     }),
   );
@@ -57,9 +65,27 @@ async function indexNames(store: Store): Promise<string[]> {
 function message(containerId: string, kind: 'chat' | 'channel', id: string, replyToId: string | null = null): MessageTable {
   const at = new Date(Number(id)).toISOString();
   return {
-    container_id: containerId, id, container_kind: kind, team_id: null, reply_to_id: replyToId, message_type: 'message', from_user_id: null, from_display_name: null, from_tenant_id: null,
-    from_app_id: 'app', subject: null, body_content_type: 'text', body_content: 'hi', importance: 'normal', attachments: '[]', mentions: '[]', reactions: '[]',
-    created_date_time: at, last_modified_date_time: at, last_edited_date_time: null, deleted_date_time: null,
+    container_id: containerId,
+    id,
+    container_kind: kind,
+    team_id: null,
+    reply_to_id: replyToId,
+    message_type: 'message',
+    from_user_id: null,
+    from_display_name: null,
+    from_tenant_id: null,
+    from_app_id: 'app',
+    subject: null,
+    body_content_type: 'text',
+    body_content: 'hi',
+    importance: 'normal',
+    attachments: '[]',
+    mentions: '[]',
+    reactions: '[]',
+    created_date_time: at,
+    last_modified_date_time: at,
+    last_edited_date_time: null,
+    deleted_date_time: null,
   };
 }
 
@@ -73,28 +99,63 @@ for (const dialect of testDialects()) {
       await migrate(store);
       await seeded(store);
       const writes = [
-        (h: Store['db']) => h.insertInto('messages').values(message('19:gone@thread.v2', 'chat', '1700000000000')).execute(),
-        (h: Store['db']) => h.insertInto('messages').values(message('19:gone@thread.tacv2', 'channel', '1700000000000')).execute(),
-        (h: Store['db']) => h.insertInto('messages').values(message(channelId, 'channel', '1700000000001', '1600000000000')).execute(),
+        (h: Store['db']) =>
+          h
+            .insertInto('messages')
+            .values(message('19:gone@thread.v2', 'chat', '1700000000000'))
+            .execute(),
+        (h: Store['db']) =>
+          h
+            .insertInto('messages')
+            .values(message('19:gone@thread.tacv2', 'channel', '1700000000000'))
+            .execute(),
+        (h: Store['db']) =>
+          h
+            .insertInto('messages')
+            .values(message(channelId, 'channel', '1700000000001', '1600000000000'))
+            .execute(),
       ];
       for (const write of writes) {
-        await assert.rejects(withTransaction(store, (tx) => write(tx)), StoreParentMissing);
-        await assert.rejects(withSingleWrite(store, (h) => write(h as Store['db'])), StoreParentMissing);
+        await assert.rejects(
+          withTransaction(store, (tx) => write(tx)),
+          StoreParentMissing,
+        );
+        await assert.rejects(
+          withSingleWrite(store, (h) => write(h as Store['db'])),
+          StoreParentMissing,
+        );
         await assert.rejects(write(store.db), (err: unknown) => store.errorKind(err) === 'foreignKey');
       }
-      await assert.rejects(withTransaction(store, (tx) => copy(tx, 'chat_members', { chat_id: '19:gone@thread.v2' })), StoreParentMissing);
+      await assert.rejects(
+        withTransaction(store, (tx) => copy(tx, 'chat_members', { chat_id: '19:gone@thread.v2' })),
+        StoreParentMissing,
+      );
       // A message of neither kind would name no parent at all: the schema refuses it too.
-      await assert.rejects(untyped(store).insertInto('messages').values({ ...message(chatId, 'chat', '1700000000002'), container_kind: 'meeting' }).execute());
+      await assert.rejects(
+        untyped(store)
+          .insertInto('messages')
+          .values({ ...message(chatId, 'chat', '1700000000002'), container_kind: 'meeting' })
+          .execute(),
+      );
     });
 
     it('deleting a chat, a channel, a conversation or a section removes what lives under it, and nothing else', async () => {
       const store = await open();
       await migrate(store);
       await seeded(store);
-      await store.db.insertInto('chat_installed_apps').values({ chat_id: chatId, id: 'app-1', teams_app_id: 'app', consented_permission_set: null, created_date_time: new Date().toISOString() }).execute();
-      await store.db.insertInto('channel_shared_teams').values({ channel_id: channelId, team_id: teamId, tenant_id: 't', is_host_team: 1, created_date_time: new Date().toISOString() }).execute();
+      await store.db
+        .insertInto('chat_installed_apps')
+        .values({ chat_id: chatId, id: 'app-1', teams_app_id: 'app', consented_permission_set: null, created_date_time: new Date().toISOString() })
+        .execute();
+      await store.db
+        .insertInto('channel_shared_teams')
+        .values({ channel_id: channelId, team_id: teamId, tenant_id: 't', is_host_team: 1, created_date_time: new Date().toISOString() })
+        .execute();
       const root = await rowOf(store, 'messages', { container_id: channelId }); // the channel's one message, a root
-      await store.db.insertInto('messages').values({ ...message(channelId, 'channel', '1700000000000', root.id as string), team_id: teamId }).execute();
+      await store.db
+        .insertInto('messages')
+        .values({ ...message(channelId, 'channel', '1700000000000', root.id as string), team_id: teamId })
+        .execute();
       const before = await counts(store);
       const under = async () => ({
         chatMembers: (await store.db.selectFrom('chat_members').select('user_id').where('chat_id', '=', chatId).execute()).length,
@@ -104,15 +165,33 @@ for (const dialect of testDialects()) {
       const removed = await under();
       assert.ok(removed.chatMembers > 0 && removed.chatMessages > 0 && removed.channelMessages > 1, JSON.stringify(removed));
       const conversation = await rowOf(store, 'group_conversations');
-      const threads = (await store.db.selectFrom('group_threads').select('id').where('conversation_id', '=', conversation.id as string).execute()).map((row) => row.id);
+      const threads = (
+        await store.db
+          .selectFrom('group_threads')
+          .select('id')
+          .where('conversation_id', '=', conversation.id as string)
+          .execute()
+      ).map((row) => row.id);
       const posts = (await store.db.selectFrom('group_posts').select('id').where('thread_id', 'in', threads).execute()).length;
       const item = await rowOf(store, 'teamwork_section_items');
-      const items = (await store.db.selectFrom('teamwork_section_items').select('id').where('section_id', '=', item.section_id as string).execute()).length;
+      const items = (
+        await store.db
+          .selectFrom('teamwork_section_items')
+          .select('id')
+          .where('section_id', '=', item.section_id as string)
+          .execute()
+      ).length;
 
       await store.db.deleteFrom('chats').where('id', '=', chatId).execute();
       await store.db.deleteFrom('channels').where('id', '=', channelId).execute();
-      await store.db.deleteFrom('group_conversations').where('id', '=', conversation.id as string).execute();
-      await store.db.deleteFrom('teamwork_sections').where('id', '=', item.section_id as string).execute();
+      await store.db
+        .deleteFrom('group_conversations')
+        .where('id', '=', conversation.id as string)
+        .execute();
+      await store.db
+        .deleteFrom('teamwork_sections')
+        .where('id', '=', item.section_id as string)
+        .execute();
 
       assert.deepEqual(await under(), { chatMembers: 0, chatMessages: 0, channelMessages: 0 });
       assert.deepEqual(await counts(store), {
@@ -136,16 +215,28 @@ for (const dialect of testDialects()) {
       const released = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0014'));
       assert.equal((await migratorOf(store, released).migrateToLatest()).error, undefined);
       await seeded(store);
-      await store.db.insertInto('chat_installed_apps').values({ chat_id: chatId, id: 'app-1', teams_app_id: 'app', consented_permission_set: null, created_date_time: new Date().toISOString() }).execute();
-      await store.db.insertInto('channel_shared_teams').values({ channel_id: channelId, team_id: teamId, tenant_id: 't', is_host_team: 1, created_date_time: new Date().toISOString() }).execute();
+      await store.db
+        .insertInto('chat_installed_apps')
+        .values({ chat_id: chatId, id: 'app-1', teams_app_id: 'app', consented_permission_set: null, created_date_time: new Date().toISOString() })
+        .execute();
+      await store.db
+        .insertInto('channel_shared_teams')
+        .values({ channel_id: channelId, team_id: teamId, tenant_id: 't', is_host_team: 1, created_date_time: new Date().toISOString() })
+        .execute();
       const kept = await counts(store);
       const indexesBefore = await indexNames(store);
 
       // What 0013 let live on without its parent, and what lives under that.
       const gone = { chat: '19:gone@thread.v2', channel: '19:gone@thread.tacv2', team: 'gone-team', group: 'gone-group' };
-      await store.db.insertInto('messages').values([message(gone.chat, 'chat', '1700000000000'), message(gone.channel, 'channel', '1700000000000')]).execute();
+      await store.db
+        .insertInto('messages')
+        .values([message(gone.chat, 'chat', '1700000000000'), message(gone.channel, 'channel', '1700000000000')])
+        .execute();
       // A reply whose root is gone, and a reply to that reply.
-      await store.db.insertInto('messages').values([message(channelId, 'channel', '1700000000001', '1600000000000'), message(channelId, 'channel', '1700000000002', '1700000000001')]).execute();
+      await store.db
+        .insertInto('messages')
+        .values([message(channelId, 'channel', '1700000000001', '1600000000000'), message(channelId, 'channel', '1700000000002', '1700000000001')])
+        .execute();
       await copy(store, 'chat_members', { chat_id: gone.chat });
       await copy(store, 'chat_installed_apps', { chat_id: gone.chat });
       await copy(store, 'channel_members', { channel_id: gone.channel });
@@ -153,7 +244,10 @@ for (const dialect of testDialects()) {
       await copy(store, 'channel_shared_teams', { team_id: gone.team });
       // A channel of a team that is gone, and a message in it: both go.
       await copy(store, 'channels', { id: '19:orphan@thread.tacv2', team_id: gone.team, display_name: 'Orphan' });
-      await store.db.insertInto('messages').values(message('19:orphan@thread.tacv2', 'channel', '1700000000000')).execute();
+      await store.db
+        .insertInto('messages')
+        .values(message('19:orphan@thread.tacv2', 'channel', '1700000000000'))
+        .execute();
       await copy(store, 'teams', { id: gone.group, internal_id: '19:orphan-general@thread.tacv2' });
       await copy(store, 'group_members', { group_id: gone.group });
       await copy(store, 'group_conversations', { id: 'orphan-conversation', group_id: gone.group });
@@ -174,10 +268,21 @@ for (const dialect of testDialects()) {
         indexesAfter.filter((name) => !indexesBefore.includes(name)),
         ['messages_channel_id', 'messages_chat_id'],
       );
-      assert.deepEqual(indexesBefore.filter((name) => !indexesAfter.includes(name)), []);
+      assert.deepEqual(
+        indexesBefore.filter((name) => !indexesAfter.includes(name)),
+        [],
+      );
       // The rows kept read as they did, and the keys hold from now on.
       assert.equal((await rowOf(store, 'messages', { container_id: chatId })).container_kind, 'chat');
-      await assert.rejects(withTransaction(store, (tx) => tx.insertInto('messages').values(message(gone.chat, 'chat', '1700000000003')).execute()), StoreParentMissing);
+      await assert.rejects(
+        withTransaction(store, (tx) =>
+          tx
+            .insertInto('messages')
+            .values(message(gone.chat, 'chat', '1700000000003'))
+            .execute(),
+        ),
+        StoreParentMissing,
+      );
     });
   });
 }

@@ -13,9 +13,27 @@ const chatId = '19:allocator@thread.v2';
 function message(id: number): MessageTable {
   const at = new Date(id).toISOString();
   return {
-    container_id: chatId, id: String(id), container_kind: 'chat', team_id: null, reply_to_id: null, message_type: 'message', from_user_id: null, from_display_name: null, from_tenant_id: null, from_app_id: 'app',
-    subject: null, body_content_type: 'text', body_content: 'hi', importance: 'normal', attachments: '[]', mentions: '[]', reactions: '[]',
-    created_date_time: at, last_modified_date_time: at, last_edited_date_time: null, deleted_date_time: null,
+    container_id: chatId,
+    id: String(id),
+    container_kind: 'chat',
+    team_id: null,
+    reply_to_id: null,
+    message_type: 'message',
+    from_user_id: null,
+    from_display_name: null,
+    from_tenant_id: null,
+    from_app_id: 'app',
+    subject: null,
+    body_content_type: 'text',
+    body_content: 'hi',
+    importance: 'normal',
+    attachments: '[]',
+    mentions: '[]',
+    reactions: '[]',
+    created_date_time: at,
+    last_modified_date_time: at,
+    last_edited_date_time: null,
+    deleted_date_time: null,
   };
 }
 
@@ -25,7 +43,19 @@ async function migrateWithChat(store: Store): Promise<void> {
   const at = new Date().toISOString();
   await store.db
     .insertInto('chats')
-    .values({ id: chatId, tenant_id: 't1', chat_type: 'group', topic: null, created_by_user_id: null, created_by_app_id: 'app', is_hidden_for_all_members: 0, migration_mode: null, original_created_date_time: null, created_date_time: at, last_updated_date_time: at })
+    .values({
+      id: chatId,
+      tenant_id: 't1',
+      chat_type: 'group',
+      topic: null,
+      created_by_user_id: null,
+      created_by_app_id: 'app',
+      is_hidden_for_all_members: 0,
+      migration_mode: null,
+      original_created_date_time: null,
+      created_date_time: at,
+      last_updated_date_time: at,
+    })
     .execute();
 }
 
@@ -56,7 +86,10 @@ for (const dialect of testDialects()) {
       const allocator = new MessageIdAllocator();
       const now = Date.now();
       const ids = await Promise.all(Array.from({ length: 300 }, () => allocator.insert(db, message(now))));
-      assert.deepEqual(ids.map(Number).sort((a, b) => a - b), Array.from({ length: 300 }, (_, i) => now + i));
+      assert.deepEqual(
+        ids.map(Number).sort((a, b) => a - b),
+        Array.from({ length: 300 }, (_, i) => now + i),
+      );
       assert.equal(inserts(), 300);
       assert.equal(selects(), 0);
     });
@@ -86,7 +119,11 @@ for (const dialect of testDialects()) {
       await migrateWithChat(store);
       const now = Date.now();
       const taken = 200; // another instance's burst: the next 200 milliseconds' ids
-      for (let at = 0; at < taken; at += 50) await store.db.insertInto('messages').values(Array.from({ length: 50 }, (_, i) => message(now + at + i))).execute();
+      for (let at = 0; at < taken; at += 50)
+        await store.db
+          .insertInto('messages')
+          .values(Array.from({ length: 50 }, (_, i) => message(now + at + i)))
+          .execute();
       const allocator = new MessageIdAllocator();
       const ids = await Promise.all(Array.from({ length: 40 }, () => allocator.insert(store.db, message(now))));
       assert.equal(new Set(ids).size, 40);

@@ -10,10 +10,14 @@ const fixture = (name: string) => path.join(root, 'test/store/typecheck', name);
 const valid = fixture('param-paths-valid.ts');
 const misspelt = fixture('param-paths-misspelt.ts');
 
-const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, {
-  ...ts.sys,
-  onUnRecoverableConfigFileDiagnostic: (diagnostic) => assert.fail(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')),
-});
+const config = ts.getParsedCommandLineOfConfigFile(
+  path.join(root, 'tsconfig.json'),
+  {},
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => assert.fail(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')),
+  },
+);
 assert.ok(config !== undefined);
 const program = ts.createProgram({ rootNames: [valid, misspelt], options: config.options });
 
@@ -36,7 +40,11 @@ describe('prepared parameter paths', () => {
     const errors = errorsIn(misspelt);
     const refused = (program.getSourceFile(misspelt)?.text ?? '').split('\n').filter((line) => line.includes('// refused: '));
     assert.equal(refused.length, 4);
-    assert.deepEqual(errors.map((error) => error.line), refused, 'one error on each refused line, none elsewhere');
+    assert.deepEqual(
+      errors.map((error) => error.line),
+      refused,
+      'one error on each refused line, none elsewhere',
+    );
     for (const { line, message } of errors) {
       const name = line.slice(line.indexOf('// refused: ') + '// refused: '.length);
       assert.match(message, new RegExp(`^Type '${name}' is not assignable to type `), message);

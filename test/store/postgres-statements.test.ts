@@ -26,7 +26,10 @@ if (testDialects().includes('postgres')) {
           assert.deepEqual(found, { display_name: 'T' });
         }
         const prepared = await preparedOnThisConnection(tx);
-        assert.ok(prepared.some((statement) => statement.startsWith('select "display_name" from "tenants"')), prepared.join('\n'));
+        assert.ok(
+          prepared.some((statement) => statement.startsWith('select "display_name" from "tenants"')),
+          prepared.join('\n'),
+        );
       });
     });
 

@@ -10,7 +10,12 @@ import { useSharedDatabase } from '../helpers/stores.ts';
 // Built once with placeholders, a prepared query must answer every call as the query built with that
 // call's values would.
 const tenantsNamed = prepare(['domain', 'name'], (h, p: { domain: string; name: string | null }) =>
-  h.selectFrom('tenants').select(['id', 'display_name']).where('domain', '=', p.domain).where((eb) => eb.or([eb('display_name', '=', p.name), eb('id', '=', 'fixed')])).orderBy('id'),
+  h
+    .selectFrom('tenants')
+    .select(['id', 'display_name'])
+    .where('domain', '=', p.domain)
+    .where((eb) => eb.or([eb('display_name', '=', p.name), eb('id', '=', 'fixed')]))
+    .orderBy('id'),
 );
 
 for (const dialect of testDialects()) {
@@ -45,7 +50,12 @@ for (const dialect of testDialects()) {
     it('a name may be a path into the parameters, through objects and array indexes', async () => {
       const store = await storeWithTenants();
       const named = prepare(['where.domain', 'names.0', 'names.1'], (h, p: { where: { domain: string }; names: readonly string[] }) =>
-        h.selectFrom('tenants').select('id').where('domain', '=', p.where.domain).where('display_name', 'in', [p.names[0] as string, p.names[1] as string]).orderBy('id'),
+        h
+          .selectFrom('tenants')
+          .select('id')
+          .where('domain', '=', p.where.domain)
+          .where('display_name', 'in', [p.names[0] as string, p.names[1] as string])
+          .orderBy('id'),
       );
       const ids = async (domain: string, names: readonly string[]) => (await named(store.db, { where: { domain }, names })).rows.map((row) => row.id);
       assert.deepEqual(await ids('x.example', ['Alpha', 'Fixed']), ['a', 'fixed']);
@@ -58,14 +68,21 @@ for (const dialect of testDialects()) {
       await migrate(store);
       const pattern = prepare(['name'], (h, p: { name: string }) => h.selectFrom('tenants').select('id').where('display_name', 'like', `${p.name}%`));
       await assert.rejects(pattern(store.db, { name: 'A' }), /parameter .* is not passed whole/);
-      const inRaw = prepare(['name'], (h, p: { name: string }) => h.selectFrom('tenants').select('id').where(sql<boolean>`display_name = ${p.name}`));
+      const inRaw = prepare(['name'], (h, p: { name: string }) =>
+        h
+          .selectFrom('tenants')
+          .select('id')
+          .where(sql<boolean>`display_name = ${p.name}`),
+      );
       assert.deepEqual((await inRaw(store.db, { name: 'nobody' })).rows, []);
     });
 
     it('refuses a query that reads a parameter its names do not give, instead of binding null', async () => {
       const store = await open();
       await migrate(store);
-      const unnamed = prepare(['domain'], (h, p: { domain: string; name: string }) => h.selectFrom('tenants').select('id').where('domain', '=', p.domain).where('display_name', '=', p.name));
+      const unnamed = prepare(['domain'], (h, p: { domain: string; name: string }) =>
+        h.selectFrom('tenants').select('id').where('domain', '=', p.domain).where('display_name', '=', p.name),
+      );
       await assert.rejects(unnamed(store.db, { domain: 'x.example', name: 'Alpha' }), /a parameter is read that is not among its names/);
     });
   });

@@ -15,7 +15,8 @@ import { useSharedDatabase } from '../helpers/stores.ts';
 
 const tenant = (id: string) => ({ id, display_name: id.toUpperCase(), domain: `${id}.example` });
 
-const namesOf = async (store: Store) => (await store.db.selectFrom('tenants').select(['id', 'display_name']).orderBy('id').execute()).map((row) => `${row.id}=${row.display_name}`);
+const namesOf = async (store: Store) =>
+  (await store.db.selectFrom('tenants').select(['id', 'display_name']).orderBy('id').execute()).map((row) => `${row.id}=${row.display_name}`);
 
 for (const dialect of testDialects()) {
   describe(`a single write on ${dialect}`, () => {
@@ -23,15 +24,24 @@ for (const dialect of testDialects()) {
     const migrated = async () => {
       const store = await open();
       await migrate(store);
-      await store.db.insertInto('tenants').values([tenant('a'), tenant('b')]).execute();
+      await store.db
+        .insertInto('tenants')
+        .values([tenant('a'), tenant('b')])
+        .execute();
       return store;
     };
 
     it('reports a unique violation as StoreConflict and a missing parent as StoreParentMissing', async () => {
       const store = await migrated();
-      await assert.rejects(withSingleWrite(store, (h) => h.insertInto('tenants').values(tenant('a')).execute()), StoreConflict);
+      await assert.rejects(
+        withSingleWrite(store, (h) => h.insertInto('tenants').values(tenant('a')).execute()),
+        StoreConflict,
+      );
       const member = { community_id: 'no-such-community', user_id: 'u1' };
-      await assert.rejects(withSingleWrite(store, (h) => h.insertInto('engage_community_members').values(member).execute()), StoreParentMissing);
+      await assert.rejects(
+        withSingleWrite(store, (h) => h.insertInto('engage_community_members').values(member).execute()),
+        StoreParentMissing,
+      );
       assert.deepEqual(await namesOf(store), ['a=A', 'b=B']);
     });
 
@@ -67,7 +77,9 @@ for (const dialect of testDialects()) {
         // Locks a, then b: the subquery's FOR UPDATE takes them in id order.
         const bothRows = (h: Handle) => {
           attempts++;
-          return sql`update tenants set display_name = display_name || '+' where id in (select id from tenants where id in ('a', 'b') order by id for update)`.execute(h);
+          return sql`update tenants set display_name = display_name || '+' where id in (select id from tenants where id in ('a', 'b') order by id for update)`.execute(
+            h,
+          );
         };
         let write: Promise<unknown> = Promise.resolve();
         await other.db.transaction().execute(async (tx) => {
@@ -90,7 +102,9 @@ for (const dialect of testDialects()) {
 /** Polls (on a connection of its own) until a session of this database waits for a lock. */
 async function untilOneWaitsForALock(store: Store): Promise<void> {
   for (let polls = 0; polls < 1000; polls++) {
-    const { rows } = await sql<{ waiting: number }>`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(store.db);
+    const { rows } = await sql<{
+      waiting: number;
+    }>`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(store.db);
     if ((rows[0]?.waiting ?? 0) > 0) return;
     await sleep(10);
   }

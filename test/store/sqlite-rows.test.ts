@@ -26,7 +26,13 @@ describe('SQLite rows of queries that name their columns', () => {
     file = path.join(tmpDir, 'rows.db');
     db = new Kysely<Tables>({ dialect: sqliteDialect(file, 'normal') });
     await sql`create table things (id text primary key, label text, size integer not null)`.execute(db);
-    await db.insertInto('things').values([{ id: 'a', label: 'first', size: 1 }, { id: 'b', label: null, size: 2 }]).execute();
+    await db
+      .insertInto('things')
+      .values([
+        { id: 'a', label: 'first', size: 1 },
+        { id: 'b', label: null, size: 2 },
+      ])
+      .execute();
     other = new SqliteDatabase(file); // another process's connection to the same file
   });
   afterEach(async () => {
@@ -36,7 +42,10 @@ describe('SQLite rows of queries that name their columns', () => {
   });
 
   it('are the objects better-sqlite3 builds: names, aliases, nulls, numbers, and a repeated name', async () => {
-    const query = db.selectFrom('things').select(['id', 'label', 'size', 'id as key', sql<number>`size + 10`.as('scaled'), 'label as id']).orderBy('size');
+    const query = db
+      .selectFrom('things')
+      .select(['id', 'label', 'size', 'id as key', sql<number>`size + 10`.as('scaled'), 'label as id'])
+      .orderBy('size');
     const compiled = query.compile();
     const expected = other.prepare(compiled.sql).all(...compiled.parameters);
     const rows = await query.execute();
@@ -64,6 +73,9 @@ describe('SQLite rows of queries that name their columns', () => {
   it('stream as objects too', async () => {
     const streamed: unknown[] = [];
     for await (const row of db.selectFrom('things').select(['id', 'size']).orderBy('id').stream()) streamed.push(row);
-    assert.deepEqual(streamed, [{ id: 'a', size: 1 }, { id: 'b', size: 2 }]);
+    assert.deepEqual(streamed, [
+      { id: 'a', size: 1 },
+      { id: 'b', size: 2 },
+    ]);
   });
 });

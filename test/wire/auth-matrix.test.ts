@@ -38,7 +38,11 @@ for (const dialect of testDialects()) {
     it('401 without a token on every route and version', async () => {
       for (const { route, form } of formsOf(routes)) {
         for (const version of route.versions ?? ['v1.0', 'beta']) {
-          assertGraphError(await server.request(route.method, concreteUrl(form, version), { body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {} }), 401, 'InvalidAuthenticationToken');
+          assertGraphError(
+            await server.request(route.method, concreteUrl(form, version), { body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {} }),
+            401,
+            'InvalidAuthenticationToken',
+          );
         }
       }
     });
@@ -58,11 +62,14 @@ for (const dialect of testDialects()) {
 
     // $batch is not in the route table: it needs a valid token but no permission of its own, and
     // each request it holds is authorized as the direct call (test/wire/batch.test.ts).
-    it('$batch: 401 without a token, and a token without permissions gets each request\'s own 403', async () => {
+    it("$batch: 401 without a token, and a token without permissions gets each request's own 403", async () => {
       const body = { requests: [{ id: '1', method: 'GET', url: '/chats' }] };
       for (const version of ['v1.0', 'beta']) {
         assertGraphError(await server.request('POST', `/${version}/$batch`, { body }), 401, 'InvalidAuthenticationToken');
-        const response = await server.request('POST', `/${version}/$batch`, { body, headers: bearer(await mintToken(server, { scp: 'Unrelated.Permission', oid: megan })) });
+        const response = await server.request('POST', `/${version}/$batch`, {
+          body,
+          headers: bearer(await mintToken(server, { scp: 'Unrelated.Permission', oid: megan })),
+        });
         assert.equal(response.status, 200, describeResponse(response));
         assert.equal(response.body.responses[0].status, 403, describeResponse(response));
       }

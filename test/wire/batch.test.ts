@@ -15,7 +15,11 @@ const megan = '8b081ef6-4792-4def-b2c9-c363a1bf41d5';
 const lee = '8c0a1a67-50ce-4114-bb6c-da9c5dbcf6ca';
 const q4Chat = '19:d5b2c3a4-e6f7-8901-abcd-ef3456789012@thread.v2';
 const json = { 'Content-Type': 'application/json' };
-const member = (userId: string) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: ['owner'], 'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')` });
+const member = (userId: string) => ({
+  '@odata.type': '#microsoft.graph.aadUserConversationMember',
+  roles: ['owner'],
+  'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${userId}')`,
+});
 const groupChat = (topic: string) => ({ chatType: 'group', topic, members: [adele, megan, lee].map(member) });
 const get = (id: string, url: string, extra: object = {}) => ({ id, method: 'GET', url, ...extra });
 
@@ -50,8 +54,13 @@ describe('batch scheduling', () => {
       startedWhenFinished.set(step.id, [...started]);
       return { id: step.id, status: 200, headers: {} };
     };
-    const responses = await runBatch(steps([get('a', '/me'), get('b', '/me'), get('c', '/me', { dependsOn: ['A'] }), get('d', '/me')]), execute, () => assert.fail('nothing fails'));
-    assert.deepEqual(responses.map((response) => response.id), ['a', 'b', 'c', 'd']);
+    const responses = await runBatch(steps([get('a', '/me'), get('b', '/me'), get('c', '/me', { dependsOn: ['A'] }), get('d', '/me')]), execute, () =>
+      assert.fail('nothing fails'),
+    );
+    assert.deepEqual(
+      responses.map((response) => response.id),
+      ['a', 'b', 'c', 'd'],
+    );
     assert.deepEqual(startedWhenFinished.get('a'), ['a', 'b', 'd']);
     assert.deepEqual(started, ['a', 'b', 'd', 'c']);
   });
@@ -67,7 +76,12 @@ describe('batch scheduling', () => {
     const responses = await runBatch(batch, execute, failed);
     assert.deepEqual(
       responses.map((response) => [response.id, response.status, response.body]),
-      [['1', 404, undefined], ['2', 424, '1'], ['3', 424, '2'], ['4', 200, undefined]],
+      [
+        ['1', 404, undefined],
+        ['2', 424, '1'],
+        ['3', 424, '2'],
+        ['4', 200, undefined],
+      ],
     );
     assert.deepEqual(ran.sort(), ['1', '4']);
   });
@@ -107,7 +121,8 @@ describe('JSON $batch over https', () => {
 for (const dialect of testDialects()) {
   describe(`JSON $batch on ${dialect}`, () => {
     let server: TestServer;
-    const batch = (requests: unknown, headers: Record<string, string> = {}, version = 'v1.0') => server.request('POST', `/${version}/$batch`, { body: { requests }, headers });
+    const batch = (requests: unknown, headers: Record<string, string> = {}, version = 'v1.0') =>
+      server.request('POST', `/${version}/$batch`, { body: { requests }, headers });
     before(async () => {
       server = await startTestServer(dialect);
     });
@@ -119,14 +134,23 @@ for (const dialect of testDialects()) {
       const response = await batch([
         { id: 'create', method: 'POST', url: '/chats', headers: json, body: groupChat('Made in a batch') },
         get('key', `chats('${q4Chat}')?$select=topic`),
-        { id: 'patch', method: 'patch', url: `/chats/${encodeURIComponent(doomed.body.id)}`, headers: { 'content-type': 'application/json' }, body: { topic: 'Renamed in a batch' } },
+        {
+          id: 'patch',
+          method: 'patch',
+          url: `/chats/${encodeURIComponent(doomed.body.id)}`,
+          headers: { 'content-type': 'application/json' },
+          body: { topic: 'Renamed in a batch' },
+        },
         { id: 'delete', method: 'DELETE', url: `/chats/${encodeURIComponent(doomed.body.id)}`, dependsOn: ['patch'] },
         get('me', 'me', { headers: { 'client-request-id': 'item-trace' } }),
         get('versioned', '/v1.0/users?$top=1'),
       ]);
       assertStatus(response, 200);
       assert.equal(response.headers.get('content-type'), graphJson);
-      assert.deepEqual(response.body.responses.map((item: BatchItemResponse) => item.id), ['create', 'key', 'patch', 'delete', 'me', 'versioned']);
+      assert.deepEqual(
+        response.body.responses.map((item: BatchItemResponse) => item.id),
+        ['create', 'key', 'patch', 'delete', 'me', 'versioned'],
+      );
       const items = byId(response.body.responses);
 
       const created = items.get('create');
@@ -229,7 +253,8 @@ for (const dialect of testDialects()) {
         { id: '2', method: 'POST', url: '/beta/$BATCH/', headers: json, body: nested },
       ]);
       assertStatus(response, 200);
-      for (const id of ['1', '2']) assertItemError(byId(response.body.responses).get(id), 400, 'BadRequest', 'A batch request cannot contain another $batch request.');
+      for (const id of ['1', '2'])
+        assertItemError(byId(response.body.responses).get(id), 400, 'BadRequest', 'A batch request cannot contain another $batch request.');
     });
 
     it('400 for the whole batch when it holds more than 20 requests, and 200 at 20', async () => {
@@ -252,12 +277,18 @@ for (const dialect of testDialects()) {
         [{ requests: [{ id: '1', method: 'HEAD', url: '/me' }] }, /^Request Id 1 has no valid 'method'/],
         [{ requests: [{ id: '1', method: 'GET' }] }, "Request Id 1 has no 'url'."],
         [{ requests: [{ id: '1', method: 'GET', url: 'https://graph.microsoft.com/v1.0/me' }] }, /^Request Id 1 has an absolute 'url'/],
-        [{ requests: [{ id: '1', method: 'POST', url: '/chats', body: groupChat('x') }] }, 'Write request id : 1 does not contain Content-Type header or body.'],
+        [
+          { requests: [{ id: '1', method: 'POST', url: '/chats', body: groupChat('x') }] },
+          'Write request id : 1 does not contain Content-Type header or body.',
+        ],
         [{ requests: [{ id: '1', method: 'POST', url: '/chats', headers: json }] }, 'Write request id : 1 does not contain Content-Type header or body.'],
         [{ requests: [{ id: '1', method: 'GET', url: '/me', headers: { Prefer: 1 } }] }, "Request Id 1 has 'headers' that are not an object of string values."],
         [{ requests: [get('1', '/me', { dependsOn: ['9'] })] }, "Request Id 1 depends on '9', which is not a request before it in the batch."],
         [{ requests: [get('1', '/me', { dependsOn: '0' })] }, "Request Id 1 has a 'dependsOn' that is not an array of request ids."],
-        [{ requests: [get('1', '/me', { dependsOn: ['2'] }), get('2', '/me', { dependsOn: ['1'] })] }, "Request Id 1 depends on '2', which is not a request before it in the batch."],
+        [
+          { requests: [get('1', '/me', { dependsOn: ['2'] }), get('2', '/me', { dependsOn: ['1'] })] },
+          "Request Id 1 depends on '2', which is not a request before it in the batch.",
+        ],
         [{ requests: [get('1', '/me', { dependsOn: ['1'] })] }, "Request Id 1 depends on '1', which is not a request before it in the batch."],
         [{ requests: [get('1', '/me', { atomicityGroup: 'g' })] }, 'Request Id 1 names an atomicityGroup; atomic groups are not supported.'],
         [{ requests: ['GET /me'] }, 'Request at index 0 of the batch is not a JSON object.'],
@@ -268,7 +299,12 @@ for (const dialect of testDialects()) {
       for (const [body, message] of cases) {
         assertGraphError(await server.request('POST', '/v1.0/$batch', { body }), 400, 'BadRequest', message);
       }
-      assertGraphError(await server.request('POST', '/v1.0/$batch', { rawBody: '{"requests": [', headers: json }), 400, 'BadRequest', /^Unable to read JSON request payload/);
+      assertGraphError(
+        await server.request('POST', '/v1.0/$batch', { rawBody: '{"requests": [', headers: json }),
+        400,
+        'BadRequest',
+        /^Unable to read JSON request payload/,
+      );
       assertGraphError(await server.request('POST', '/v1.0/$batch'), 400, 'BadRequest', "The batch body must be a JSON object with a 'requests' array.");
       const chats = await server.request('GET', '/v1.0/me/chats');
       assert.ok(!chats.body.value.some((chat: { topic: string }) => chat.topic === 'x'));

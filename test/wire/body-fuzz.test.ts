@@ -29,19 +29,106 @@ function generator(seed: number): () => number {
 
 // Names the routes' bodies use, so that random objects reach past "unknown property" checks.
 const names = [
-  'displayName', 'description', 'topic', 'chatType', 'members', 'roles', 'user@odata.bind', 'group@odata.bind', 'template@odata.bind',
-  'teamsApp@odata.bind', '@odata.type', 'tenantId', 'visibleHistoryStartDateTime', 'body', 'content', 'contentType', 'subject', 'importance',
-  'createdDateTime', 'from', 'user', 'id', 'membershipType', 'layoutType', 'isFavoriteByDefault', 'visibility', 'memberSettings', 'funSettings',
-  'giphyContentRating', 'installedApps', 'channels', 'threads', 'posts', 'topic', 'newParticipants', 'emailAddress', 'address', 'name', 'comment',
-  'toRecipients', 'sectionType', 'displayIcon', 'sortType', 'isHierarchicalViewEnabled', 'resourceId', 'reorderedItems', 'sharedWithTeams',
-  'policyViolation', 'attachments', 'mentions', 'sourceSectionId', 'targetSectionId', 'shouldSetSpoAdminAsSecondaryOwner', 'value',
-  'requests', 'method', 'url', 'headers', 'dependsOn', 'Content-Type', 'atomicityGroup',
+  'displayName',
+  'description',
+  'topic',
+  'chatType',
+  'members',
+  'roles',
+  'user@odata.bind',
+  'group@odata.bind',
+  'template@odata.bind',
+  'teamsApp@odata.bind',
+  '@odata.type',
+  'tenantId',
+  'visibleHistoryStartDateTime',
+  'body',
+  'content',
+  'contentType',
+  'subject',
+  'importance',
+  'createdDateTime',
+  'from',
+  'user',
+  'id',
+  'membershipType',
+  'layoutType',
+  'isFavoriteByDefault',
+  'visibility',
+  'memberSettings',
+  'funSettings',
+  'giphyContentRating',
+  'installedApps',
+  'channels',
+  'threads',
+  'posts',
+  'topic',
+  'newParticipants',
+  'emailAddress',
+  'address',
+  'name',
+  'comment',
+  'toRecipients',
+  'sectionType',
+  'displayIcon',
+  'sortType',
+  'isHierarchicalViewEnabled',
+  'resourceId',
+  'reorderedItems',
+  'sharedWithTeams',
+  'policyViolation',
+  'attachments',
+  'mentions',
+  'sourceSectionId',
+  'targetSectionId',
+  'shouldSetSpoAdminAsSecondaryOwner',
+  'value',
+  'requests',
+  'method',
+  'url',
+  'headers',
+  'dependsOn',
+  'Content-Type',
+  'atomicityGroup',
 ];
 const strings = [
-  '', ' ', 'a', 'x'.repeat(300), '%E0%A4%A', "users('%')", "https://graph.microsoft.com/v1.0/users('10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f')",
-  "https://graph.microsoft.com/v1.0/groups('')", '#microsoft.graph.aadUserConversationMember', 'owner', 'guest', 'group', 'oneOnOne', 'private',
-  'shared', 'standard', 'html', 'text', '2026-13-45T99:00:00Z', '1970-01-01T00:00:00Z', '\u0000', '💥'.repeat(40), 'null', '{}', "'", '\\',
-  'GET', 'POST', 'PATCH', '/me', 'me/chats', '/v1.0/users?$top=1', '$batch', 'application/json', 'text/plain', '1', '2',
+  '',
+  ' ',
+  'a',
+  'x'.repeat(300),
+  '%E0%A4%A',
+  "users('%')",
+  "https://graph.microsoft.com/v1.0/users('10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f')",
+  "https://graph.microsoft.com/v1.0/groups('')",
+  '#microsoft.graph.aadUserConversationMember',
+  'owner',
+  'guest',
+  'group',
+  'oneOnOne',
+  'private',
+  'shared',
+  'standard',
+  'html',
+  'text',
+  '2026-13-45T99:00:00Z',
+  '1970-01-01T00:00:00Z',
+  '\u0000',
+  '💥'.repeat(40),
+  'null',
+  '{}',
+  "'",
+  '\\',
+  'GET',
+  'POST',
+  'PATCH',
+  '/me',
+  'me/chats',
+  '/v1.0/users?$top=1',
+  '$batch',
+  'application/json',
+  'text/plain',
+  '1',
+  '2',
 ];
 
 function randomValue(next: () => number, depth: number): unknown {
@@ -69,7 +156,9 @@ function randomBody(next: () => number): { body?: unknown; rawBody?: string } {
   const roll = next();
   if (roll < 0.05) return { rawBody: '{"displayName": ' };
   if (roll < 0.15) return { body: randomValue(next, 3) };
-  return { body: Object.fromEntries(Array.from({ length: 1 + Math.floor(next() * 6) }, () => [names[Math.floor(next() * names.length)], randomValue(next, 1)])) };
+  return {
+    body: Object.fromEntries(Array.from({ length: 1 + Math.floor(next() * 6) }, () => [names[Math.floor(next() * names.length)], randomValue(next, 1)])),
+  };
 }
 
 async function withTimeout(promise: Promise<TestResponse>, what: string): Promise<TestResponse> {
@@ -103,7 +192,12 @@ for (const dialect of testDialects()) {
         .where('teams.is_archived', '=', 0)
         .orderBy('teams.id')
         .executeTakeFirstOrThrow();
-      const channelMessage = await db.selectFrom('messages').selectAll().where('container_id', '=', team.internal_id).where('reply_to_id', 'is', null).executeTakeFirst();
+      const channelMessage = await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('container_id', '=', team.internal_id)
+        .where('reply_to_id', 'is', null)
+        .executeTakeFirst();
       const chatMessage = await db
         .selectFrom('messages')
         .innerJoin('chat_members', 'chat_members.chat_id', 'messages.container_id')
@@ -111,8 +205,19 @@ for (const dialect of testDialects()) {
         .where('chat_members.user_id', '=', callerId)
         .orderBy('messages.container_id')
         .executeTakeFirstOrThrow();
-      const otherChatMember = await db.selectFrom('chat_members').selectAll().where('chat_id', '=', chatMessage.container_id).where('user_id', '!=', callerId).executeTakeFirstOrThrow();
-      const otherTeamMember = await db.selectFrom('group_members').selectAll().where('group_id', '=', team.id).where('user_id', '!=', callerId).orderBy('user_id').executeTakeFirstOrThrow();
+      const otherChatMember = await db
+        .selectFrom('chat_members')
+        .selectAll()
+        .where('chat_id', '=', chatMessage.container_id)
+        .where('user_id', '!=', callerId)
+        .executeTakeFirstOrThrow();
+      const otherTeamMember = await db
+        .selectFrom('group_members')
+        .selectAll()
+        .where('group_id', '=', team.id)
+        .where('user_id', '!=', callerId)
+        .orderBy('user_id')
+        .executeTakeFirstOrThrow();
       const thread = await db.selectFrom('group_threads').selectAll().orderBy('id').executeTakeFirstOrThrow();
       const item = await db.selectFrom('teamwork_section_items').selectAll().where('user_id', '=', callerId).orderBy('id').executeTakeFirstOrThrow();
       ids = {
@@ -173,7 +278,10 @@ for (const dialect of testDialects()) {
           assert.ok(response.status < 500, `${what}\n${describeResponse(response)}`);
           if (response.status >= 400) {
             const error = response.body?.error;
-            assert.ok(typeof error?.code === 'string' && typeof error.message === 'string' && typeof error.innerError === 'object', `${what}\n${describeResponse(response)}`);
+            assert.ok(
+              typeof error?.code === 'string' && typeof error.message === 'string' && typeof error.innerError === 'object',
+              `${what}\n${describeResponse(response)}`,
+            );
           }
         }
       }

@@ -13,7 +13,11 @@ describe('error catalogue', () => {
   });
 
   it('renders the envelope with a zone-less UTC date and both request ids', () => {
-    const envelope = errorEnvelope(new GraphError('Conflict', 'taken', [{ code: 'conflictingSectionId', message: 'x', target: 's1' }]), { requestId: 'r', clientRequestId: 'c' }, new Date('2026-01-02T03:04:05.678Z'));
+    const envelope = errorEnvelope(
+      new GraphError('Conflict', 'taken', [{ code: 'conflictingSectionId', message: 'x', target: 's1' }]),
+      { requestId: 'r', clientRequestId: 'c' },
+      new Date('2026-01-02T03:04:05.678Z'),
+    );
     assert.deepEqual(envelope, {
       error: {
         code: 'Conflict',

@@ -27,10 +27,69 @@ function prng(seed: number): () => number {
   };
 }
 
-const optionNames = ['$filter', '$orderby', '$top', '$skip', '$skiptoken', '$count', '$select', '$expand', '$search', '$format', 'filter', 'top', '$FILTER', '$bogus'];
-const operators = ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'and', 'or', 'not', 'in', 'has', 'add', 'any', 'all', 'startswith', 'endswith', 'contains', 'asc', 'desc'];
-const literals = ["'x'", "'O''Neil'", "'", "''", '1', '-5', '3.14', '99999999999999999999', 'true', 'false', 'null', '2026-01-01', '2026-01-01T00:00:00Z', '2026-13-99T99:99:99Z',
-  '8b081ef6-4792-4def-b2c9-c363a1bf41d5', "'Member'", "'standard'", "'%'", "'_'", "'\\'", '%27', '%00', '\u00e9', '😀'];
+const optionNames = [
+  '$filter',
+  '$orderby',
+  '$top',
+  '$skip',
+  '$skiptoken',
+  '$count',
+  '$select',
+  '$expand',
+  '$search',
+  '$format',
+  'filter',
+  'top',
+  '$FILTER',
+  '$bogus',
+];
+const operators = [
+  'eq',
+  'ne',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'and',
+  'or',
+  'not',
+  'in',
+  'has',
+  'add',
+  'any',
+  'all',
+  'startswith',
+  'endswith',
+  'contains',
+  'asc',
+  'desc',
+];
+const literals = [
+  "'x'",
+  "'O''Neil'",
+  "'",
+  "''",
+  '1',
+  '-5',
+  '3.14',
+  '99999999999999999999',
+  'true',
+  'false',
+  'null',
+  '2026-01-01',
+  '2026-01-01T00:00:00Z',
+  '2026-13-99T99:99:99Z',
+  '8b081ef6-4792-4def-b2c9-c363a1bf41d5',
+  "'Member'",
+  "'standard'",
+  "'%'",
+  "'_'",
+  "'\\'",
+  '%27',
+  '%00',
+  '\u00e9',
+  '😀',
+];
 const punctuation = ['(', ')', ',', '/', ':', ' ', ' ', ' ', '  ', "'", '$', '&', '=', '%', '%2', '%zz', '+', '*', '.', '-'];
 
 function pick<T>(random: () => number, items: readonly T[]): T {
@@ -41,7 +100,9 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 function vocabulary(route: GraphRoute): string[] {
   const support = route.odata;
   if (support === undefined) return ['id'];
-  const fields = Object.entries(support.fields ?? {}).flatMap(([name, spec]) => (spec.type === 'collection' ? [name, ...Object.keys(spec.fields).map((inner) => `m/${inner}`)] : [name]));
+  const fields = Object.entries(support.fields ?? {}).flatMap(([name, spec]) =>
+    spec.type === 'collection' ? [name, ...Object.keys(spec.fields).map((inner) => `m/${inner}`)] : [name],
+  );
   return [...support.properties, ...fields, ...(support.expand ?? []), 'unknownProperty'];
 }
 
@@ -69,7 +130,11 @@ function validSamples(route: GraphRoute): string[] {
       continue;
     }
     const literal = { string: "'a'", enum: `'${spec.values?.[0] ?? 'a'}'`, boolean: 'true', dateTime: '2026-01-01T00:00:00Z', guid: users.megan }[spec.type];
-    samples.push(`$filter=${name} eq ${literal}`, `$filter=${name} ne ${literal} or ${name} eq null`, `$filter=not (${name} in (${literal}, ${literal}))&$top=3`);
+    samples.push(
+      `$filter=${name} eq ${literal}`,
+      `$filter=${name} ne ${literal} or ${name} eq null`,
+      `$filter=not (${name} in (${literal}, ${literal}))&$top=3`,
+    );
     if (spec.type === 'string') samples.push(`$filter=startswith(${name}, 'a') and ${name} ne 'b'`);
   }
   for (const name of Object.keys(support?.orderby ?? {})) samples.push(`$orderby=${name} desc&$top=1`, `$orderby=${name}&$filter=id ne 'x'`);
@@ -103,18 +168,20 @@ function randomQuery(random: () => number, route: GraphRoute): string {
 
 /** Encodes what a client would: spaces and quotes stay readable in the logs, the rest goes over the wire. */
 function encodeQuery(query: string): string {
-  return query
-    .split('&')
-    // Mutations may split a surrogate pair; a client could not send half a character either.
-    .map((raw) => raw.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '?'))
-    .map((pair) => {
-      const at = pair.indexOf('=');
-      if (at === -1) return encodeURIComponent(pair);
-      const value = pair.slice(at + 1);
-      // Half the time send the value already encoded, half as raw as fetch allows (a real client's mistakes).
-      return `${pair.slice(0, at)}=${value.length % 2 === 0 ? encodeURIComponent(value) : encodeURI(value)}`;
-    })
-    .join('&');
+  return (
+    query
+      .split('&')
+      // Mutations may split a surrogate pair; a client could not send half a character either.
+      .map((raw) => raw.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '?'))
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        if (at === -1) return encodeURIComponent(pair);
+        const value = pair.slice(at + 1);
+        // Half the time send the value already encoded, half as raw as fetch allows (a real client's mistakes).
+        return `${pair.slice(0, at)}=${value.length % 2 === 0 ? encodeURIComponent(value) : encodeURI(value)}`;
+      })
+      .join('&')
+  );
 }
 
 for (const dialect of testDialects()) {
@@ -140,46 +207,52 @@ for (const dialect of testDialects()) {
       // Collections: GET routes that page or filter. Entity routes share the option parser.
       collections = routes
         .filter((route) => route.method === 'GET' && (route.odata?.top !== undefined || route.odata?.fields !== undefined))
-        .flatMap((route) => route.forms.map((url) => ({
-          route,
-          path: `/${(route.versions ?? ['v1.0'])[0] as string}${url.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(params[name] ?? 'none'))}`,
-        })));
+        .flatMap((route) =>
+          route.forms.map((url) => ({
+            route,
+            path: `/${(route.versions ?? ['v1.0'])[0] as string}${url.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(params[name] ?? 'none'))}`,
+          })),
+        );
       assert.ok(collections.length >= 15, `only ${collections.length} collection routes found`);
     });
     after(() => server.close());
 
-    it(`answers ${requestsPerDialect[dialect] ?? 0} random and mutated queries with a 200 or a Graph 4xx envelope, never a 500 or a hang`, { timeout: 120_000 }, async () => {
-      const random = prng(dialect === 'sqlite' ? 9 : 90);
-      const total = requestsPerDialect[dialect] ?? 0;
-      const statuses = new Map<number, number>();
-      let next = 0;
-      const worker = async () => {
-        while (next < total) {
-          next++;
-          const { route, path } = pick(random, collections);
-          const query = randomQuery(random, route);
-          const url = `${server.url}${path}?${encodeQuery(query)}`;
-          const response = await fetch(url, { signal: AbortSignal.timeout(requestTimeoutMs) }).catch((err: unknown) => {
-            throw new Error(`${route.operation} ?${query}: ${String(err)}`);
-          });
-          const text = await response.text();
-          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-          const context = `${route.operation} ?${query} -> ${response.status} ${text.slice(0, 300)}`;
-          assert.ok(response.status === 200 || (response.status >= 400 && response.status < 500), context);
-          const body = JSON.parse(text) as { value?: unknown; error?: { code?: unknown; message?: unknown; innerError?: unknown } };
-          if (response.status === 200) {
-            assert.ok(Array.isArray(body.value), context);
-          } else {
-            assert.equal(typeof body.error?.code, 'string', context);
-            assert.equal(typeof body.error?.message, 'string', context);
-            assert.equal(typeof body.error?.innerError, 'object', context);
+    it(
+      `answers ${requestsPerDialect[dialect] ?? 0} random and mutated queries with a 200 or a Graph 4xx envelope, never a 500 or a hang`,
+      { timeout: 120_000 },
+      async () => {
+        const random = prng(dialect === 'sqlite' ? 9 : 90);
+        const total = requestsPerDialect[dialect] ?? 0;
+        const statuses = new Map<number, number>();
+        let next = 0;
+        const worker = async () => {
+          while (next < total) {
+            next++;
+            const { route, path } = pick(random, collections);
+            const query = randomQuery(random, route);
+            const url = `${server.url}${path}?${encodeQuery(query)}`;
+            const response = await fetch(url, { signal: AbortSignal.timeout(requestTimeoutMs) }).catch((err: unknown) => {
+              throw new Error(`${route.operation} ?${query}: ${String(err)}`);
+            });
+            const text = await response.text();
+            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+            const context = `${route.operation} ?${query} -> ${response.status} ${text.slice(0, 300)}`;
+            assert.ok(response.status === 200 || (response.status >= 400 && response.status < 500), context);
+            const body = JSON.parse(text) as { value?: unknown; error?: { code?: unknown; message?: unknown; innerError?: unknown } };
+            if (response.status === 200) {
+              assert.ok(Array.isArray(body.value), context);
+            } else {
+              assert.equal(typeof body.error?.code, 'string', context);
+              assert.equal(typeof body.error?.message, 'string', context);
+              assert.equal(typeof body.error?.innerError, 'object', context);
+            }
           }
-        }
-      };
-      await Promise.all(Array.from({ length: concurrency }, worker));
-      // Both kinds of answer occur, so the generator reaches past the first checks.
-      assert.ok((statuses.get(200) ?? 0) > total / 50, JSON.stringify([...statuses]));
-      assert.ok((statuses.get(400) ?? 0) > total / 5, JSON.stringify([...statuses]));
-    });
+        };
+        await Promise.all(Array.from({ length: concurrency }, worker));
+        // Both kinds of answer occur, so the generator reaches past the first checks.
+        assert.ok((statuses.get(200) ?? 0) > total / 50, JSON.stringify([...statuses]));
+        assert.ok((statuses.get(400) ?? 0) > total / 5, JSON.stringify([...statuses]));
+      },
+    );
   });
 }

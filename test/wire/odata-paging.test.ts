@@ -56,7 +56,9 @@ for (const dialect of testDialects()) {
     it('a chat list walk keeps its place while new chats are created', async () => {
       const existing = (await server.request('GET', '/v1.0/chats?$top=50')).body.value.map((chat: { id: string }) => chat.id);
       const me = (await server.request('GET', '/v1.0/me')).body.id;
-      const others = (await server.request('GET', `/v1.0/users?$top=20&$filter=${encodeURIComponent(`id ne ${me} and userType eq 'Member'`)}`)).body.value.map((user: { id: string }) => user.id);
+      const others = (await server.request('GET', `/v1.0/users?$top=20&$filter=${encodeURIComponent(`id ne ${me} and userType eq 'Member'`)}`)).body.value.map(
+        (user: { id: string }) => user.id,
+      );
       let created = 0;
       const seen = await walk(server, '/v1.0/chats?$top=1', async () => {
         const members = [me, others[created % others.length], others[(created + 1) % others.length]].map((id) => ({

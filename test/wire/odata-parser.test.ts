@@ -15,7 +15,11 @@ const fields: FieldSpecs = {
   'lastMessagePreview/createdDateTime': { type: 'dateTime' },
   members: { type: 'collection', fields: { displayName: { type: 'string' }, userId: { type: 'guid' } } },
 };
-const context: ParseContext = { entityType: 'microsoft.graph.user', properties: ['id', 'displayName', 'createdDateTime', 'accountEnabled', 'userType', 'jobTitle'], fields };
+const context: ParseContext = {
+  entityType: 'microsoft.graph.user',
+  properties: ['id', 'displayName', 'createdDateTime', 'accountEnabled', 'userType', 'jobTitle'],
+  fields,
+};
 const guid = '8b081ef6-4792-4def-b2c9-c363a1bf41d5';
 
 function rejects(filter: string, message: string | RegExp): void {
@@ -36,7 +40,12 @@ describe('$filter parser', () => {
   it('parses the comparison operators on strings, dates, booleans, enums and guids', () => {
     assert.deepEqual(parseFilter("displayName eq 'O''Brien'", context), { kind: 'compare', property: 'displayName', op: 'eq', value: "O'Brien" });
     for (const op of ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] as const) {
-      assert.deepEqual(parseFilter(`createdDateTime ${op} 2026-01-02T03:04:05Z`, context), { kind: 'compare', property: 'createdDateTime', op, value: '2026-01-02T03:04:05.000Z' });
+      assert.deepEqual(parseFilter(`createdDateTime ${op} 2026-01-02T03:04:05Z`, context), {
+        kind: 'compare',
+        property: 'createdDateTime',
+        op,
+        value: '2026-01-02T03:04:05.000Z',
+      });
     }
     assert.deepEqual(parseFilter('accountEnabled eq false', context), { kind: 'compare', property: 'accountEnabled', op: 'eq', value: false });
     assert.deepEqual(parseFilter("usertype eq 'guest'", context), { kind: 'compare', property: 'userType', op: 'eq', value: 'Guest' });
@@ -55,8 +64,16 @@ describe('$filter parser', () => {
     const a = { kind: 'compare', property: 'displayName', op: 'eq', value: 'a' };
     const b = { kind: 'compare', property: 'accountEnabled', op: 'eq', value: true };
     const c = { kind: 'startswith', property: 'displayName', prefix: 'Me' };
-    assert.deepEqual(parseFilter("displayName eq 'a' or accountEnabled eq true and startswith(displayName,'Me')", context), { kind: 'or', left: a, right: { kind: 'and', left: b, right: c } });
-    assert.deepEqual(parseFilter("(displayName eq 'a' or accountEnabled eq true) and startsWith(displayName, 'Me')", context), { kind: 'and', left: { kind: 'or', left: a, right: b }, right: c });
+    assert.deepEqual(parseFilter("displayName eq 'a' or accountEnabled eq true and startswith(displayName,'Me')", context), {
+      kind: 'or',
+      left: a,
+      right: { kind: 'and', left: b, right: c },
+    });
+    assert.deepEqual(parseFilter("(displayName eq 'a' or accountEnabled eq true) and startsWith(displayName, 'Me')", context), {
+      kind: 'and',
+      left: { kind: 'or', left: a, right: b },
+      right: c,
+    });
     assert.deepEqual(parseFilter("not (displayName eq 'a')", context), { kind: 'not', operand: a });
     assert.deepEqual(parseFilter("userType in ('member', 'Guest')", context), { kind: 'in', property: 'userType', values: ['Member', 'Guest'] });
     assert.deepEqual(parseFilter("members/any(m: m/displayName eq 'a')", context), { kind: 'any', property: 'members', predicate: a });
@@ -77,8 +94,14 @@ describe('$filter parser', () => {
   });
 
   it('400 for literals of the wrong type, unknown enum members and invalid dates', () => {
-    rejects("createdDateTime eq 'abc'", "A binary operator with incompatible types was detected. Found operand types 'Edm.DateTimeOffset' and 'Edm.String' for operator kind 'Equal'.");
-    rejects('displayName eq 3', "A binary operator with incompatible types was detected. Found operand types 'Edm.String' and 'Edm.Int32' for operator kind 'Equal'.");
+    rejects(
+      "createdDateTime eq 'abc'",
+      "A binary operator with incompatible types was detected. Found operand types 'Edm.DateTimeOffset' and 'Edm.String' for operator kind 'Equal'.",
+    );
+    rejects(
+      'displayName eq 3',
+      "A binary operator with incompatible types was detected. Found operand types 'Edm.String' and 'Edm.Int32' for operator kind 'Equal'.",
+    );
     rejects("accountEnabled eq 'true'", /incompatible types.*'Edm.Boolean' and 'Edm.String'/);
     rejects("id eq 'not-a-guid'", /incompatible types.*'Edm.Guid' and 'Edm.String'/);
     rejects("userType eq 'Robot'", "The string 'Robot' is not a valid enumeration type constant for 'userType'.");

@@ -46,7 +46,12 @@ for (const dialect of testDialects()) {
     });
 
     it('414 for a path segment longer than 512 characters', async () => {
-      assertGraphError(await send(`${server.url}/v1.0/users/${'a'.repeat(600)}`), 414, 'RequestUriTooLong', 'A segment of the request URL is longer than 512 characters.');
+      assertGraphError(
+        await send(`${server.url}/v1.0/users/${'a'.repeat(600)}`),
+        414,
+        'RequestUriTooLong',
+        'A segment of the request URL is longer than 512 characters.',
+      );
     });
 
     it('431 for headers over 16 KB and 414 for a URL over 16 KB, and the server serves on', async () => {
@@ -67,10 +72,22 @@ for (const dialect of testDialects()) {
 
     it("the authority's paths answer the same failures in Entra's shape", async () => {
       assertEntraError(await send(`${server.url}/%E0%A4%A/oauth2/v2.0/token`, { method: 'POST' }), 400, /^AADSTS\d+: The request URL is not valid/);
-      assertEntraError(await send(`${server.url}${tokenPath}`, { method: 'POST', headers: { 'x-filler': 'a'.repeat(17_000) } }), 431, /^AADSTS\d+: The request headers are too large/);
+      assertEntraError(
+        await send(`${server.url}${tokenPath}`, { method: 'POST', headers: { 'x-filler': 'a'.repeat(17_000) } }),
+        431,
+        /^AADSTS\d+: The request headers are too large/,
+      );
       const form = { 'content-type': 'application/x-www-form-urlencoded' };
-      assertEntraError(await send(`${server.url}${tokenPath}`, { method: 'POST', headers: form, body: Buffer.alloc(8 * 1024 * 1024, 0x61) }), 413, /^AADSTS\d+: Request Entity too large/);
-      assertEntraError(await send(`${server.url}${tokenPath}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'grant_type=x' }), 415, /^AADSTS\d+: The content type 'text\/plain' is not supported/);
+      assertEntraError(
+        await send(`${server.url}${tokenPath}`, { method: 'POST', headers: form, body: Buffer.alloc(8 * 1024 * 1024, 0x61) }),
+        413,
+        /^AADSTS\d+: Request Entity too large/,
+      );
+      assertEntraError(
+        await send(`${server.url}${tokenPath}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'grant_type=x' }),
+        415,
+        /^AADSTS\d+: The content type 'text\/plain' is not supported/,
+      );
     });
   });
 }

@@ -48,9 +48,14 @@ for (const dialect of testDialects()) {
       assert.equal(beta.body['@odata.context'], `${server.url}/beta/$metadata#users`);
     });
 
-    it("400 BadRequest names the first unknown segment", async () => {
+    it('400 BadRequest names the first unknown segment', async () => {
       assertGraphError(await server.request('GET', '/v1.0/nothing/here'), 400, 'BadRequest', "Resource not found for the segment 'nothing'.");
-      assertGraphError(await server.request('GET', '/v1.0/teams/57fb72d0-d811-46f4-8947-305e6072eaa5/nothing'), 400, 'BadRequest', "Resource not found for the segment 'nothing'.");
+      assertGraphError(
+        await server.request('GET', '/v1.0/teams/57fb72d0-d811-46f4-8947-305e6072eaa5/nothing'),
+        400,
+        'BadRequest',
+        "Resource not found for the segment 'nothing'.",
+      );
     });
 
     it('400 BadRequest for an unknown version', async () => {
@@ -59,7 +64,12 @@ for (const dialect of testDialects()) {
     });
 
     it('405 for a known path asked with a method it does not take', async () => {
-      assertGraphError(await server.request('DELETE', '/v1.0/users'), 405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
+      assertGraphError(
+        await server.request('DELETE', '/v1.0/users'),
+        405,
+        'Request_BadRequest',
+        'Specified HTTP method is not allowed for the request target.',
+      );
     });
 
     it('400 for a malformed JSON body, 415 for a non-JSON body, 413 past 4 MB', async () => {
@@ -71,7 +81,11 @@ for (const dialect of testDialects()) {
       );
       assertGraphError(await server.request('POST', '/v1.0/users', { rawBody: 'a=1', headers: { 'content-type': 'text/plain' } }), 415, 'UnsupportedMediaType');
       const huge = JSON.stringify({ filler: 'x'.repeat(4 * 1024 * 1024) });
-      assertGraphError(await server.request('POST', '/v1.0/users', { rawBody: huge, headers: { 'content-type': 'application/json' } }), 413, 'RequestEntityTooLarge');
+      assertGraphError(
+        await server.request('POST', '/v1.0/users', { rawBody: huge, headers: { 'content-type': 'application/json' } }),
+        413,
+        'RequestEntityTooLarge',
+      );
     });
 
     it('400 for a body holding U+0000, on either database, with nothing written', async () => {
@@ -96,7 +110,12 @@ for (const dialect of testDialects()) {
       for (const top of ['0', '1000', 'ten', '-1']) {
         assertGraphError(await server.request('GET', `/v1.0/users?$top=${top}`), 400, 'BadRequest', new RegExp(`Invalid page size specified: '${top}'`));
       }
-      assertGraphError(await server.request('GET', "/v1.0/me?$filter=displayName eq 'x'"), 400, 'BadRequest', "Query option '$filter' is not supported for this request.");
+      assertGraphError(
+        await server.request('GET', "/v1.0/me?$filter=displayName eq 'x'"),
+        400,
+        'BadRequest',
+        "Query option '$filter' is not supported for this request.",
+      );
       assertGraphError(await server.request('GET', '/v1.0/me?$top=1'), 400, 'BadRequest', "Query option '$top' is not supported for this request.");
       assertGraphError(await server.request('GET', '/v1.0/me?$bogus=1'), 400, 'BadRequest', "Query option '$bogus' is not supported.");
     });

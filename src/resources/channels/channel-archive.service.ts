@@ -24,7 +24,8 @@ export class ChannelArchiveService {
   async setArchived(principal: Principal, teamId: string, channelId: string, isArchived: boolean): Promise<{ teamId: string; operationId: string }> {
     const { team, channel } = await this.access.channel(principal, teamId, channelId, 'change archiving');
     if (!(await this.access.ownsChannel(principal, channel))) throw forbidden('Only an owner of the channel can archive or unarchive it.');
-    if ((await this.ownersCount(channel)) === 0) throw badRequest(`Channel ${channel.id} has no owner; a channel without an owner cannot be archived or unarchived.`);
+    if ((await this.ownersCount(channel)) === 0)
+      throw badRequest(`Channel ${channel.id} has no owner; a channel without an owner cannot be archived or unarchived.`);
     const operation = await withTransaction(this.store, (tx) =>
       this.operations.enqueue(tx, {
         tenantId: team.tenant_id,

@@ -51,7 +51,11 @@ export function channelMemberRoutes(members: ChannelMembersService): GraphRoute[
       odata: memberQuery,
       handle: async (req) => {
         const view = await members.get(req.principal, req.params.teamId, req.params.channelId, req.params.membershipId);
-        return entityResponse(req, membersContext(req.params.teamId, req.params.channelId), conversationMemberJson(req.params.channelId, view.user, view.roles));
+        return entityResponse(
+          req,
+          membersContext(req.params.teamId, req.params.channelId),
+          conversationMemberJson(req.params.channelId, view.user, view.roles),
+        );
       },
     }),
     defineRoute({
@@ -64,7 +68,11 @@ export function channelMemberRoutes(members: ChannelMembersService): GraphRoute[
       permissions: writeMembers,
       handle: async (req) => {
         const view = await members.updateRoles(req.principal, req.params.teamId, req.params.channelId, req.params.membershipId, req.body.roles);
-        return entityResponse(req, membersContext(req.params.teamId, req.params.channelId), conversationMemberJson(req.params.channelId, view.user, view.roles));
+        return entityResponse(
+          req,
+          membersContext(req.params.teamId, req.params.channelId),
+          conversationMemberJson(req.params.channelId, view.user, view.roles),
+        );
       },
     }),
     defineRoute({

@@ -33,7 +33,12 @@ export class ChannelMembersService {
    * Turns request members into users with their roles: `roles` is ["owner"] or [] (channel-post-members.md);
    * a guest is always "guest" and never an owner; a private channel admits only members of its team.
    */
-  async resolve(principal: Principal, teamId: string, membershipType: ChannelTable['membership_type'], members: readonly ConversationMemberBody[]): Promise<ResolvedMember[]> {
+  async resolve(
+    principal: Principal,
+    teamId: string,
+    membershipType: ChannelTable['membership_type'],
+    members: readonly ConversationMemberBody[],
+  ): Promise<ResolvedMember[]> {
     const resolved: ResolvedMember[] = [];
     for (const member of members) {
       const key = boundKey('users', member['user@odata.bind']);

@@ -91,7 +91,8 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies'],
       body: ChannelMessageBody,
       permissions: send,
-      handle: async (req) => messageResponse(req, await messages.post(req.principal, req.params.teamId, req.params.channelId, req.body, req.params.messageId), 201),
+      handle: async (req) =>
+        messageResponse(req, await messages.post(req.principal, req.params.teamId, req.params.channelId, req.body, req.params.messageId), 201),
     }),
     defineRoute({
       operation: 'channel-message-reply-list',
@@ -114,7 +115,8 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies/{replyId}'],
       permissions: read,
       odata: messageQuery,
-      handle: async (req) => messageResponse(req, await messages.get(req.principal, req.params.teamId, req.params.channelId, req.params.replyId, req.params.messageId)),
+      handle: async (req) =>
+        messageResponse(req, await messages.get(req.principal, req.params.teamId, req.params.channelId, req.params.replyId, req.params.messageId)),
     }),
     defineRoute({
       operation: 'channel-message-reply-update',

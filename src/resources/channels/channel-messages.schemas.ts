@@ -2,7 +2,6 @@ import Type, { type Static } from 'typebox';
 import type { MessageTable } from '../../store/schema.ts';
 import { ItemBody, chatMessageJson, senderOf } from '../messages/messages.schemas.ts';
 
-
 const Importance = Type.Union([Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
 
 // Only `body` is required (channel-post-messages.md); `createdDateTime` and `from` only when importing.

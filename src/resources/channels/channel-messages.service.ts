@@ -37,7 +37,9 @@ export class ChannelMessagesService {
       guarded: async ({ channel, caller }, known) => {
         const row = newMessage(principal, channel, caller, body, new Date(), principal.userId, null);
         try {
-          const id = await withSingleWrite(this.store, (h) => this.messageIds.tryInsert(row, (candidate) => messagesStore.insertIfScopeUnchanged(h, candidate, known.params, known.facts)));
+          const id = await withSingleWrite(this.store, (h) =>
+            this.messageIds.tryInsert(row, (candidate) => messagesStore.insertIfScopeUnchanged(h, candidate, known.params, known.facts)),
+          );
           return id === undefined ? undefined : { ...row, id };
         } catch (err) {
           // On PostgreSQL the guard can read the channel as the snapshot shows it, deleted since: the foreign
@@ -78,7 +80,14 @@ export class ChannelMessagesService {
       },
       fresh: ({ channel }) => messagesStore.listMessages(this.store.db, channel.id, null, list),
     });
-    const replies = expand === 'replies' ? await messagesStore.listRepliesOf(this.store.db, channelId, page.items.map((row) => row.id)) : null;
+    const replies =
+      expand === 'replies'
+        ? await messagesStore.listRepliesOf(
+            this.store.db,
+            channelId,
+            page.items.map((row) => row.id),
+          )
+        : null;
     return {
       ...page,
       items: page.items.map((message) => ({ message, replies: replies === null ? null : replies.filter((reply) => reply.reply_to_id === message.id) })),
@@ -98,7 +107,14 @@ export class ChannelMessagesService {
   }
 
   /** Delegated callers edit their own messages; policyViolation is an application's to set (chatmessage-update.md). */
-  async update(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null, body: ChannelMessageUpdateBody): Promise<void> {
+  async update(
+    principal: Principal,
+    teamId: string,
+    channelId: string,
+    messageId: string,
+    replyToId: string | null,
+    body: ChannelMessageUpdateBody,
+  ): Promise<void> {
     const { message } = await this.writable(principal, teamId, channelId, messageId, replyToId);
     if (principal.userId === null) throw forbidden('An application can update only the policyViolation of a message.');
     if (message.from_user_id !== principal.userId) throw forbidden('Only the sender of a message can edit it.');
@@ -121,11 +137,19 @@ export class ChannelMessagesService {
       throw forbidden('Only the sender of a message or an owner of the channel can delete it.');
     }
     const now = new Date().toISOString();
-    await withSingleWrite(this.store, (h) => messagesStore.updateMessage(h, message.container_id, message.id, { deleted_date_time: isDeleted ? now : null, last_modified_date_time: now }));
+    await withSingleWrite(this.store, (h) =>
+      messagesStore.updateMessage(h, message.container_id, message.id, { deleted_date_time: isDeleted ? now : null, last_modified_date_time: now }),
+    );
   }
 
   /** A message that may change, with its channel: the access decision asks both the team and the channel to be active. */
-  private async writable(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null): Promise<{ message: MessageTable; channel: ChannelTable }> {
+  private async writable(
+    principal: Principal,
+    teamId: string,
+    channelId: string,
+    messageId: string,
+    replyToId: string | null,
+  ): Promise<{ message: MessageTable; channel: ChannelTable }> {
     const { channel } = await this.access.channel(principal, teamId, channelId, 'change message');
     const message = await messagesStore.findMessage(this.store.db, channel.id, messageId, replyToId);
     if (message === undefined) throw messageNotFound(messageId);
@@ -134,8 +158,19 @@ export class ChannelMessagesService {
 }
 
 /** A channel message's row, as every message's is built (messages.schemas.ts). */
-function newMessage(principal: Principal, channel: ChannelTable, sender: MessageSender | ChannelScope['caller'], body: ChannelMessageBody, createdAt: Date, fromUserId: string | null, replyToId: string | null): MessageTable {
-  return messageRow({ containerKind: 'channel', containerId: channel.id, teamId: channel.team_id, replyToId, fromUserId, appId: principal.appId, sender, createdAt }, body);
+function newMessage(
+  principal: Principal,
+  channel: ChannelTable,
+  sender: MessageSender | ChannelScope['caller'],
+  body: ChannelMessageBody,
+  createdAt: Date,
+  fromUserId: string | null,
+  replyToId: string | null,
+): MessageTable {
+  return messageRow(
+    { containerKind: 'channel', containerId: channel.id, teamId: channel.team_id, replyToId, fromUserId, appId: principal.appId, sender, createdAt },
+    body,
+  );
 }
 
 /** An import names its own time or sender (channel-post-messages.md, example 2). */

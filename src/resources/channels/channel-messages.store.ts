@@ -31,7 +31,11 @@ export function listMessages(h: Handle, channelId: string, replyToId: string | n
 }
 
 function messagesOf(h: Handle, channelId: string, replyToId: string | null) {
-  return h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', channelId).where('reply_to_id', replyToId === null ? 'is' : '=', replyToId);
+  return h
+    .selectFrom('messages')
+    .select(allOf('messages'))
+    .where('container_id', '=', channelId)
+    .where('reply_to_id', replyToId === null ? 'is' : '=', replyToId);
 }
 
 const rootsOf = (h: Handle, channelId: string) => messagesOf(h, channelId, null);
@@ -40,7 +44,14 @@ const rootsOf = (h: Handle, channelId: string) => messagesOf(h, channelId, null)
 export function listRepliesOf(h: Handle, channelId: string, rootIds: readonly string[]) {
   if (rootIds.length === 0) return Promise.resolve([]);
   // Ordered as the replies index is, so that it serves the read; each root's replies stay newest first.
-  return h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', channelId).where('reply_to_id', 'in', [...rootIds]).orderBy('reply_to_id', 'desc').orderBy('id', 'desc').execute();
+  return h
+    .selectFrom('messages')
+    .select(allOf('messages'))
+    .where('container_id', '=', channelId)
+    .where('reply_to_id', 'in', [...rootIds])
+    .orderBy('reply_to_id', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
 }
 
 /** A statement's guard, its parameters holding the scope read's as `scope` and the facts as `facts`. */

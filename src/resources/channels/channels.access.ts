@@ -10,7 +10,7 @@ import type { UsersService } from '../users/users.service.ts';
 import * as channelsStore from './channels.store.ts';
 
 // An archived channel takes no new messages and no settings changes (channel-archive.md); it can still be deleted.
-export const channelArchived = (channelId: string) => forbidden(`Channel ${channelId} is archived and read-only; unarchive it first.`);
+const channelArchived = (channelId: string) => forbidden(`Channel ${channelId} is archived and read-only; unarchive it first.`);
 export const channelNotFound = (channelId: string) => notFound(`Channel ${channelId} was not found in the team.`);
 // Importing history needs an app with Teamwork.Migrate.All (import-messages/import-external-messages-to-teams.md).
 const migratePermission = 'Teamwork.Migrate.All';
@@ -71,7 +71,7 @@ export interface ChannelScope {
 }
 
 /** The facts a decision on remembered facts was made on, for a statement they guard. */
-export interface KnownChannel {
+interface KnownChannel {
   readonly params: channelsStore.ScopeParams;
   readonly facts: channelsStore.ScopeFacts;
 }
@@ -121,7 +121,11 @@ export class ChannelAccess {
 
   /** A channel and its team, read at once, if the caller may use them so. */
   channel(principal: Principal, teamId: string, channelId: string, use: ChannelUse = 'read settings'): Promise<ChannelScope> {
-    return this.onChannel(principal, teamId, channelId, use, { warm: false, guarded: () => Promise.resolve(undefined), fresh: (scope) => Promise.resolve(scope) });
+    return this.onChannel(principal, teamId, channelId, use, {
+      warm: false,
+      guarded: () => Promise.resolve(undefined),
+      fresh: (scope) => Promise.resolve(scope),
+    });
   }
 
   /**

@@ -8,8 +8,26 @@ import { ChannelCreateBody, ChannelUpdateBody, channelJson, channelProperties, s
 
 const channelQuery = { entityType: 'microsoft.graph.channel', properties: channelProperties } as const;
 const readChannel = {
-  delegated: ['Channel.ReadBasic.All', 'ChannelSettings.Read.All', 'ChannelSettings.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All'],
-  application: ['ChannelSettings.Read.Group', 'ChannelSettings.ReadWrite.Group', 'Channel.ReadBasic.All', 'ChannelSettings.Read.All', 'ChannelSettings.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All'],
+  delegated: [
+    'Channel.ReadBasic.All',
+    'ChannelSettings.Read.All',
+    'ChannelSettings.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'Group.Read.All',
+    'Group.ReadWrite.All',
+  ],
+  application: [
+    'ChannelSettings.Read.Group',
+    'ChannelSettings.ReadWrite.Group',
+    'Channel.ReadBasic.All',
+    'ChannelSettings.Read.All',
+    'ChannelSettings.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'Group.Read.All',
+    'Group.ReadWrite.All',
+  ],
 };
 
 const otherTeamChannels = {
@@ -35,7 +53,10 @@ export function channelRoutes(channels: ChannelsService, archive: ChannelArchive
         const created = await channels.create(req.principal, req.params.teamId, req.body);
         if (created.kind === 'accepted') {
           // Path style, no key parentheses, empty body (channel-post.md examples 5 and 7).
-          return { status: 202, headers: { 'content-location': `/teams/${created.teamId}/operations/${created.operationId}`, 'content-type': 'application/json' } };
+          return {
+            status: 202,
+            headers: { 'content-location': `/teams/${created.teamId}/operations/${created.operationId}`, 'content-type': 'application/json' },
+          };
         }
         const response = await channelResponse(req, channels, created.channel, 201);
         if (created.channel.migration_mode === null) return response;

@@ -4,8 +4,8 @@ import type { ChannelCreateBody } from './channels.schemas.ts';
 
 // The rules of channel-post.md and the channel resource page, checked before anything is read or written.
 
-export const displayNameMax = 50;
-export const privateMembersMax = 200;
+const displayNameMax = 50;
+const privateMembersMax = 200;
 // Characters Teams refuses in a channel name (graph-surface.md 2.2, after the Teams PowerShell docs).
 const forbiddenCharacters = /[#%&*{}/\\:<>?+|'"]/;
 const membershipTypes = ['standard', 'private', 'shared'] as const;

@@ -1,7 +1,6 @@
 import Type, { type Static } from 'typebox';
 import type { ChannelTable, TeamTable, UserTable } from '../../store/schema.ts';
 
-
 // A conversationMember in a request body: `user@odata.bind` names the user by id or UPN
 // (channel-post.md examples 2 and 4; channel-post-members.md).
 export const ConversationMemberBody = Type.Object({
@@ -55,7 +54,7 @@ export const channelProperties = [
 
 type Channel = Record<(typeof channelProperties)[number], unknown>;
 
-export function channelWebUrl(row: Pick<ChannelTable, 'id' | 'display_name' | 'team_id' | 'tenant_id'>): string {
+function channelWebUrl(row: Pick<ChannelTable, 'id' | 'display_name' | 'team_id' | 'tenant_id'>): string {
   return `https://teams.microsoft.com/l/channel/${encodeURIComponent(row.id)}/${encodeURIComponent(row.display_name)}?groupId=${row.team_id}&tenantId=${row.tenant_id}`;
 }
 
@@ -84,7 +83,7 @@ export function channelJson(row: ChannelTable, includesUnknownEnumMembers: boole
 }
 
 /** A channel or team membership id: base64 of `{containerId}##{userId}` (channel-post-members.md). */
-export function membershipId(containerId: string, userId: string): string {
+function membershipId(containerId: string, userId: string): string {
   return Buffer.from(`${containerId}##${userId}`).toString('base64');
 }
 

@@ -17,7 +17,8 @@ import * as channelsStore from './channels.store.ts';
 
 export { channelColumns as channelFields } from './channels.store.ts';
 
-export type ChannelCreated = { readonly kind: 'created'; readonly channel: ChannelTable } | { readonly kind: 'accepted'; readonly teamId: string; readonly operationId: string };
+export type ChannelCreated =
+  { readonly kind: 'created'; readonly channel: ChannelTable } | { readonly kind: 'accepted'; readonly teamId: string; readonly operationId: string };
 
 interface SharedChannelPayload {
   readonly channel: ChannelTable;
@@ -31,7 +32,7 @@ export const newChannelId = () => `19:${randomBytes(16).toString('hex')}@thread.
 // Teams caps a team at 1000 channels ("Limits and specifications for Microsoft Teams"), so allChannels is one page.
 const allChannelsMax = 1000;
 
-export const nameTaken = () => new GraphError('NameAlreadyExists', 'Channel name already existed, please use other name.');
+const nameTaken = () => new GraphError('NameAlreadyExists', 'Channel name already existed, please use other name.');
 
 /** Channels of a team (channel-post.md, channel-list.md, channel-get.md, channel-patch.md, channel-delete.md). */
 export class ChannelsService {
@@ -74,7 +75,13 @@ export class ChannelsService {
         }
         // Graph provisions a shared channel asynchronously and answers 202 (channel-post.md example 5).
         const payload: SharedChannelPayload = { channel, members: members.map((m) => ({ userId: m.user.id, roles: m.roles })), sharedWithTeamIds: sharedWith };
-        const operation = await this.operations.enqueue(tx, { tenantId: team.tenant_id, parentKind: 'team', parentId: team.id, operationType: 'createChannel', payload });
+        const operation = await this.operations.enqueue(tx, {
+          tenantId: team.tenant_id,
+          parentKind: 'team',
+          parentId: team.id,
+          operationType: 'createChannel',
+          payload,
+        });
         return { kind: 'accepted', teamId: team.id, operationId: operation.id };
       }),
     );
@@ -128,7 +135,14 @@ export class ChannelsService {
 
   /** The team's own channels the caller sees, then its incoming ones (team-list-allchannels.md). */
   async all(principal: Principal, teamId: string, filter: FilterNode | null): Promise<ChannelTable[]> {
-    const own = await this.list(principal, teamId, { filter, orderby: [{ property: 'id', descending: false }], after: null, skip: 0, top: allChannelsMax, count: false });
+    const own = await this.list(principal, teamId, {
+      filter,
+      orderby: [{ property: 'id', descending: false }],
+      after: null,
+      skip: 0,
+      top: allChannelsMax,
+      count: false,
+    });
     return [...own.items, ...(await this.incoming(principal, teamId, filter))];
   }
 
@@ -144,8 +158,14 @@ export class ChannelsService {
 
   /** channelSummary, returned only with $select=summary (channel-get.md). */
   async summary(channel: ChannelTable) {
-    const counts = channel.membership_type === 'standard' ? await this.access.teamCounts(channel.team_id) : await channelsStore.countMembers(this.store.db, channel.id);
-    return { ownersCount: Number(counts.owners ?? 0), membersCount: Number(counts.members), guestsCount: Number(counts.guests ?? 0), hasMembersFromOtherTenants: false };
+    const counts =
+      channel.membership_type === 'standard' ? await this.access.teamCounts(channel.team_id) : await channelsStore.countMembers(this.store.db, channel.id);
+    return {
+      ownersCount: Number(counts.owners ?? 0),
+      membersCount: Number(counts.members),
+      guestsCount: Number(counts.guests ?? 0),
+      hasMembersFromOtherTenants: false,
+    };
   }
 
   /** membershipType is set at creation and never changes (channel-patch.md). */
@@ -159,7 +179,8 @@ export class ChannelsService {
       if (isGeneral && body.displayName !== channel.display_name) throw badRequest('The General channel cannot be renamed.');
       assertChannelName(body.displayName);
     }
-    if (channel.membership_type !== 'standard' && !(await this.access.ownsChannel(principal, channel))) throw forbidden('Only an owner of the channel can change it.');
+    if (channel.membership_type !== 'standard' && !(await this.access.ownsChannel(principal, channel)))
+      throw forbidden('Only an owner of the channel can change it.');
     await this.guardName(team.id, () =>
       withTransaction(this.store, async (tx) => {
         const name = body.displayName;
@@ -169,7 +190,9 @@ export class ChannelsService {
           ...(name === undefined ? {} : { display_name: name }),
           ...(body.description === undefined ? {} : { description: body.description }),
           ...(body.layoutType === undefined ? {} : { layout_type: body.layoutType }),
-          ...(body.isFavoriteByDefault === undefined ? {} : { is_favorite_by_default: body.isFavoriteByDefault === null ? null : body.isFavoriteByDefault ? 1 : 0 }),
+          ...(body.isFavoriteByDefault === undefined
+            ? {}
+            : { is_favorite_by_default: body.isFavoriteByDefault === null ? null : body.isFavoriteByDefault ? 1 : 0 }),
         });
       }),
     );
@@ -178,7 +201,8 @@ export class ChannelsService {
   async delete(principal: Principal, teamId: string, channelId: string): Promise<void> {
     const { team, channel } = await this.access.channel(principal, teamId, channelId, 'change content');
     if (channel.id === team.internal_id) throw badRequest('The General channel cannot be deleted.');
-    if (channel.membership_type !== 'standard' && !(await this.access.ownsChannel(principal, channel))) throw forbidden('Only an owner of the channel can delete it.');
+    if (channel.membership_type !== 'standard' && !(await this.access.ownsChannel(principal, channel)))
+      throw forbidden('Only an owner of the channel can delete it.');
     await withSingleWrite(this.store, (h) => channelsStore.deleteChannel(h, channel.id));
   }
 
@@ -198,12 +222,25 @@ export class ChannelsService {
   private async finishSharedChannel(tx: Handle, operation: OperationTable) {
     const payload = JSON.parse(operation.payload) as SharedChannelPayload;
     const { channel } = payload;
-    if ((await channelsStore.findChannelByName(tx, channel.team_id, channel.display_name)) !== undefined) throw new Error('Channel name already existed, please use other name.');
+    if ((await channelsStore.findChannelByName(tx, channel.team_id, channel.display_name)) !== undefined)
+      throw new Error('Channel name already existed, please use other name.');
     await channelsStore.insertChannel(tx, { ...channel, created_date_time: new Date().toISOString() });
-    await channelsStore.insertMembers(tx, payload.members.map((member) => memberRow(channel.id, member.userId, member.roles)));
+    await channelsStore.insertMembers(
+      tx,
+      payload.members.map((member) => memberRow(channel.id, member.userId, member.roles)),
+    );
     const teamIds = [channel.team_id, ...payload.sharedWithTeamIds.filter((id) => id !== channel.team_id)];
     const now = new Date().toISOString();
-    await channelsStore.insertSharedTeams(tx, teamIds.map((teamId) => ({ channel_id: channel.id, team_id: teamId, tenant_id: channel.tenant_id, is_host_team: teamId === channel.team_id ? 1 : 0, created_date_time: now })));
+    await channelsStore.insertSharedTeams(
+      tx,
+      teamIds.map((teamId) => ({
+        channel_id: channel.id,
+        team_id: teamId,
+        tenant_id: channel.tenant_id,
+        is_host_team: teamId === channel.team_id ? 1 : 0,
+        created_date_time: now,
+      })),
+    );
     return { targetResourceId: channel.id, targetResourceLocation: `/teams('${channel.team_id}')/channels('${channel.id}')` };
   }
 
@@ -233,5 +270,8 @@ export class ChannelsService {
 
 async function insertWithMembers(tx: Handle, channel: ChannelTable, members: readonly ResolvedMember[]): Promise<void> {
   await channelsStore.insertChannel(tx, channel);
-  await channelsStore.insertMembers(tx, members.map((member) => memberRow(channel.id, member.user.id, member.roles)));
+  await channelsStore.insertMembers(
+    tx,
+    members.map((member) => memberRow(channel.id, member.user.id, member.roles)),
+  );
 }

@@ -106,7 +106,7 @@ export function scopeOf(facts: ScopeFacts) {
 
 /** Every column of the scope facts, as `every` checks them against the read's row type. */
 export const scopeFactColumns = every<ScopeFacts>({
-  ...Object.fromEntries(tableColumns.teams.map((column) => [column, true] as const)) as Record<keyof TeamTable, true>,
+  ...(Object.fromEntries(tableColumns.teams.map((column) => [column, true] as const)) as Record<keyof TeamTable, true>),
   caller_display_name: true,
   caller_tenant_id: true,
   caller_is_admin: true,
@@ -162,7 +162,13 @@ export function listChannels(h: Handle, teamId: string, memberId: string | null,
     query = query.where((eb) =>
       eb.or([
         eb('membership_type', '=', 'standard'),
-        eb.exists(eb.selectFrom('channel_members').select('user_id').whereRef('channel_members.channel_id', '=', 'channels.id').where('channel_members.user_id', '=', memberId)),
+        eb.exists(
+          eb
+            .selectFrom('channel_members')
+            .select('user_id')
+            .whereRef('channel_members.channel_id', '=', 'channels.id')
+            .where('channel_members.user_id', '=', memberId),
+        ),
       ]),
     );
   }
@@ -188,7 +194,10 @@ export async function deleteChannel(h: Handle, channelId: string): Promise<void>
 
 export function insertMembers(h: Handle, rows: readonly ChannelMemberTable[]) {
   if (rows.length === 0) return Promise.resolve();
-  return h.insertInto('channel_members').values([...rows]).execute();
+  return h
+    .insertInto('channel_members')
+    .values([...rows])
+    .execute();
 }
 
 export function findMember(h: Handle, channelId: string, userId: string) {
@@ -218,13 +227,20 @@ export function deleteMember(h: Handle, channelId: string, userId: string) {
 export function countMembers(h: Handle, channelId: string) {
   return h
     .selectFrom('channel_members')
-    .select([sql<number>`count(*)`.as('members'), sql<number>`sum(case when roles like '%"owner"%' then 1 else 0 end)`.as('owners'), sql<number>`sum(case when roles like '%"guest"%' then 1 else 0 end)`.as('guests')])
+    .select([
+      sql<number>`count(*)`.as('members'),
+      sql<number>`sum(case when roles like '%"owner"%' then 1 else 0 end)`.as('owners'),
+      sql<number>`sum(case when roles like '%"guest"%' then 1 else 0 end)`.as('guests'),
+    ])
     .where('channel_id', '=', channelId)
     .executeTakeFirstOrThrow();
 }
 
 export function insertSharedTeams(h: Handle, rows: readonly ChannelSharedTeamTable[]) {
-  return h.insertInto('channel_shared_teams').values([...rows]).execute();
+  return h
+    .insertInto('channel_shared_teams')
+    .values([...rows])
+    .execute();
 }
 
 export function listSharedTeams(h: Handle, channelId: string) {

@@ -5,7 +5,15 @@ import { ConversationMemberBody, memberJson, memberProperties, membershipId } fr
 const memberQuery = { entityType: 'microsoft.graph.conversationMember', properties: memberProperties } as const;
 const readPermissions = {
   delegated: ['ChatMember.Read', 'ChatMember.ReadWrite', 'Chat.ReadBasic', 'Chat.Read', 'Chat.ReadWrite'],
-  application: ['ChatMember.Read.Chat', 'Chat.Manage.Chat', 'ChatMember.Read.All', 'ChatMember.ReadWrite.All', 'Chat.ReadBasic.All', 'Chat.Read.All', 'Chat.ReadWrite.All'],
+  application: [
+    'ChatMember.Read.Chat',
+    'Chat.Manage.Chat',
+    'ChatMember.Read.All',
+    'ChatMember.ReadWrite.All',
+    'Chat.ReadBasic.All',
+    'Chat.Read.All',
+    'Chat.ReadWrite.All',
+  ],
 };
 const membersContext = (chatId: string) => `chats('${contextKey(chatId)}')/members`;
 
@@ -20,7 +28,10 @@ export function chatMemberRoutes(members: ChatMembersService): GraphRoute[] {
       permissions: readPermissions,
       odata: memberQuery,
       handle: async (req) =>
-        collectionResponse(req, membersContext(req.params.chatId), { items: (await members.list(req.principal, req.params.chatId, req.pathUserId)).map(memberJson), after: null }),
+        collectionResponse(req, membersContext(req.params.chatId), {
+          items: (await members.list(req.principal, req.params.chatId, req.pathUserId)).map(memberJson),
+          after: null,
+        }),
     }),
     defineRoute({
       operation: 'chat-member-get',
@@ -30,7 +41,8 @@ export function chatMemberRoutes(members: ChatMembersService): GraphRoute[] {
       forms: ['/chats/{chatId}/members/{membershipId}'],
       permissions: readPermissions,
       odata: memberQuery,
-      handle: async (req) => entityResponse(req, membersContext(req.params.chatId), memberJson(await members.get(req.principal, req.params.chatId, req.params.membershipId))),
+      handle: async (req) =>
+        entityResponse(req, membersContext(req.params.chatId), memberJson(await members.get(req.principal, req.params.chatId, req.params.membershipId))),
     }),
     defineRoute({
       // Graph answers 201 with a path-style Location (chat-post-members.md); the body is the member.
@@ -40,7 +52,10 @@ export function chatMemberRoutes(members: ChatMembersService): GraphRoute[] {
       response: 'microsoft.graph.conversationMember',
       forms: ['/chats/{chatId}/members'],
       body: ConversationMemberBody,
-      permissions: { delegated: ['ChatMember.ReadWrite', 'Chat.ReadWrite'], application: ['Chat.Manage.Chat', 'Chat.ReadWrite.All', 'ChatMember.ReadWrite.All'] },
+      permissions: {
+        delegated: ['ChatMember.ReadWrite', 'Chat.ReadWrite'],
+        application: ['Chat.Manage.Chat', 'Chat.ReadWrite.All', 'ChatMember.ReadWrite.All'],
+      },
       handle: async (req) => {
         const member = await members.add(req.principal, req.params.chatId, req.body);
         const response = entityResponse(req, membersContext(member.chat_id), memberJson(member), 201);

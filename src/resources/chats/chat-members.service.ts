@@ -13,7 +13,7 @@ import * as chatsStore from './chats.store.ts';
 
 const memberType = '#microsoft.graph.aadUserConversationMember';
 
-export const oneOnOneRosterFixed = () => badRequest('Members cannot be added to or removed from a oneOnOne chat.');
+const oneOnOneRosterFixed = () => badRequest('Members cannot be added to or removed from a oneOnOne chat.');
 const memberNotFound = (membershipId: string) => notFound(`Member '${membershipId}' was not found in the chat.`);
 
 export class ChatMembersService {
@@ -80,7 +80,6 @@ export class ChatMembersService {
       await chatsStore.updateChat(tx, chat.id, { last_updated_date_time: new Date().toISOString() });
     });
   }
-
 }
 
 /** Checks each member's shape and reads which user it binds. */

@@ -35,8 +35,12 @@ export function chatMessageRoutes(messages: ChatMessagesService): GraphRoute[] {
       response: 'microsoft.graph.chatMessage',
       forms: ['/chats/{chatId}/messages'],
       body: ChatMessageBody,
-      permissions: { delegated: ['ChatMessage.Send', 'Chat.ReadWrite', 'Group.ReadWrite.All'], application: ['Teamwork.Migrate.All', 'ChatMessage.ReadWriteSelected.Chat'] },
-      handle: async (req) => entityResponse(req, messagesContext(req.params.chatId), chatMessageView(await messages.send(req.principal, req.params.chatId, req.body)), 201),
+      permissions: {
+        delegated: ['ChatMessage.Send', 'Chat.ReadWrite', 'Group.ReadWrite.All'],
+        application: ['Teamwork.Migrate.All', 'ChatMessage.ReadWriteSelected.Chat'],
+      },
+      handle: async (req) =>
+        entityResponse(req, messagesContext(req.params.chatId), chatMessageView(await messages.send(req.principal, req.params.chatId, req.body)), 201),
     }),
     defineRoute({
       operation: 'chat-message-list',
@@ -60,7 +64,11 @@ export function chatMessageRoutes(messages: ChatMessagesService): GraphRoute[] {
       permissions: readPermissions,
       odata: messageQuery,
       handle: async (req) =>
-        entityResponse(req, messagesContext(req.params.chatId), chatMessageView(await messages.get(req.principal, req.params.chatId, req.params.messageId, req.pathUserId))),
+        entityResponse(
+          req,
+          messagesContext(req.params.chatId),
+          chatMessageView(await messages.get(req.principal, req.params.chatId, req.params.messageId, req.pathUserId)),
+        ),
     }),
     defineRoute({
       // The current page answers 204 No Content (chatmessage-update.md; graph-surface.md section 5).

@@ -37,7 +37,19 @@ export class ChatMessagesService {
       principal.userId === null ? null : this.users.sender(principal.tenantId, principal.userId),
     ]);
     const now = new Date();
-    const row = messageRow({ containerKind: 'chat', containerId: chat.id, teamId: null, replyToId: null, fromUserId: principal.userId, appId: principal.appId, sender, createdAt: now }, body);
+    const row = messageRow(
+      {
+        containerKind: 'chat',
+        containerId: chat.id,
+        teamId: null,
+        replyToId: null,
+        fromUserId: principal.userId,
+        appId: principal.appId,
+        sender,
+        createdAt: now,
+      },
+      body,
+    );
     try {
       row.id = await withTransaction(this.store, async (tx) => {
         const id = await this.messageIds.insert(tx, row);

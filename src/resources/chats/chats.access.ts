@@ -8,7 +8,7 @@ import type { ConversationMemberBody, MemberRow } from './chats.schemas.ts';
 import * as chatsStore from './chats.store.ts';
 
 export const chatNotFound = (chatId: string) => notFound(`Chat '${chatId}' was not found.`);
-export const notChatMember = () => forbidden('The caller is not a member of the chat.');
+const notChatMember = () => forbidden('The caller is not a member of the chat.');
 
 /** A member as a request names it, resolved against the directory. */
 export interface NewMember {
@@ -98,7 +98,12 @@ export function decideMembers(
   });
 }
 
-function checkedMembers(principal: Principal, bodies: readonly ConversationMemberBody[], references: readonly MemberReference[], users: readonly (MemberUser | undefined)[]): NewMember[] {
+function checkedMembers(
+  principal: Principal,
+  bodies: readonly ConversationMemberBody[],
+  references: readonly MemberReference[],
+  users: readonly (MemberUser | undefined)[],
+): NewMember[] {
   const members: NewMember[] = [];
   for (const [index, body] of bodies.entries()) {
     const reference = (references[index] as MemberReference).idOrUpn;

@@ -24,11 +24,35 @@ const listPermissions = {
 };
 const getPermissions = {
   delegated: ['Chat.ReadBasic', 'Chat.Read', 'Chat.ReadWrite'],
-  application: ['Chat.ReadBasic.WhereInstalled', 'Chat.Manage.Chat', 'Chat.Read.All', 'Chat.ReadBasic.All', 'Chat.ReadWrite.All', 'ChatSettings.Read.Chat', 'ChatSettings.ReadWrite.Chat'],
+  application: [
+    'Chat.ReadBasic.WhereInstalled',
+    'Chat.Manage.Chat',
+    'Chat.Read.All',
+    'Chat.ReadBasic.All',
+    'Chat.ReadWrite.All',
+    'ChatSettings.Read.Chat',
+    'ChatSettings.ReadWrite.Chat',
+  ],
 };
 const installedAppPermissions = {
-  delegated: ['TeamsAppInstallation.ReadForChat', 'TeamsAppInstallation.ReadWriteSelfForChat', 'TeamsAppInstallation.ManageSelectedForChat', 'TeamsAppInstallation.ReadWriteAndConsentForChat', 'TeamsAppInstallation.ReadWriteAndConsentSelfForChat', 'TeamsAppInstallation.ReadWriteForChat'],
-  application: ['TeamsAppInstallation.ReadForChat.All', 'TeamsAppInstallation.ReadWriteSelfForChat.All', 'Chat.Manage.Chat', 'TeamsAppInstallation.ManageSelectedForChat.All', 'TeamsAppInstallation.Read.Chat', 'TeamsAppInstallation.ReadWriteAndConsentForChat.All', 'TeamsAppInstallation.ReadWriteAndConsentSelfForChat.All', 'TeamsAppInstallation.ReadWriteForChat.All'],
+  delegated: [
+    'TeamsAppInstallation.ReadForChat',
+    'TeamsAppInstallation.ReadWriteSelfForChat',
+    'TeamsAppInstallation.ManageSelectedForChat',
+    'TeamsAppInstallation.ReadWriteAndConsentForChat',
+    'TeamsAppInstallation.ReadWriteAndConsentSelfForChat',
+    'TeamsAppInstallation.ReadWriteForChat',
+  ],
+  application: [
+    'TeamsAppInstallation.ReadForChat.All',
+    'TeamsAppInstallation.ReadWriteSelfForChat.All',
+    'Chat.Manage.Chat',
+    'TeamsAppInstallation.ManageSelectedForChat.All',
+    'TeamsAppInstallation.Read.Chat',
+    'TeamsAppInstallation.ReadWriteAndConsentForChat.All',
+    'TeamsAppInstallation.ReadWriteAndConsentSelfForChat.All',
+    'TeamsAppInstallation.ReadWriteForChat.All',
+  ],
 };
 
 export function chatRoutes(chats: ChatsService): GraphRoute[] {
@@ -69,7 +93,8 @@ export function chatRoutes(chats: ChatsService): GraphRoute[] {
       permissions: getPermissions,
       odata: chatQuery,
       // A single chat expands members only (chat-get.md).
-      handle: async (req) => entityResponse(req, 'chats', chatViewJson(req, await chats.get(req.principal, req.params.chatId, req.pathUserId, req.odata.expand))),
+      handle: async (req) =>
+        entityResponse(req, 'chats', chatViewJson(req, await chats.get(req.principal, req.params.chatId, req.pathUserId, req.odata.expand))),
     }),
     defineRoute({
       operation: 'chat-update',

@@ -1,7 +1,6 @@
 import Type, { type Static } from 'typebox';
 import type { ChatInstalledAppTable, ChatMemberTable, ChatTable } from '../../store/schema.ts';
 
-
 // Request bodies are closed, titled with their Graph type: a property the type does not define is
 // OData's 400 naming the type (decision 127). Read-only properties are accepted and ignored, as Graph
 // ignores them; the services check what the rules say about the values.
@@ -23,7 +22,7 @@ export const ConversationMemberBody = Type.Object(
 );
 export type ConversationMemberBody = Static<typeof ConversationMemberBody>;
 
-export const InstalledAppBody = Type.Object(
+const InstalledAppBody = Type.Object(
   {
     '@odata.type': Type.Optional(Type.String()),
     'teamsApp@odata.bind': Type.Optional(Type.String()),
@@ -74,16 +73,27 @@ export type Chat = Record<(typeof chatProperties)[number], unknown>;
 export type MemberRow = ChatMemberTable & { display_name: string | null; mail: string | null };
 
 // Graph writes the chat id in webUrl with only the colon escaped (chat-post.md examples).
-export function chatWebUrl(row: Pick<ChatTable, 'id' | 'tenant_id'>): string {
+function chatWebUrl(row: Pick<ChatTable, 'id' | 'tenant_id'>): string {
   return `https://teams.microsoft.com/l/chat/${row.id.replace(':', '%3A')}/0?tenantId=${row.tenant_id}`;
 }
 
 function createdBy(row: ChatTable): unknown {
   if (row.created_by_user_id !== null) {
-    const user = { '@odata.type': '#microsoft.graph.teamworkUserIdentity', id: row.created_by_user_id, displayName: null, userIdentityType: 'aadUser', tenantId: row.tenant_id };
+    const user = {
+      '@odata.type': '#microsoft.graph.teamworkUserIdentity',
+      id: row.created_by_user_id,
+      displayName: null,
+      userIdentityType: 'aadUser',
+      tenantId: row.tenant_id,
+    };
     return { application: null, device: null, user };
   }
-  const application = { '@odata.type': '#microsoft.graph.teamworkApplicationIdentity', id: row.created_by_app_id, displayName: null, applicationIdentityType: 'aadApplication' };
+  const application = {
+    '@odata.type': '#microsoft.graph.teamworkApplicationIdentity',
+    id: row.created_by_app_id,
+    displayName: null,
+    applicationIdentityType: 'aadApplication',
+  };
   return { application, device: null, user: null };
 }
 

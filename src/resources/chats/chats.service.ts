@@ -18,7 +18,8 @@ import * as chatsStore from './chats.store.ts';
 
 export { chatColumns as chatFields } from './chats.store.ts';
 
-export type ChatCreated = { readonly kind: 'created'; readonly chat: ChatTable } | { readonly kind: 'accepted'; readonly chatId: string; readonly operationId: string };
+export type ChatCreated =
+  { readonly kind: 'created'; readonly chat: ChatTable } | { readonly kind: 'accepted'; readonly chatId: string; readonly operationId: string };
 
 interface AppToInstall {
   readonly teamsAppId: string;
@@ -156,7 +157,10 @@ export class ChatsService {
     }
     if (expand !== 'members') return chats.map((chat) => ({ chat }));
     const byChat = new Map<string, MemberRow[]>(chats.map((chat) => [chat.id, []]));
-    for (const member of await chatsStore.findMembers(this.store.db, chats.map((chat) => chat.id))) {
+    for (const member of await chatsStore.findMembers(
+      this.store.db,
+      chats.map((chat) => chat.id),
+    )) {
       const members = byChat.get(member.chat_id);
       if (members !== undefined && members.length < expandedMembersMax) members.push(member);
     }
@@ -180,7 +184,8 @@ export class ChatsService {
   async delete(principal: Principal, chatId: string): Promise<void> {
     const chat = await chatsStore.findChat(this.store.db, chatId);
     if (chat === undefined || chat.tenant_id !== principal.tenantId) throw chatNotFound(chatId);
-    if (principal.userId !== null && !(await this.users.isAdmin(principal))) throw forbidden('Only a tenant administrator can delete a chat with delegated permissions.');
+    if (principal.userId !== null && !(await this.users.isAdmin(principal)))
+      throw forbidden('Only a tenant administrator can delete a chat with delegated permissions.');
     await withSingleWrite(this.store, (h) => chatsStore.deleteChat(h, chat.id));
   }
 
@@ -199,7 +204,10 @@ export class ChatsService {
 
 /** Both user ids sorted, so that the id names the pair whoever creates it (docs/decisions.md #32). */
 function oneOnOneChatId(members: readonly NewMember[]): string {
-  return `19:${members.map((member) => member.userId).sort().join('_')}@unq.gbl.spaces`;
+  return `19:${members
+    .map((member) => member.userId)
+    .sort()
+    .join('_')}@unq.gbl.spaces`;
 }
 
 function assertTopic(topic: string): void {
@@ -214,7 +222,8 @@ function parseApps(bodies: readonly Record<string, unknown>[]): AppToInstall[] {
     const bind = body['teamsApp@odata.bind'];
     // `…/appCatalogs/teamsApps/{id}` (chat-post.md examples 3 and 4).
     const teamsAppId = boundKey('appCatalogs/teamsApps', bind);
-    if (teamsAppId === null) throw badRequest(`Invalid teamsApp@odata.bind '${typeof bind === 'string' ? bind : ''}': expected a URL ending in /appCatalogs/teamsApps/{id}.`);
+    if (teamsAppId === null)
+      throw badRequest(`Invalid teamsApp@odata.bind '${typeof bind === 'string' ? bind : ''}': expected a URL ending in /appCatalogs/teamsApps/{id}.`);
     return { teamsAppId, consentedPermissionSet: body.consentedPermissionSet };
   });
 }
@@ -228,7 +237,13 @@ function groupChatId(): string {
   return `19:${Date.now().toString(16).padStart(12, '0')}${randomUUID().replace(/-/g, '').slice(12)}@thread.v2`;
 }
 
-function newChat(principal: Principal, chatId: string, chatType: 'oneOnOne' | 'group', topic: string | null, members: readonly NewMember[]): { chat: ChatTable; memberRows: ChatMemberTable[] } {
+function newChat(
+  principal: Principal,
+  chatId: string,
+  chatType: 'oneOnOne' | 'group',
+  topic: string | null,
+  members: readonly NewMember[],
+): { chat: ChatTable; memberRows: ChatMemberTable[] } {
   const now = new Date().toISOString();
   const chat: ChatTable = {
     id: chatId,

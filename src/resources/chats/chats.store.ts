@@ -56,20 +56,31 @@ export async function findChatWithMembers(h: Handle, chatId: string) {
   const { rows } = await chatWithMembersQuery(h, { chatId });
   const [first] = rows;
   if (first === undefined) return undefined;
-  const { member_user_id, member_tenant_id, member_roles, member_visible_history_start_date_time, member_created_date_time, member_display_name, member_mail, ...chat } = first;
+  const {
+    member_user_id,
+    member_tenant_id,
+    member_roles,
+    member_visible_history_start_date_time,
+    member_created_date_time,
+    member_display_name,
+    member_mail,
+    ...chat
+  } = first;
   const members = rows.flatMap((row) =>
     row.member_user_id === null
       ? []
-      : [{
-          chat_id: chat.id,
-          user_id: row.member_user_id,
-          tenant_id: row.member_tenant_id as string,
-          roles: row.member_roles as string,
-          visible_history_start_date_time: row.member_visible_history_start_date_time as string,
-          created_date_time: row.member_created_date_time as string,
-          display_name: row.member_display_name,
-          mail: row.member_mail,
-        }],
+      : [
+          {
+            chat_id: chat.id,
+            user_id: row.member_user_id,
+            tenant_id: row.member_tenant_id as string,
+            roles: row.member_roles as string,
+            visible_history_start_date_time: row.member_visible_history_start_date_time as string,
+            created_date_time: row.member_created_date_time as string,
+            display_name: row.member_display_name,
+            mail: row.member_mail,
+          },
+        ],
   );
   return { chat, members };
 }
@@ -111,7 +122,13 @@ function chatInsert(h: Handle, chat: ChatTable, members: readonly ChatMemberTabl
   const memberRows = members.map((member) => sql`select ${sql.join(tableColumns.chat_members.map((column) => member[column]))} from chat`);
   return h
     .with('guard', (db) => db.selectNoFrom(sql`1`.as('holds')).where(guard))
-    .with('chat', (db) => db.insertInto('chats').columns(tableColumns.chats).expression(sql`select ${sql.join(tableColumns.chats.map((column) => chat[column]))} from guard`).returning('id'))
+    .with('chat', (db) =>
+      db
+        .insertInto('chats')
+        .columns(tableColumns.chats)
+        .expression(sql`select ${sql.join(tableColumns.chats.map((column) => chat[column]))} from guard`)
+        .returning('id'),
+    )
     .insertInto('chat_members')
     .columns(tableColumns.chat_members)
     .expression(sql`${sql.join(memberRows, sql` union all `)}`);
@@ -145,7 +162,10 @@ export async function deleteChat(h: Handle, chatId: string): Promise<void> {
 
 /** The newest activity of a chat: its last message, or its creation when it has none. */
 function lastActivity(eb: ExpressionBuilder<Database, 'chats'>) {
-  const lastMessage = eb.selectFrom('messages').select((m) => m.fn.max('messages.created_date_time').as('at')).whereRef('messages.container_id', '=', 'chats.id');
+  const lastMessage = eb
+    .selectFrom('messages')
+    .select((m) => m.fn.max('messages.created_date_time').as('at'))
+    .whereRef('messages.container_id', '=', 'chats.id');
   return eb.fn.coalesce(lastMessage, 'chats.created_date_time');
 }
 
@@ -185,7 +205,11 @@ export const chatColumns: ListColumns = {
 
 /** A user's chats under the request's filter and order (most recent activity first by default). */
 export function listChatsOf(h: Handle, userId: string, list: ListQuery) {
-  const query = h.selectFrom('chats').innerJoin('chat_members', 'chat_members.chat_id', 'chats.id').select(allOf('chats')).where('chat_members.user_id', '=', userId);
+  const query = h
+    .selectFrom('chats')
+    .innerJoin('chat_members', 'chat_members.chat_id', 'chats.id')
+    .select(allOf('chats'))
+    .where('chat_members.user_id', '=', userId);
   return listPage(query, chatColumns, list);
 }
 
@@ -206,15 +230,6 @@ export function findMember(h: Handle, chatId: string, userId: string) {
   return membersQuery(h).where('chat_members.chat_id', '=', chatId).where('chat_members.user_id', '=', userId).executeTakeFirst();
 }
 
-export function countMembers(h: Handle, chatId: string) {
-  return h
-    .selectFrom('chat_members')
-    .select(sql<number>`count(*)`.as('count'))
-    .where('chat_id', '=', chatId)
-    .executeTakeFirstOrThrow()
-    .then((row) => Number(row.count));
-}
-
 export async function insertMember(h: Handle, member: ChatMemberTable): Promise<void> {
   await insertMemberRow(h, member);
 }
@@ -228,9 +243,20 @@ export function insertInstalledApp(h: Handle, row: ChatInstalledAppTable) {
 }
 
 export function findInstalledApps(h: Handle, chatId: string) {
-  return h.selectFrom('chat_installed_apps').select(allOf('chat_installed_apps')).where('chat_id', '=', chatId).orderBy('created_date_time').orderBy('id').execute();
+  return h
+    .selectFrom('chat_installed_apps')
+    .select(allOf('chat_installed_apps'))
+    .where('chat_id', '=', chatId)
+    .orderBy('created_date_time')
+    .orderBy('id')
+    .execute();
 }
 
 export function findInstalledApp(h: Handle, chatId: string, installationId: string) {
-  return h.selectFrom('chat_installed_apps').select(allOf('chat_installed_apps')).where('chat_id', '=', chatId).where('id', '=', installationId).executeTakeFirst();
+  return h
+    .selectFrom('chat_installed_apps')
+    .select(allOf('chat_installed_apps'))
+    .where('chat_id', '=', chatId)
+    .where('id', '=', installationId)
+    .executeTakeFirst();
 }

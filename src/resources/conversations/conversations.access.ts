@@ -6,8 +6,8 @@ import type { UsersService } from '../users/users.service.ts';
 
 // Exchange's words for a mailbox the caller may not open and for a group that has none
 // (msgraph-sdk-javascript#506; the answer Graph gives for group mailbox APIs on a security group).
-export const accessDenied = () => new GraphError('ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
-export const noGroupMailbox = () => new GraphError('ResourceNotFound', 'Resource could not be discovered.');
+const accessDenied = () => new GraphError('ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+const noGroupMailbox = () => new GraphError('ResourceNotFound', 'Resource could not be discovered.');
 
 /** Who may read and write a group's conversations: every access decision of the family is here. */
 export class ConversationsAccess {

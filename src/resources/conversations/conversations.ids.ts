@@ -65,5 +65,7 @@ export function parseThreadId(id: string): { groupId: string; conversationId: st
 /** Posts ids are only looked up, never taken apart; this tells a malformed one from an unknown one. */
 export function isPostIdShaped(id: string): boolean {
   const bytes = decode(id);
-  return bytes !== null && bytes.length === postPrefix.length + guidChars + postMarker.length + keyBytes && bytes.subarray(0, postPrefix.length).equals(postPrefix);
+  return (
+    bytes !== null && bytes.length === postPrefix.length + guidChars + postMarker.length + keyBytes && bytes.subarray(0, postPrefix.length).equals(postPrefix)
+  );
 }

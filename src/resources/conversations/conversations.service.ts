@@ -21,7 +21,8 @@ const itemNotFound = () => new GraphError('ErrorItemNotFound', 'The specified ob
 /** A post with the relationship the request expands, or null when it expands none. */
 export interface PostView {
   readonly post: GroupPostTable;
-  readonly expanded: { readonly inReplyTo: GroupPostTable | null } | { readonly attachments: readonly never[] } | { readonly extensions: readonly never[] } | null;
+  readonly expanded:
+    { readonly inReplyTo: GroupPostTable | null } | { readonly attachments: readonly never[] } | { readonly extensions: readonly never[] } | null;
 }
 
 export interface NewThread {
@@ -58,21 +59,27 @@ export class ConversationsService {
   async create(principal: Principal, groupId: string, input: NewThread): Promise<{ conversation: GroupConversationTable; thread: GroupThreadTable }> {
     assertPostInput(input.post);
     const author = await this.authorFor(principal, groupId);
-    return this.writeUnder(() => directoryObjectNotFound(groupId), async (tx) => {
-      const conversationKey = newKey();
-      const conversationId = conversationIdOf(author.group.row.id, conversationKey);
-      await conversationsStore.insertConversation(tx, shellRow(author.group, conversationId, { topic: input.topic }, beforeAnyPost));
-      const threadId = threadIdOf(author.group.row.id, conversationKey, conversationKey);
-      const thread = await this.startThread(tx, author, conversationId, threadId, input);
-      return { conversation: await this.findConversation(tx, author.group, conversationId), thread };
-    });
+    return this.writeUnder(
+      () => directoryObjectNotFound(groupId),
+      async (tx) => {
+        const conversationKey = newKey();
+        const conversationId = conversationIdOf(author.group.row.id, conversationKey);
+        await conversationsStore.insertConversation(tx, shellRow(author.group, conversationId, { topic: input.topic }, beforeAnyPost));
+        const threadId = threadIdOf(author.group.row.id, conversationKey, conversationKey);
+        const thread = await this.startThread(tx, author, conversationId, threadId, input);
+        return { conversation: await this.findConversation(tx, author.group, conversationId), thread };
+      },
+    );
   }
 
   /** The seed 001 draft: a conversation from its own properties, without threads (docs/decisions.md). */
   async addReference(principal: Principal, groupId: string, input: ConversationRefBody): Promise<GroupConversationTable> {
     const group = await this.access.groupFor(principal, groupId);
     const row = shellRow(group, conversationIdOf(group.row.id, newKey()), input, new Date().toISOString());
-    await this.writeUnder(() => directoryObjectNotFound(groupId), (tx) => conversationsStore.insertConversation(tx, row));
+    await this.writeUnder(
+      () => directoryObjectNotFound(groupId),
+      (tx) => conversationsStore.insertConversation(tx, row),
+    );
     return row;
   }
 
@@ -169,7 +176,10 @@ export class ConversationsService {
     if (expand === 'attachments') return posts.map((post) => ({ post, expanded: { attachments: [] } }));
     if (expand === 'extensions') return posts.map((post) => ({ post, expanded: { extensions: [] } }));
     if (expand !== 'inReplyTo') return posts.map((post) => ({ post, expanded: null }));
-    const parents = await conversationsStore.findPostsByIds(this.store.db, posts.flatMap((post) => post.in_reply_to_id ?? []));
+    const parents = await conversationsStore.findPostsByIds(
+      this.store.db,
+      posts.flatMap((post) => post.in_reply_to_id ?? []),
+    );
     const byId = new Map(parents.map((parent) => [parent.id, parent]));
     return posts.map((post) => ({ post, expanded: { inReplyTo: (post.in_reply_to_id === null ? undefined : byId.get(post.in_reply_to_id)) ?? null } }));
   }

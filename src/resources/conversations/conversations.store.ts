@@ -37,7 +37,12 @@ export function insertPost(h: Handle, row: GroupPostTable) {
 }
 
 export function findConversation(h: Handle, groupId: string, conversationId: string) {
-  return h.selectFrom('group_conversations').select(allOf('group_conversations')).where('group_id', '=', groupId).where('id', '=', conversationId).executeTakeFirst();
+  return h
+    .selectFrom('group_conversations')
+    .select(allOf('group_conversations'))
+    .where('group_id', '=', groupId)
+    .where('id', '=', conversationId)
+    .executeTakeFirst();
 }
 
 export function findThread(h: Handle, groupId: string, threadId: string) {
@@ -69,7 +74,14 @@ export function listPosts(h: Handle, threadId: string, list: ListQuery) {
 }
 
 export function findLatestPost(h: Handle, threadId: string) {
-  return h.selectFrom('group_posts').select(allOf('group_posts')).where('thread_id', '=', threadId).orderBy('created_date_time', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return h
+    .selectFrom('group_posts')
+    .select(allOf('group_posts'))
+    .where('thread_id', '=', threadId)
+    .orderBy('created_date_time', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export function threadsOfConversation(h: Handle, conversationId: string) {
@@ -77,7 +89,13 @@ export function threadsOfConversation(h: Handle, conversationId: string) {
 }
 
 export function postsOfConversation(h: Handle, conversationId: string) {
-  return h.selectFrom('group_posts').select(allOf('group_posts')).where('conversation_id', '=', conversationId).orderBy('created_date_time').orderBy('id').execute();
+  return h
+    .selectFrom('group_posts')
+    .select(allOf('group_posts'))
+    .where('conversation_id', '=', conversationId)
+    .orderBy('created_date_time')
+    .orderBy('id')
+    .execute();
 }
 
 type Summary = Pick<GroupConversationTable, 'has_attachments' | 'last_delivered_date_time' | 'preview' | 'unique_senders'>;

@@ -92,7 +92,7 @@ export function withParticipants(current: readonly Recipient[], added: readonly 
 }
 
 /** A short summary of a post: its text with markup removed and white space collapsed (conversation resource). */
-export function previewOf(post: Pick<GroupPostTable, 'body_content' | 'body_content_type'>): string {
+function previewOf(post: Pick<GroupPostTable, 'body_content' | 'body_content_type'>): string {
   const text = post.body_content_type === 'html' ? htmlText(post.body_content) : post.body_content;
   return text.replace(/\s+/g, ' ').trim().slice(0, previewLengthMax);
 }

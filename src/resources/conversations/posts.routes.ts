@@ -19,7 +19,13 @@ export function postRoutes(conversations: ConversationsService): GraphRoute[] {
       forms: ['/groups/{groupId}/threads/{threadId}/posts', '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}/posts'],
       permissions: readPermissions,
       // Oldest first, as a mailbox shows a conversation.
-      odata: { ...postQuery, ...outlookPaging, fields: postFields, defaultOrder: [{ property: 'createdDateTime', descending: false }], orderby: { createdDateTime: 'both' } },
+      odata: {
+        ...postQuery,
+        ...outlookPaging,
+        fields: postFields,
+        defaultOrder: [{ property: 'createdDateTime', descending: false }],
+        orderby: { createdDateTime: 'both' },
+      },
       handle: async (req) => {
         const page = await conversations.listPosts(req.principal, req.params, req.odata.list, req.odata.expand);
         return collectionResponse(req, `${threadContext(req.params)}/posts`, { ...page, items: page.items.map(postViewJson) });
@@ -34,7 +40,11 @@ export function postRoutes(conversations: ConversationsService): GraphRoute[] {
       permissions: readPermissions,
       odata: postQuery,
       handle: async (req) => {
-        return entityResponse(req, `${threadContext(req.params)}/posts`, postViewJson(await conversations.getPost(req.principal, req.params, req.odata.expand)));
+        return entityResponse(
+          req,
+          `${threadContext(req.params)}/posts`,
+          postViewJson(await conversations.getPost(req.principal, req.params, req.odata.expand)),
+        );
       },
     }),
     // The current page answers 202 (learn:post-reply 2026-06-19); an older one showed 200.
@@ -43,7 +53,10 @@ export function postRoutes(conversations: ConversationsService): GraphRoute[] {
       doc: 'api-reference/v1.0/api/post-reply.md',
       method: 'POST',
       response: null,
-      forms: ['/groups/{groupId}/threads/{threadId}/posts/{postId}/reply', '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}/posts/{postId}/reply'],
+      forms: [
+        '/groups/{groupId}/threads/{threadId}/posts/{postId}/reply',
+        '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}/posts/{postId}/reply',
+      ],
       body: ReplyBody,
       permissions: groupWrite,
       handle: async (req) => {
@@ -56,7 +69,10 @@ export function postRoutes(conversations: ConversationsService): GraphRoute[] {
       doc: 'api-reference/v1.0/api/post-forward.md',
       method: 'POST',
       response: null,
-      forms: ['/groups/{groupId}/threads/{threadId}/posts/{postId}/forward', '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}/posts/{postId}/forward'],
+      forms: [
+        '/groups/{groupId}/threads/{threadId}/posts/{postId}/forward',
+        '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}/posts/{postId}/forward',
+      ],
       body: ForwardBody,
       permissions: groupWrite,
       handle: async (req) => {

@@ -1,6 +1,14 @@
 import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { conversationReadPermissions, delegatedWrite, groupWrite, newestDeliveryFirst, outlookPaging } from './conversations.routes.ts';
-import { ConversationThreadCreateBody, GroupThreadCreateBody, ReplyBody, type ThreadAddress, ThreadUpdateBody, threadJson, threadProperties } from './conversations.schemas.ts';
+import {
+  ConversationThreadCreateBody,
+  GroupThreadCreateBody,
+  ReplyBody,
+  type ThreadAddress,
+  ThreadUpdateBody,
+  threadJson,
+  threadProperties,
+} from './conversations.schemas.ts';
 import { type ConversationsService, threadFields } from './conversations.service.ts';
 
 const threadQuery = { entityType: 'microsoft.graph.conversationThread', properties: threadProperties } as const;
@@ -99,7 +107,10 @@ function addressedThreadRoutes(conversations: ConversationsService): GraphRoute[
       response: null,
       forms: ['/groups/{groupId}/threads/{threadId}', '/groups/{groupId}/conversations/{conversationId}/threads/{threadId}'],
       body: ThreadUpdateBody,
-      permissions: { delegated: ['Group-Conversation.ReadWrite.All', 'Group.ReadWrite.All'], application: ['Group-Conversation.ReadWrite.All', 'Group.ReadWrite.All'] },
+      permissions: {
+        delegated: ['Group-Conversation.ReadWrite.All', 'Group.ReadWrite.All'],
+        application: ['Group-Conversation.ReadWrite.All', 'Group.ReadWrite.All'],
+      },
       handle: async (req) => {
         await conversations.updateThread(req.principal, req.params, req.body);
         return { status: 204 };

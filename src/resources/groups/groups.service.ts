@@ -25,7 +25,10 @@ export class GroupsService {
 
   async list(principal: Principal, list: ListQuery): Promise<ListPage<GroupView>> {
     const page = await groupsStore.listGroups(this.store.db, principal.tenantId, list);
-    const teamIds = await groupsStore.teamIdsAmong(this.store.db, page.items.map((row) => row.id));
+    const teamIds = await groupsStore.teamIdsAmong(
+      this.store.db,
+      page.items.map((row) => row.id),
+    );
     return { ...page, items: page.items.map((row) => ({ row, isTeam: teamIds.has(row.id) })) };
   }
 
@@ -46,7 +49,11 @@ export class GroupsService {
   }
 
   /** A new Microsoft 365 (Unified) group behind a new team, written in the caller's transaction (team-post.md). */
-  async createUnified(tx: Handle, group: Pick<GroupTable, 'id' | 'tenant_id' | 'display_name' | 'description' | 'visibility'>, members: readonly Omit<GroupMemberTable, 'group_id'>[]): Promise<void> {
+  async createUnified(
+    tx: Handle,
+    group: Pick<GroupTable, 'id' | 'tenant_id' | 'display_name' | 'description' | 'visibility'>,
+    members: readonly Omit<GroupMemberTable, 'group_id'>[],
+  ): Promise<void> {
     const mailNickname = group.display_name.replace(/[^A-Za-z0-9]/g, '') || 'team';
     const domain = await groupsStore.tenantDomain(tx, group.tenant_id);
     await groupsStore.insertGroup(tx, {
@@ -58,7 +65,10 @@ export class GroupsService {
       security_enabled: 0,
       created_date_time: new Date().toISOString(),
     });
-    await groupsStore.insertMembers(tx, members.map((member) => ({ ...member, group_id: group.id })));
+    await groupsStore.insertMembers(
+      tx,
+      members.map((member) => ({ ...member, group_id: group.id })),
+    );
   }
 
   /** A team's name, description and visibility are its group's (team-update.md). */

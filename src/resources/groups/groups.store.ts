@@ -59,7 +59,10 @@ export function updateGroup(h: Handle, groupId: string, changes: Partial<Pick<Gr
 
 export function insertMembers(h: Handle, rows: readonly GroupMemberTable[]) {
   if (rows.length === 0) return Promise.resolve();
-  return h.insertInto('group_members').values([...rows]).execute();
+  return h
+    .insertInto('group_members')
+    .values([...rows])
+    .execute();
 }
 
 export function deleteMember(h: Handle, groupId: string, userId: string) {
@@ -67,7 +70,12 @@ export function deleteMember(h: Handle, groupId: string, userId: string) {
 }
 
 export async function countOwners(h: Handle, groupId: string): Promise<number> {
-  const row = await h.selectFrom('group_members').select((eb) => eb.fn.countAll<number>().as('owners')).where('group_id', '=', groupId).where('role', '=', 'owner').executeTakeFirstOrThrow();
+  const row = await h
+    .selectFrom('group_members')
+    .select((eb) => eb.fn.countAll<number>().as('owners'))
+    .where('group_id', '=', groupId)
+    .where('role', '=', 'owner')
+    .executeTakeFirstOrThrow();
   return Number(row.owners);
 }
 

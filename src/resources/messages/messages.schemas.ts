@@ -44,7 +44,12 @@ export const ItemBody = Type.Object({
 });
 
 /** A message row as Graph JSON; a channel message also carries its webUrl and channelIdentity. */
-export function chatMessageJson(row: MessageTable, sender: MessageSender | null, webUrl: string | null, channelIdentity: { teamId: string; channelId: string } | null): ChatMessage {
+export function chatMessageJson(
+  row: MessageTable,
+  sender: MessageSender | null,
+  webUrl: string | null,
+  channelIdentity: { teamId: string; channelId: string } | null,
+): ChatMessage {
   const isDeleted = row.deleted_date_time !== null;
   return {
     id: row.id,
@@ -67,7 +72,17 @@ export function chatMessageJson(row: MessageTable, sender: MessageSender | null,
     from:
       sender === null
         ? null
-        : { application: null, device: null, user: { '@odata.type': '#microsoft.graph.teamworkUserIdentity', id: sender.userId, displayName: sender.displayName, userIdentityType: 'aadUser', tenantId: sender.tenantId } },
+        : {
+            application: null,
+            device: null,
+            user: {
+              '@odata.type': '#microsoft.graph.teamworkUserIdentity',
+              id: sender.userId,
+              displayName: sender.displayName,
+              userIdentityType: 'aadUser',
+              tenantId: sender.tenantId,
+            },
+          },
     // A soft-deleted message keeps its place in the list with an empty body (chatmessage-softdelete.md).
     body: { contentType: row.body_content_type, content: isDeleted ? '' : row.body_content },
     attachments: isDeleted ? [] : (JSON.parse(row.attachments) as unknown[]),
@@ -102,7 +117,10 @@ export interface MessageOrigin {
  * A chat or channel message as sent, under the candidate id of its creation time in epoch milliseconds
  * (store/message-ids.ts moves it past ids taken); a chat message takes no attachments or mentions here.
  */
-export function messageRow(origin: MessageOrigin, body: ChatMessageBody & { readonly attachments?: readonly object[]; readonly mentions?: readonly object[] }): MessageTable {
+export function messageRow(
+  origin: MessageOrigin,
+  body: ChatMessageBody & { readonly attachments?: readonly object[]; readonly mentions?: readonly object[] },
+): MessageTable {
   const createdDateTime = origin.createdAt.toISOString();
   return {
     container_id: origin.containerId,
@@ -136,5 +154,13 @@ export function senderOf(row: MessageTable): MessageSender | null {
 /** lastMessagePreview of a chat: a chatMessageInfo (learn:resources/chatmessageinfo). */
 export function chatMessageInfoJson(row: MessageTable) {
   const message = chatMessageJson(row, senderOf(row), null, null);
-  return { id: row.id, createdDateTime: row.created_date_time, isDeleted: row.deleted_date_time !== null, messageType: row.message_type, eventDetail: null, body: message.body, from: message.from };
+  return {
+    id: row.id,
+    createdDateTime: row.created_date_time,
+    isDeleted: row.deleted_date_time !== null,
+    messageType: row.message_type,
+    eventDetail: null,
+    body: message.body,
+    from: message.from,
+  };
 }

@@ -25,8 +25,25 @@ export function operationRoutes(operations: OperationsService, teams: TeamsServi
       response: 'microsoft.graph.teamsAsyncOperation',
       forms: ['/teams/{teamId}/operations/{operationId}'],
       permissions: {
-        delegated: ['Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
-        application: ['TeamSettings.Read.Group', 'Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+        delegated: [
+          'Team.ReadBasic.All',
+          'TeamSettings.Read.All',
+          'TeamSettings.ReadWrite.All',
+          'Group.Read.All',
+          'Group.ReadWrite.All',
+          'Directory.Read.All',
+          'Directory.ReadWrite.All',
+        ],
+        application: [
+          'TeamSettings.Read.Group',
+          'Team.ReadBasic.All',
+          'TeamSettings.Read.All',
+          'TeamSettings.ReadWrite.All',
+          'Group.Read.All',
+          'Group.ReadWrite.All',
+          'Directory.Read.All',
+          'Directory.ReadWrite.All',
+        ],
       },
       odata: operationQuery,
       handle: async (req) => {
@@ -70,7 +87,13 @@ export function operationRoutes(operations: OperationsService, teams: TeamsServi
 }
 
 /** Until its createTeam operation succeeds a new team does not exist, yet its operation is polled under it (team-post.md). */
-async function teamOperation(principal: Principal, teams: TeamsService, operations: OperationsService, teamId: string, operationId: string): ReturnType<OperationsService['get']> {
+async function teamOperation(
+  principal: Principal,
+  teams: TeamsService,
+  operations: OperationsService,
+  teamId: string,
+  operationId: string,
+): ReturnType<OperationsService['get']> {
   try {
     const team = await teams.get(principal, teamId);
     return await operations.get(principal.tenantId, 'team', team.id, operationId);

@@ -57,7 +57,14 @@ export class TeamCreateService {
     };
     const payload: CreateTeamPayload = { team, isNewGroup: source.isNewGroup, members: source.members, channels: body.channels ?? [] };
     const operation = await withTransaction(this.store, (tx) =>
-      this.operations.enqueue(tx, { tenantId: team.tenant_id, parentKind: 'team', parentId: team.id, operationType: 'createTeam', targetResourceId: team.id, payload }),
+      this.operations.enqueue(tx, {
+        tenantId: team.tenant_id,
+        parentKind: 'team',
+        parentId: team.id,
+        operationType: 'createTeam',
+        targetResourceId: team.id,
+        payload,
+      }),
     );
     return { teamId: team.id, operationId: operation.id };
   }
@@ -89,7 +96,14 @@ export class TeamCreateService {
     if (principal.userId !== null && (await this.groups.roleOf(row.id, principal.userId)) !== 'owner') {
       throw forbidden(`Only an owner of group ${row.id} can create a team from it.`);
     }
-    return { id: row.id, display_name: row.display_name, description: row.description, visibility: row.visibility === 'Public' ? 'public' : 'private', isNewGroup: false, members: [] };
+    return {
+      id: row.id,
+      display_name: row.display_name,
+      description: row.description,
+      visibility: row.visibility === 'Public' ? 'public' : 'private',
+      isNewGroup: false,
+      members: [],
+    };
   }
 
   private async finish(tx: Handle, operation: OperationTable) {
@@ -97,7 +111,11 @@ export class TeamCreateService {
     const { team } = payload;
     if (payload.isNewGroup) {
       const visibility = team.visibility === 'public' ? 'Public' : 'Private';
-      await this.groups.createUnified(tx, { id: team.id, tenant_id: team.tenant_id, display_name: team.display_name, description: team.description, visibility }, payload.members);
+      await this.groups.createUnified(
+        tx,
+        { id: team.id, tenant_id: team.tenant_id, display_name: team.display_name, description: team.description, visibility },
+        payload.members,
+      );
     }
     await teamsStore.insertTeam(tx, team);
     await this.channels.createTeamChannels(tx, team, payload.channels);

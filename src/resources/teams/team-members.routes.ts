@@ -3,7 +3,10 @@ import { ConversationMemberBody, conversationMemberJson, conversationMemberPrope
 import type { TeamMembersService } from './team-members.service.ts';
 
 const memberQuery = { entityType: 'microsoft.graph.aadUserConversationMember', properties: conversationMemberProperties } as const;
-const readMembers = { delegated: ['TeamMember.Read.All', 'TeamMember.ReadWrite.All'], application: ['TeamMember.Read.Group', 'TeamMember.Read.All', 'TeamMember.ReadWrite.All'] };
+const readMembers = {
+  delegated: ['TeamMember.Read.All', 'TeamMember.ReadWrite.All'],
+  application: ['TeamMember.Read.Group', 'TeamMember.Read.All', 'TeamMember.ReadWrite.All'],
+};
 const writeMembers = { delegated: ['TeamMember.ReadWrite.All'], application: ['TeamMember.ReadWrite.All'] };
 const membersContext = (teamId: string) => `teams('${contextKey(teamId)}')/members`;
 
@@ -19,7 +22,10 @@ export function teamMemberRoutes(members: TeamMembersService): GraphRoute[] {
       odata: memberQuery,
       handle: async (req) => {
         const views = await members.list(req.principal, req.params.teamId);
-        return collectionResponse(req, membersContext(req.params.teamId), { items: views.map((view) => conversationMemberJson(req.params.teamId, view.user, view.roles)), after: null });
+        return collectionResponse(req, membersContext(req.params.teamId), {
+          items: views.map((view) => conversationMemberJson(req.params.teamId, view.user, view.roles)),
+          after: null,
+        });
       },
     }),
     defineRoute({
@@ -32,7 +38,12 @@ export function teamMemberRoutes(members: TeamMembersService): GraphRoute[] {
       permissions: writeMembers,
       handle: async (req) => {
         const view = await members.add(req.principal, req.params.teamId, req.body);
-        return entityResponse(req, `${membersContext(req.params.teamId)}/microsoft.graph.aadUserConversationMember`, conversationMemberJson(req.params.teamId, view.user, view.roles), 201);
+        return entityResponse(
+          req,
+          `${membersContext(req.params.teamId)}/microsoft.graph.aadUserConversationMember`,
+          conversationMemberJson(req.params.teamId, view.user, view.roles),
+          201,
+        );
       },
     }),
     defineRoute({

@@ -19,7 +19,7 @@ export const privateTeamHidden = (teamId: string) => forbidden(`The caller is no
 /** Graph's wording for a missing team (microsoft-graph-docs#8134). */
 export const teamNotFound = (teamId: string) => notFound(`No team found with Group Id ${teamId}`);
 
-export const teamDisplayNameMax = 256;
+const teamDisplayNameMax = 256;
 const giphyContentRatings = ['strict', 'moderate'];
 const standardTemplate = /\/teamsTemplates\('standard'\)$/i;
 

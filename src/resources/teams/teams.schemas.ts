@@ -1,7 +1,6 @@
 import Type, { type Static } from 'typebox';
 import type { TeamTable } from '../../store/schema.ts';
 
-
 export const teamProperties = [
   'id',
   'createdDateTime',
@@ -52,7 +51,7 @@ export const defaultTeamSettings: TeamSettings = {
   funSettings: { allowGiphy: true, giphyContentRating: 'moderate', allowStickersAndMemes: true, allowCustomMemes: true },
 };
 
-export function teamWebUrl(row: Pick<TeamTable, 'id' | 'internal_id' | 'tenant_id'>): string {
+function teamWebUrl(row: Pick<TeamTable, 'id' | 'internal_id' | 'tenant_id'>): string {
   return `https://teams.microsoft.com/l/team/${encodeURIComponent(row.internal_id)}/conversations?groupId=${row.id}&tenantId=${row.tenant_id}`;
 }
 
@@ -90,16 +89,21 @@ export function joinedTeamJson(row: TeamTable): Team {
   };
 }
 
-
 // The settings objects of the team resource; a request may send any subset (team-update.md).
-const flags = (names: readonly string[]) => Type.Object(Object.fromEntries(names.map((name) => [name, Type.Optional(Type.Boolean())])), { additionalProperties: false });
+const flags = (names: readonly string[]) =>
+  Type.Object(Object.fromEntries(names.map((name) => [name, Type.Optional(Type.Boolean())])), { additionalProperties: false });
 const settingsProperties = {
   memberSettings: Type.Optional(flags(Object.keys(defaultTeamSettings.memberSettings))),
   guestSettings: Type.Optional(flags(Object.keys(defaultTeamSettings.guestSettings))),
   messagingSettings: Type.Optional(flags(Object.keys(defaultTeamSettings.messagingSettings))),
   funSettings: Type.Optional(
     Type.Object(
-      { allowGiphy: Type.Optional(Type.Boolean()), giphyContentRating: Type.Optional(Type.String()), allowStickersAndMemes: Type.Optional(Type.Boolean()), allowCustomMemes: Type.Optional(Type.Boolean()) },
+      {
+        allowGiphy: Type.Optional(Type.Boolean()),
+        giphyContentRating: Type.Optional(Type.String()),
+        allowStickersAndMemes: Type.Optional(Type.Boolean()),
+        allowCustomMemes: Type.Optional(Type.Boolean()),
+      },
       { additionalProperties: false },
     ),
   ),
@@ -133,7 +137,15 @@ export const TeamCreateBody = Type.Object({
   visibility: Type.Optional(Type.String()),
   specialization: Type.Optional(Type.String()),
   channels: Type.Optional(Type.Array(NewTeamChannel)),
-  members: Type.Optional(Type.Array(Type.Object({ '@odata.type': Type.Optional(Type.String()), 'user@odata.bind': Type.Optional(Type.String()), roles: Type.Optional(Type.Array(Type.String())) }))),
+  members: Type.Optional(
+    Type.Array(
+      Type.Object({
+        '@odata.type': Type.Optional(Type.String()),
+        'user@odata.bind': Type.Optional(Type.String()),
+        roles: Type.Optional(Type.Array(Type.String())),
+      }),
+    ),
+  ),
   discoverySettings: Type.Optional(Type.Object({ showInTeamsSearchAndSuggestions: Type.Optional(Type.Boolean()) })),
   installedApps: Type.Optional(Type.Array(Type.Object({ 'teamsApp@odata.bind': Type.String() }))),
   ...settingsProperties,

@@ -9,7 +9,7 @@ import { readIdList, sectionNotFound } from './teamwork.service.ts';
 import * as teamworkStore from './teamwork.store.ts';
 
 /** Items per user-defined section; Graph leaves the number unstated (docs/decisions.md #63). */
-export const sectionItemsMax = 100;
+const sectionItemsMax = 100;
 
 const itemsLimitReached = () => badRequest('The maximum number of items in this section has been reached.');
 const systemSection = (why: string) => forbidden(`This section is system-generated and cannot be modified. ${why}`);
@@ -78,7 +78,14 @@ export class TeamworkItemsService {
   }
 
   /** teamworksectionitem-move.md: between user-defined sections only; createdDateTime becomes the move time. */
-  async move(principal: Principal, userIdOrUpn: string, sectionId: string, itemId: string, ifMatch: string | undefined, body: Record<string, unknown>): Promise<ItemView> {
+  async move(
+    principal: Principal,
+    userIdOrUpn: string,
+    sectionId: string,
+    itemId: string,
+    ifMatch: string | undefined,
+    body: Record<string, unknown>,
+  ): Promise<ItemView> {
     const header = requireIfMatch(ifMatch);
     const targetId = body.targetSectionId;
     if (typeof targetId !== 'string' || targetId.trim() === '') throw badRequest("The 'targetSectionId' property is required and must not be empty.");
@@ -99,13 +106,17 @@ export class TeamworkItemsService {
   async reorder(principal: Principal, userIdOrUpn: string, sectionId: string, ifMatch: string | undefined, body: Record<string, unknown>): Promise<ItemsView> {
     const header = requireIfMatch(ifMatch);
     const wanted = readIdList(body.itemsOrder, sectionItemsMax);
-    if (wanted === null) throw badRequest('The itemsOrder property is missing, empty, exceeds the supported maximum, or contains null, empty, or duplicate IDs.');
+    if (wanted === null)
+      throw badRequest('The itemsOrder property is missing, empty, exceeds the supported maximum, or contains null, empty, or duplicate IDs.');
     return this.access.mutate(principal, userIdOrUpn, header, async (m) => {
       const section = await teamworkStore.findSection(m.tx, m.owner.id, sectionId);
       if (section === undefined) throw notFound("The specified section wasn't found.");
-      if (section.section_type === 'systemDefined') throw forbidden("This section is system-generated and can't be modified. Reorder items only in user-defined sections.");
+      if (section.section_type === 'systemDefined')
+        throw forbidden("This section is system-generated and can't be modified. Reorder items only in user-defined sections.");
       if (section.sort_type !== 'userDefinedCustomOrder') {
-        throw sectionConflict('Reordering is only supported when the section sortType is userDefinedCustomOrder. Update the section to use this sort type, then retry.');
+        throw sectionConflict(
+          'Reordering is only supported when the section sortType is userDefinedCustomOrder. Update the section to use this sort type, then retry.',
+        );
       }
       const items = new Map((await teamworkStore.listItems(m.tx, m.owner.id, [section.id])).map((item) => [item.id, item]));
       if (wanted.length !== items.size || wanted.some((id) => !items.has(id))) {

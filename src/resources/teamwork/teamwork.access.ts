@@ -10,11 +10,10 @@ import { type ConversationRef, defaultSystemSortType, parseVersion, systemSectio
 import * as teamworkStore from './teamwork.store.ts';
 
 /** Every mutation advances the user's hierarchy version by this step (the seed page's examples: …200 → …210 → …220). */
-export const versionStep = 10;
+const versionStep = 10;
 
 export const sectionConflict = (message: string) => new GraphError('Conflict', message);
-export const notMemberOfConversation = () =>
-  forbidden('Access to this resource is denied. The caller must be a member of the conversation being added.');
+export const notMemberOfConversation = () => forbidden('Access to this resource is denied. The caller must be a member of the conversation being added.');
 
 /** What a mutation sees inside its transaction, once the compare-and-set has won. */
 export interface Mutation {
@@ -26,7 +25,7 @@ export interface Mutation {
 }
 
 /** Graph writes these timestamps without a fraction (the sections pages' examples). */
-export const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * Whose sections a request touches, and who may touch them: a delegated caller only their own, an

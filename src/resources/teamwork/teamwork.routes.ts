@@ -40,7 +40,11 @@ export function teamworkRoutes(sections: TeamworkService, items: TeamworkItemsSe
       body: AnyObjectBody,
       handle: async (req) => {
         const view = await sections.create(req.principal, req.pathUserId, req.headers['if-match'], req.body);
-        return { status: 201, headers: { location: `${req.serviceRoot}/users/${view.ownerId}${sectionsPath}/${view.section.id}` }, body: sectionBody(req, view) };
+        return {
+          status: 201,
+          headers: { location: `${req.serviceRoot}/users/${view.ownerId}${sectionsPath}/${view.section.id}` },
+          body: sectionBody(req, view),
+        };
       },
     }),
     defineRoute({
@@ -111,7 +115,10 @@ export function teamworkRoutes(sections: TeamworkService, items: TeamworkItemsSe
       permissions: readPermissions,
       handle: async (req) => {
         const view = await items.list(req.principal, req.pathUserId, req.params.sectionId);
-        return { status: 200, body: { '@odata.context': itemsContext(req, view.ownerId, req.params.sectionId), value: view.items.map((i) => itemJson(i, view.version)) } };
+        return {
+          status: 200,
+          body: { '@odata.context': itemsContext(req, view.ownerId, req.params.sectionId), value: view.items.map((i) => itemJson(i, view.version)) },
+        };
       },
     }),
     defineRoute({
@@ -128,7 +135,11 @@ export function teamworkRoutes(sections: TeamworkService, items: TeamworkItemsSe
         const view = await items.add(req.principal, req.pathUserId, sectionId, req.headers['if-match'], req.body);
         // The page's Location carries the raw conversation id, not percent-encoded.
         const location = `${req.serviceRoot}/users/${view.ownerId}${sectionsPath}/${sectionId}/items/${view.item.id}`;
-        return { status: 201, headers: { location }, body: { '@odata.context': `${itemsContext(req, view.ownerId, sectionId)}/$entity`, ...itemJson(view.item, view.version) } };
+        return {
+          status: 201,
+          headers: { location },
+          body: { '@odata.context': `${itemsContext(req, view.ownerId, sectionId)}/$entity`, ...itemJson(view.item, view.version) },
+        };
       },
     }),
     defineRoute({
@@ -183,7 +194,10 @@ const itemsContext = (req: Req, userId: string, sectionId: string) =>
 
 function sectionBody(req: Req, view: SectionView) {
   const items = view.items === null ? undefined : view.items;
-  return { '@odata.context': `${sectionsContext(req, view.ownerId)}/$entity`, ...applySelect(sectionJson(view.section, view.version, items), req.odata.select) };
+  return {
+    '@odata.context': `${sectionsContext(req, view.ownerId)}/$entity`,
+    ...applySelect(sectionJson(view.section, view.version, items), req.odata.select),
+  };
 }
 
 /** With `$expand=items` Graph leaves out the two annotations (userteamwork-list-sections.md). */

@@ -4,7 +4,6 @@ import { badRequest } from '../../wire/errors.ts';
 
 // Beta teamwork sections (api-reference/beta/resources/teamworksection.md, teamworksectionitem.md).
 
-
 // Bodies are checked by the service, not the schema: Graph's pages fix the wording of each 400.
 export const AnyObjectBody = Type.Record(Type.String(), Type.Unknown());
 
@@ -14,7 +13,7 @@ export type SystemSectionName = (typeof systemSectionNames)[number];
 
 export const systemSectionId = (tenantId: string, userId: string, name: SystemSectionName) => `${tenantId}~${userId}~${name}`;
 
-export const sortTypes = ['mostRecent', 'unreadThenMostRecent', 'nameAlphabetical', 'userDefinedCustomOrder'] as const;
+const sortTypes = ['mostRecent', 'unreadThenMostRecent', 'nameAlphabetical', 'userDefinedCustomOrder'] as const;
 export type SortType = (typeof sortTypes)[number];
 
 // Valid sort types per section (teamworksection-update.md, "The valid sortType values depend on the
@@ -42,15 +41,7 @@ export function isSortTypeValid(section: Pick<TeamworkSectionTable, 'system_name
   return valid.includes(sortType as SortType);
 }
 
-export type ItemType = TeamworkSectionItemTable['item_type'];
-
-/** Where a conversation lives until the user files it elsewhere, and returns to when removed. */
-export const defaultSectionOf: Record<ItemType, SystemSectionName> = {
-  chat: 'RecentChats',
-  meeting: 'MeetingChats',
-  channel: 'TeamsAndChannels',
-  community: 'EngageCommunities',
-};
+type ItemType = TeamworkSectionItemTable['item_type'];
 
 /** A conversation id as the add-item page accepts it (graph-surface 1.11 and seed 000). */
 export interface ConversationRef {
@@ -111,7 +102,7 @@ const emojiNames: Record<string, string> = {
   '💬': 'Speech balloon',
 };
 
-export interface StoredIcon {
+interface StoredIcon {
   readonly iconType: string;
 }
 

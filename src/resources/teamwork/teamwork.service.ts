@@ -7,9 +7,8 @@ import { type Mutation, type TeamworkAccess, effectiveOrder, requireIfMatch, sec
 import { type SectionInput, type SortType, isSortTypeValid, readCreateInput, readUpdateInput } from './teamwork.schemas.ts';
 import * as teamworkStore from './teamwork.store.ts';
 
-
 /** Limits Graph leaves unstated (docs/decisions.md #63). */
-export const userSectionsMax = 50;
+const userSectionsMax = 50;
 const reorderListMax = userSectionsMax + 6;
 
 export const sectionNotFound = () => notFound('The specified section was not found.');
@@ -171,7 +170,7 @@ export function readIdList(value: unknown, max: number): string[] | null {
   return new Set(value).size === value.length ? value : null;
 }
 
-export function userSectionIds(sections: readonly TeamworkSectionTable[]): string[] {
+function userSectionIds(sections: readonly TeamworkSectionTable[]): string[] {
   return sections.filter((section) => section.section_type === 'userDefined').map((section) => section.id);
 }
 

@@ -19,8 +19,16 @@ export async function countSystemSections(h: Handle, userId: string): Promise<nu
 
 /** Inserts what is missing and leaves the rest: two instances provisioning one user both succeed. */
 export async function insertTeamworkIfMissing(h: Handle, teamwork: UserTeamworkTable, systemSections: readonly TeamworkSectionTable[]): Promise<void> {
-  await h.insertInto('user_teamwork').values(teamwork).onConflict((oc) => oc.doNothing()).execute();
-  await h.insertInto('teamwork_sections').values([...systemSections]).onConflict((oc) => oc.doNothing()).execute();
+  await h
+    .insertInto('user_teamwork')
+    .values(teamwork)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await h
+    .insertInto('teamwork_sections')
+    .values([...systemSections])
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 /**
@@ -41,25 +49,25 @@ export async function bumpSectionsVersion(h: Handle, userId: string, expected: n
 }
 
 export async function updateSectionsOrder(h: Handle, userId: string, order: readonly string[]): Promise<void> {
-  await h.updateTable('user_teamwork').set({ sections_order: JSON.stringify(order) }).where('user_id', '=', userId).execute();
+  await h
+    .updateTable('user_teamwork')
+    .set({ sections_order: JSON.stringify(order) })
+    .where('user_id', '=', userId)
+    .execute();
 }
 
 export function listSections(h: Handle, userId: string): Promise<TeamworkSectionTable[]> {
-  return h.selectFrom('teamwork_sections').select(allOf('teamwork_sections')).where('user_id', '=', userId).orderBy('created_date_time').orderBy('id').execute();
+  return h
+    .selectFrom('teamwork_sections')
+    .select(allOf('teamwork_sections'))
+    .where('user_id', '=', userId)
+    .orderBy('created_date_time')
+    .orderBy('id')
+    .execute();
 }
 
 export function findSection(h: Handle, userId: string, sectionId: string): Promise<TeamworkSectionTable | undefined> {
   return h.selectFrom('teamwork_sections').select(allOf('teamwork_sections')).where('user_id', '=', userId).where('id', '=', sectionId).executeTakeFirst();
-}
-
-export async function countUserSections(h: Handle, userId: string): Promise<number> {
-  const row = await h
-    .selectFrom('teamwork_sections')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('user_id', '=', userId)
-    .where('section_type', '=', 'userDefined')
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
 }
 
 export async function insertSection(h: Handle, section: TeamworkSectionTable): Promise<void> {
@@ -95,7 +103,12 @@ export function listItems(h: Handle, userId: string, sectionIds: readonly string
 
 /** The user-defined section an item is filed in, if any; an item is in at most one. */
 export function findItem(h: Handle, userId: string, itemId: string): Promise<TeamworkSectionItemTable | undefined> {
-  return h.selectFrom('teamwork_section_items').select(allOf('teamwork_section_items')).where('user_id', '=', userId).where('id', '=', itemId).executeTakeFirst();
+  return h
+    .selectFrom('teamwork_section_items')
+    .select(allOf('teamwork_section_items'))
+    .where('user_id', '=', userId)
+    .where('id', '=', itemId)
+    .executeTakeFirst();
 }
 
 export async function nextItemPosition(h: Handle, userId: string, sectionId: string): Promise<{ count: number; position: number }> {

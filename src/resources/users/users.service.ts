@@ -58,9 +58,15 @@ export class UsersService {
   async findMembers(principal: Principal, references: readonly MemberReference[]): Promise<(memberUsers.MemberUser | undefined)[]> {
     const inAnyTenant = references.filter((reference) => reference.tenantId === undefined).map((reference) => reference.idOrUpn);
     const found = await memberUsers.findUsers(this.store.db, inAnyTenant);
-    for (const idOrUpn of inAnyTenant) this.known.remember(idOrUpn, found.filter((row) => names(row, idOrUpn)));
+    for (const idOrUpn of inAnyTenant)
+      this.known.remember(
+        idOrUpn,
+        found.filter((row) => names(row, idOrUpn)),
+      );
     return Promise.all(
-      references.map(async ({ idOrUpn, tenantId }) => (tenantId === undefined ? memberIn(principal, idOrUpn, found) : usersStore.findUser(this.store.db, tenantId, idOrUpn))),
+      references.map(async ({ idOrUpn, tenantId }) =>
+        tenantId === undefined ? memberIn(principal, idOrUpn, found) : usersStore.findUser(this.store.db, tenantId, idOrUpn),
+      ),
     );
   }
 
@@ -79,7 +85,13 @@ export class UsersService {
     const found = [...rows.values()];
     const users = references.map(({ idOrUpn }) => memberIn(principal, idOrUpn, found));
     if (!users.every((user) => user !== undefined)) return undefined;
-    return { users, found: memberUsers.usersFound(references.map((reference) => reference.idOrUpn), found) };
+    return {
+      users,
+      found: memberUsers.usersFound(
+        references.map((reference) => reference.idOrUpn),
+        found,
+      ),
+    };
   }
 
   list(principal: Principal, list: ListQuery): Promise<ListPage<UserTable>> {

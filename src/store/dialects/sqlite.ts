@@ -57,7 +57,9 @@ function withNamedRows(statement: SqliteDatabase.Statement, source: string): Sql
   if (names.includes('__proto__')) return statement;
   // The names are SQLite's result column names for our own SQL, each written as a JSON string literal.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const toObject = new Function('values', `return { ${names.map((name, index) => `${JSON.stringify(name)}: values[${index}]`).join(', ')} };`) as (values: unknown[]) => unknown;
+  const toObject = new Function('values', `return { ${names.map((name, index) => `${JSON.stringify(name)}: values[${index}]`).join(', ')} };`) as (
+    values: unknown[],
+  ) => unknown;
   const arrays = statement.raw(true);
   return {
     reader: true,

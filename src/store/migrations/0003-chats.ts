@@ -50,9 +50,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('deleted_date_time', 'text')
     .addPrimaryKeyConstraint('messages_pk', ['container_id', 'id'])
     .execute();
-  await db.schema
-    .createIndex('messages_container_created')
-    .on('messages')
-    .columns(['container_id', 'created_date_time'])
-    .execute();
+  await db.schema.createIndex('messages_container_created').on('messages').columns(['container_id', 'created_date_time']).execute();
 }

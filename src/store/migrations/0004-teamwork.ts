@@ -35,11 +35,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_modified_date_time', 'text')
     .addPrimaryKeyConstraint('teamwork_section_items_pk', ['user_id', 'id'])
     .execute();
-  await db.schema
-    .createIndex('teamwork_section_items_section')
-    .on('teamwork_section_items')
-    .columns(['section_id', 'position'])
-    .execute();
+  await db.schema.createIndex('teamwork_section_items_section').on('teamwork_section_items').columns(['section_id', 'position']).execute();
   await db.schema
     .createTable('engage_communities')
     .addColumn('id', 'text', (c) => c.primaryKey())

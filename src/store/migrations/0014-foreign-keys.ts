@@ -125,7 +125,9 @@ async function rebuildWithConstraints(db: Kysely<unknown>): Promise<void> {
 
 async function rebuild(db: Kysely<unknown>, table: string, clauses: readonly RawBuilder<unknown>[]): Promise<void> {
   const { rows: definitions } = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = ${table}`.execute(db);
-  const { rows: indexes } = await sql<{ sql: string }>`select sql from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null`.execute(db);
+  const { rows: indexes } = await sql<{ sql: string }>`select sql from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null`.execute(
+    db,
+  );
   // The columns that hold data: a generated column is computed again in the new table.
   const { rows: columns } = await sql<{ name: string }>`select name from pragma_table_xinfo(${table}) where hidden = 0 order by cid`.execute(db);
   const definition = definitions[0]?.sql ?? '';

@@ -3,7 +3,7 @@ import { badRequest } from '../errors.ts';
 // The tokens of $filter and $orderby (OData ABNF, the subset Graph uses on these resources). The
 // lexer scans character by character, so its time is linear in the input whatever the input is.
 
-export type TokenKind = 'word' | 'string' | 'number' | 'guid' | 'dateTime' | '(' | ')' | ',' | '/' | ':' | 'end';
+type TokenKind = 'word' | 'string' | 'number' | 'guid' | 'dateTime' | '(' | ')' | ',' | '/' | ':' | 'end';
 
 export interface Token {
   readonly kind: TokenKind;
@@ -55,7 +55,13 @@ export function tokenize(text: string): Token[] {
     } else if (isWordChar(char) || char === '-') {
       const start = at;
       // Dates carry `:`, `.` and `+`; guids and negative numbers `-`: one run, classified below.
-      while (at < text.length && (isWordChar(text[at] as string) || '-.+'.includes(text[at] as string) || (text[at] === ':' && /\d/.test(text[at + 1] ?? '') && /^\d{4}-/.test(text.slice(start, start + 5))))) at++;
+      while (
+        at < text.length &&
+        (isWordChar(text[at] as string) ||
+          '-.+'.includes(text[at] as string) ||
+          (text[at] === ':' && /\d/.test(text[at + 1] ?? '') && /^\d{4}-/.test(text.slice(start, start + 5))))
+      )
+        at++;
       tokens.push({ kind: classify(text.slice(start, at), text, start), text: text.slice(start, at), position: start });
     } else {
       throw syntaxError(text, at);

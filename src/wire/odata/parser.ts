@@ -212,7 +212,8 @@ class Parser {
       segments.push(this.expect('word').text);
     }
     if (variable !== null) {
-      if (segments[0] !== variable || segments.length < 2) throw badRequest(`Invalid filter clause: inside the lambda, properties are written '${variable}/<property>'.`);
+      if (segments[0] !== variable || segments.length < 2)
+        throw badRequest(`Invalid filter clause: inside the lambda, properties are written '${variable}/<property>'.`);
       segments.shift();
     }
     return { segments, position: first.position };
@@ -247,7 +248,8 @@ class Parser {
       badRequest(
         `A binary operator with incompatible types was detected. Found operand types '${fieldEdmTypes[spec.type]}' and '${literalType}' for operator kind '${operatorKind}'.`,
       );
-    if (token.kind === 'word' && word !== 'true' && word !== 'false') throw badRequest(`Could not find a property named '${token.text}' on type '${this.context.entityType}'.`);
+    if (token.kind === 'word' && word !== 'true' && word !== 'false')
+      throw badRequest(`Could not find a property named '${token.text}' on type '${this.context.entityType}'.`);
     switch (spec.type) {
       case 'string':
         if (token.kind !== 'string') throw mismatch();

@@ -81,7 +81,10 @@ export function parseQueryOptions(
 
 /** Binds a $skiptoken to the query it pages: the same filter and order, written any way. */
 export function queryDigest(filter: FilterNode | null, orderby: readonly SortKey[]): string {
-  return createHash('sha256').update(JSON.stringify([filter, orderby])).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([filter, orderby]))
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 function readOptions(query: Readonly<Record<string, string | string[] | undefined>>): Map<KnownOption, string> {
@@ -138,7 +141,8 @@ function parseSelect(value: string | undefined, support: QuerySupport): readonly
 function parseExpand(value: string | undefined, support: QuerySupport): string | null {
   if (value === undefined) return null;
   const known = support.expand?.find((name) => name.toLowerCase() === value.trim().toLowerCase());
-  if (known === undefined) throw badRequest(`Parsing OData Select and Expand failed: Could not find a property named '${value}' on type '${support.entityType}'.`);
+  if (known === undefined)
+    throw badRequest(`Parsing OData Select and Expand failed: Could not find a property named '${value}' on type '${support.entityType}'.`);
   return known;
 }
 
@@ -179,7 +183,10 @@ function parseSortOrder(value: string | undefined, support: QuerySupport, contex
   for (const key of keys) {
     const directions = declared[key.property];
     const allowed = directions === 'both' || directions === (key.descending ? 'desc' : 'asc');
-    if (!allowed) throw badRequest(`The $orderby value '${value}' is not supported for this request: '${key.property} ${key.descending ? 'desc' : 'asc'}' cannot be sorted on.`);
+    if (!allowed)
+      throw badRequest(
+        `The $orderby value '${value}' is not supported for this request: '${key.property} ${key.descending ? 'desc' : 'asc'}' cannot be sorted on.`,
+      );
   }
   if (new Set(keys.map((key) => key.property)).size !== keys.length) throw badRequest(`Duplicate property named in $orderby '${value}'.`);
   return keys;

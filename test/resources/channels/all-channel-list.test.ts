@@ -25,7 +25,10 @@ for (const dialect of testDialects()) {
       const response = await server.request('GET', `/v1.0/teams/${mark8TeamId}/incomingChannels`, { headers: prefer });
       assertStatus(response, 200);
       assert.equal(response.body['@odata.context'], `${server.url}/v1.0/$metadata#teams('${mark8TeamId}')/incomingChannels`);
-      assert.deepEqual(response.body.value.map((c: { id: string; membershipType: string }) => [c.id, c.membershipType]), [[sharedId, 'shared']]);
+      assert.deepEqual(
+        response.body.value.map((c: { id: string; membershipType: string }) => [c.id, c.membershipType]),
+        [[sharedId, 'shared']],
+      );
       const host = await server.request('GET', `/v1.0/teams/${architectureTeamId}/incomingChannels`);
       assert.deepEqual(host.body.value, []);
     });

@@ -8,7 +8,14 @@ import { architectureTeamId, awaitOperation, channels, generalChannelId, leaders
 const general = `${channels}/${generalChannelId}`;
 
 async function operationCount(server: TestServer) {
-  return Number((await server.store.db.selectFrom('operations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await server.store.db
+        .selectFrom('operations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 for (const dialect of testDialects()) {
@@ -52,7 +59,12 @@ for (const dialect of testDialects()) {
     it("400 in Graph's words while the team is archived, with no operation recorded", async () => {
       await server.store.db.updateTable('teams').set({ is_archived: 1 }).where('id', '=', architectureTeamId).execute();
       const before = await operationCount(server);
-      assertGraphError(await server.request('POST', `${general}/archive`), 400, 'BadRequest', `Team has to be active, for channel to be archived or unarchived: ${generalChannelId}`);
+      assertGraphError(
+        await server.request('POST', `${general}/archive`),
+        400,
+        'BadRequest',
+        `Team has to be active, for channel to be archived or unarchived: ${generalChannelId}`,
+      );
       assertGraphError(await server.request('POST', `${general}/unarchive`), 400, 'BadRequest');
       assert.equal(await operationCount(server), before);
     });

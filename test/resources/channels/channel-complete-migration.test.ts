@@ -6,7 +6,11 @@ import { appToken, bearer, mintToken } from '../../helpers/tokens.ts';
 import { channels } from './channels.fixtures.ts';
 
 const adele = '10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f';
-const importBody = { createdDateTime: '2020-03-15T09:00:00.000Z', from: { user: { id: adele, displayName: 'Adele Vance', userIdentityType: 'aadUser' } }, body: { contentType: 'html', content: 'Hello World' } };
+const importBody = {
+  createdDateTime: '2020-03-15T09:00:00.000Z',
+  from: { user: { id: adele, displayName: 'Adele Vance', userIdentityType: 'aadUser' } },
+  body: { contentType: 'html', content: 'Hello World' },
+};
 
 for (const dialect of testDialects()) {
   describe(`migration mode and channel-complete-migration on ${dialect}`, () => {
@@ -15,7 +19,12 @@ for (const dialect of testDialects()) {
     before(async () => {
       server = await startTestServer(dialect);
       const created = await server.request('POST', channels, {
-        body: { '@microsoft.graph.channelCreationMode': 'migration', displayName: 'Import_150958_99z', description: 'Import_150958_99z', createdDateTime: '2020-03-14T11:22:17.067Z' },
+        body: {
+          '@microsoft.graph.channelCreationMode': 'migration',
+          displayName: 'Import_150958_99z',
+          description: 'Import_150958_99z',
+          createdDateTime: '2020-03-14T11:22:17.067Z',
+        },
       });
       channel = `${channels}/${created.body.id}`;
     });

@@ -15,7 +15,11 @@ for (const dialect of testDialects()) {
 
     it('201 creates a standard channel (example 1)', async () => {
       const response = await server.request('POST', channels, {
-        body: { displayName: 'Architecture Discussion', description: 'This channel is where we debate all future architecture plans', membershipType: 'standard' },
+        body: {
+          displayName: 'Architecture Discussion',
+          description: 'This channel is where we debate all future architecture plans',
+          membershipType: 'standard',
+        },
       });
       assertStatus(response, 201);
       assert.equal(response.body['@odata.context'], `${server.url}/v1.0/$metadata#teams('${architectureTeamId}')/channels/$entity`);
@@ -30,10 +34,19 @@ for (const dialect of testDialects()) {
       assert.equal(get.body.displayName, 'Architecture Discussion');
     });
 
-    for (const [example, user] of [['2', lidiaId], ['4', 'jacob@contoso.com']] as const) {
+    for (const [example, user] of [
+      ['2', lidiaId],
+      ['4', 'jacob@contoso.com'],
+    ] as const) {
       it(`201 creates a private channel whose only member is the named owner (example ${example})`, async () => {
         const response = await server.request('POST', channels, {
-          body: { '@odata.type': '#Microsoft.Graph.channel', membershipType: 'private', displayName: 'My First Private Channel', description: 'This is my first private channels', members: [member(user)] },
+          body: {
+            '@odata.type': '#Microsoft.Graph.channel',
+            membershipType: 'private',
+            displayName: 'My First Private Channel',
+            description: 'This is my first private channels',
+            members: [member(user)],
+          },
         });
         assertStatus(response, 201);
         assert.equal(response.body.membershipType, 'private');
@@ -44,7 +57,12 @@ for (const dialect of testDialects()) {
 
     it('201 creates a channel in migration mode with a back-dated createdDateTime and a Location (example 3)', async () => {
       const response = await server.request('POST', channels, {
-        body: { '@microsoft.graph.channelCreationMode': 'migration', displayName: 'Import_150958_99z', description: 'Import_150958_99z', createdDateTime: '2020-03-14T11:22:17.067Z' },
+        body: {
+          '@microsoft.graph.channelCreationMode': 'migration',
+          displayName: 'Import_150958_99z',
+          description: 'Import_150958_99z',
+          createdDateTime: '2020-03-14T11:22:17.067Z',
+        },
       });
       assertStatus(response, 201);
       assert.equal(response.headers.get('location'), `/teams('${architectureTeamId}')/channels('${response.body.id}')`);
@@ -52,10 +70,19 @@ for (const dialect of testDialects()) {
       assert.equal(response.body.createdDateTime, '2020-03-14T11:22:17.067Z');
     });
 
-    for (const [example, sharedWithTeams] of [['5', undefined], ['7', [{ id: architectureTeamId }]]] as const) {
+    for (const [example, sharedWithTeams] of [
+      ['5', undefined],
+      ['7', [{ id: architectureTeamId }]],
+    ] as const) {
       it(`202 creates a shared channel through an operation (example ${example})`, async () => {
         const response = await server.request('POST', channels, {
-          body: { displayName: 'My First Shared Channel', description: 'This is my first shared channel', membershipType: 'shared', members: [member(diegoId)], ...(sharedWithTeams === undefined ? {} : { sharedWithTeams }) },
+          body: {
+            displayName: 'My First Shared Channel',
+            description: 'This is my first shared channel',
+            membershipType: 'shared',
+            members: [member(diegoId)],
+            ...(sharedWithTeams === undefined ? {} : { sharedWithTeams }),
+          },
         });
         assertStatus(response, 202);
         assert.equal(response.text, '');
@@ -74,7 +101,10 @@ for (const dialect of testDialects()) {
         assert.deepEqual(await memberRows(server, channelId), [{ user_id: diegoId, roles: '["owner"]' }]);
         const shared = await server.request('GET', `${channels}/${channelId}/sharedWithTeams`);
         assertStatus(shared, 200);
-        assert.deepEqual(shared.body.value.map((team: { id: string; isHostTeam: boolean }) => [team.id, team.isHostTeam]), [[architectureTeamId, true]]);
+        assert.deepEqual(
+          shared.body.value.map((team: { id: string; isHostTeam: boolean }) => [team.id, team.isHostTeam]),
+          [[architectureTeamId, true]],
+        );
       });
     }
 
@@ -84,7 +114,10 @@ for (const dialect of testDialects()) {
       });
       const operation = await awaitOperation(server, response.headers.get('content-location') ?? '');
       const shared = await server.request('GET', `${channels}/${operation.body.targetResourceId}/sharedWithTeams`);
-      assert.deepEqual(shared.body.value.map((team: { id: string }) => team.id), [architectureTeamId, '7640023f-fe43-4cc7-9bd3-84a9efe4acd6']);
+      assert.deepEqual(
+        shared.body.value.map((team: { id: string }) => team.id),
+        [architectureTeamId, '7640023f-fe43-4cc7-9bd3-84a9efe4acd6'],
+      );
     });
 
     it('201 at 50 characters and 400 at 51', async () => {
@@ -96,7 +129,12 @@ for (const dialect of testDialects()) {
       const ids = await addTeamMembers(server, 201);
       const members = (count: number) => ids.slice(0, count).map((id, index) => member(id, index === 0 ? ['owner'] : []));
       const before = (await channelRows(server)).length;
-      assertGraphError(await server.request('POST', channels, { body: { displayName: 'Crowd', membershipType: 'private', members: members(201) } }), 400, 'BadRequest', /at most 200 members/);
+      assertGraphError(
+        await server.request('POST', channels, { body: { displayName: 'Crowd', membershipType: 'private', members: members(201) } }),
+        400,
+        'BadRequest',
+        /at most 200 members/,
+      );
       assert.equal((await channelRows(server)).length, before);
       const created = await server.request('POST', channels, { body: { displayName: 'Crowd', membershipType: 'private', members: members(200) } });
       assertStatus(created, 201);
@@ -106,19 +144,61 @@ for (const dialect of testDialects()) {
     const rules: [string, unknown, number, string, RegExp][] = [
       ['displayName is missing', { description: 'no name' }, 400, 'BadRequest', /displayName is required/],
       ['displayName has a forbidden character', { displayName: 'a/b' }, 400, 'BadRequest', /cannot contain/],
-      ['displayName repeats an existing channel, in any case', { displayName: 'design reviews' }, 409, 'NameAlreadyExists', /^Channel name already existed, please use other name\.$/],
+      [
+        'displayName repeats an existing channel, in any case',
+        { displayName: 'design reviews' },
+        409,
+        'NameAlreadyExists',
+        /^Channel name already existed, please use other name\.$/,
+      ],
       ['a private channel has no owner', { displayName: 'P', membershipType: 'private', members: [member(lidiaId, [])] }, 400, 'BadRequest', /needs an owner/],
       ['a private channel has no members', { displayName: 'P', membershipType: 'private' }, 400, 'BadRequest', /needs an owner/],
       ['a shared channel has no owner', { displayName: 'S', membershipType: 'shared', members: [member(diegoId, [])] }, 400, 'BadRequest', /needs an owner/],
-      ['a shared channel has two owners', { displayName: 'S', membershipType: 'shared', members: [member(diegoId), member(lidiaId)] }, 400, 'BadRequest', /only one owner/],
+      [
+        'a shared channel has two owners',
+        { displayName: 'S', membershipType: 'shared', members: [member(diegoId), member(lidiaId)] },
+        400,
+        'BadRequest',
+        /only one owner/,
+      ],
       ['membershipType is unknown', { displayName: 'U', membershipType: 'secret' }, 400, 'BadRequest', /membershipType/],
       ['membershipType is the unknownFutureValue sentinel', { displayName: 'U', membershipType: 'unknownFutureValue' }, 400, 'BadRequest', /membershipType/],
       ['a standard channel names members', { displayName: 'M', members: [member(lidiaId)] }, 400, 'BadRequest', /private or shared/],
-      ['a member does not exist', { displayName: 'P', membershipType: 'private', members: [member('00000000-0000-0000-0000-000000000001')] }, 404, 'Request_ResourceNotFound', /does not exist/],
-      ['a private channel member is not in the team', { displayName: 'P', membershipType: 'private', members: [member('82fe7758-5bb3-4f0d-a43f-e555fd399c6f')] }, 400, 'BadRequest', /not a member of the team/],
-      ['a guest is made an owner', { displayName: 'P', membershipType: 'private', members: [member(lidiaId), member(guestId)] }, 400, 'BadRequest', /Guest user/],
-      ['migration mode has a future createdDateTime', { '@microsoft.graph.channelCreationMode': 'migration', displayName: 'I', createdDateTime: '2999-01-01T00:00:00Z' }, 400, 'BadRequest', /future/],
-      ['sharedWithTeams names a team that does not exist', { displayName: 'S', membershipType: 'shared', members: [member(diegoId)], sharedWithTeams: [{ id: '11111111-1111-1111-1111-111111111111' }] }, 404, 'NotFound', /No team found/],
+      [
+        'a member does not exist',
+        { displayName: 'P', membershipType: 'private', members: [member('00000000-0000-0000-0000-000000000001')] },
+        404,
+        'Request_ResourceNotFound',
+        /does not exist/,
+      ],
+      [
+        'a private channel member is not in the team',
+        { displayName: 'P', membershipType: 'private', members: [member('82fe7758-5bb3-4f0d-a43f-e555fd399c6f')] },
+        400,
+        'BadRequest',
+        /not a member of the team/,
+      ],
+      [
+        'a guest is made an owner',
+        { displayName: 'P', membershipType: 'private', members: [member(lidiaId), member(guestId)] },
+        400,
+        'BadRequest',
+        /Guest user/,
+      ],
+      [
+        'migration mode has a future createdDateTime',
+        { '@microsoft.graph.channelCreationMode': 'migration', displayName: 'I', createdDateTime: '2999-01-01T00:00:00Z' },
+        400,
+        'BadRequest',
+        /future/,
+      ],
+      [
+        'sharedWithTeams names a team that does not exist',
+        { displayName: 'S', membershipType: 'shared', members: [member(diegoId)], sharedWithTeams: [{ id: '11111111-1111-1111-1111-111111111111' }] },
+        404,
+        'NotFound',
+        /No team found/,
+      ],
     ];
     for (const [when, body, status, code, message] of rules) {
       it(`${status} when ${when}, writing nothing`, async () => {
@@ -130,16 +210,26 @@ for (const dialect of testDialects()) {
     }
 
     it('201 for a guest listed with the guest role', async () => {
-      const response = await server.request('POST', channels, { body: { displayName: 'With guest', membershipType: 'private', members: [member(lidiaId), member(guestId, ['guest'])] } });
+      const response = await server.request('POST', channels, {
+        body: { displayName: 'With guest', membershipType: 'private', members: [member(lidiaId), member(guestId, ['guest'])] },
+      });
       assertStatus(response, 201);
-      assert.deepEqual(await memberRows(server, response.body.id), [
-        { user_id: lidiaId, roles: '["owner"]' },
-        { user_id: guestId, roles: '["guest"]' },
-      ].sort((a, b) => a.user_id.localeCompare(b.user_id)));
+      assert.deepEqual(
+        await memberRows(server, response.body.id),
+        [
+          { user_id: lidiaId, roles: '["owner"]' },
+          { user_id: guestId, roles: '["guest"]' },
+        ].sort((a, b) => a.user_id.localeCompare(b.user_id)),
+      );
     });
 
     it('404 for a team that does not exist', async () => {
-      assertGraphError(await server.request('POST', '/v1.0/teams/29981b6a-0e57-42dc-94c9-cd24f5306196/channels', { body: { displayName: 'x' } }), 404, 'NotFound', 'No team found with Group Id 29981b6a-0e57-42dc-94c9-cd24f5306196');
+      assertGraphError(
+        await server.request('POST', '/v1.0/teams/29981b6a-0e57-42dc-94c9-cd24f5306196/channels', { body: { displayName: 'x' } }),
+        404,
+        'NotFound',
+        'No team found with Group Id 29981b6a-0e57-42dc-94c9-cd24f5306196',
+      );
     });
   });
 }

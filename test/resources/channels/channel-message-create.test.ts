@@ -18,7 +18,10 @@ for (const dialect of testDialects()) {
     it('201 posts a message with channelIdentity, no chatId and an etag equal to its id', async () => {
       const response = await server.request('POST', `${general}/messages`, { body: { body: { content: 'Hello world' } } });
       assertStatus(response, 201);
-      assert.equal(response.body['@odata.context'], `${server.url}/v1.0/$metadata#teams('${architectureTeamId}')/channels('19%3A0b1f4a6e8c2d4e9fa7b3c5d6e7f80912%40thread.tacv2')/messages/$entity`);
+      assert.equal(
+        response.body['@odata.context'],
+        `${server.url}/v1.0/$metadata#teams('${architectureTeamId}')/channels('19%3A0b1f4a6e8c2d4e9fa7b3c5d6e7f80912%40thread.tacv2')/messages/$entity`,
+      );
       assert.match(response.body.id, /^\d{13}$/);
       assert.equal(response.body.etag, response.body.id);
       assert.deepEqual(response.body.body, { contentType: 'text', content: 'Hello world' });
@@ -38,9 +41,15 @@ for (const dialect of testDialects()) {
       assert.equal(list.body.value[0].id, root.body.id);
       const expanded = await server.request('GET', `${general}/messages?$expand=replies`);
       const thread = expanded.body.value.find((message: { id: string }) => message.id === root.body.id);
-      assert.deepEqual(thread.replies.map((message: { id: string }) => message.id), [reply.body.id]);
+      assert.deepEqual(
+        thread.replies.map((message: { id: string }) => message.id),
+        [reply.body.id],
+      );
       const replies = await server.request('GET', `${general}/messages/${root.body.id}/replies`);
-      assert.deepEqual(replies.body.value.map((message: { id: string }) => message.id), [reply.body.id]);
+      assert.deepEqual(
+        replies.body.value.map((message: { id: string }) => message.id),
+        [reply.body.id],
+      );
       const one = await server.request('GET', `${general}/messages/${root.body.id}/replies/${reply.body.id}`);
       assertStatus(one, 200);
       assertGraphError(await server.request('GET', `${general}/messages/${reply.body.id}`), 404, 'NotFound');
@@ -51,7 +60,10 @@ for (const dialect of testDialects()) {
       const fromAdele = await server.request('POST', `${general}/messages`, { body: { body: { content: 'from Adele' } } });
       const fromMegan = await server.request('POST', `${general}/messages`, { body: { body: { content: 'from Megan' } }, headers: bearer(megan) });
       assertStatus(fromMegan, 201);
-      const reply = await server.request('POST', `${general}/messages/${fromAdele.body.id}/replies`, { body: { body: { content: 'Megan replies' } }, headers: bearer(megan) });
+      const reply = await server.request('POST', `${general}/messages/${fromAdele.body.id}/replies`, {
+        body: { body: { content: 'Megan replies' } },
+        headers: bearer(megan),
+      });
       const senderOf = (messages: { id: string; from: { user: { displayName: string; tenantId: string } } }[], id: string) => {
         const user = messages.find((message) => message.id === id)?.from.user;
         return user === undefined ? undefined : [user.displayName, user.tenantId];
@@ -90,7 +102,8 @@ for (const dialect of testDialects()) {
       const firstNew = await post(`${general}/messages/${first}/replies`, 'first, newer');
       const expanded = await server.request('GET', `${general}/messages?$expand=replies`);
       assertStatus(expanded, 200);
-      const repliesOf = (id: string) => expanded.body.value.find((message: { id: string }) => message.id === id).replies.map((reply: { id: string }) => reply.id);
+      const repliesOf = (id: string) =>
+        expanded.body.value.find((message: { id: string }) => message.id === id).replies.map((reply: { id: string }) => reply.id);
       assert.deepEqual(repliesOf(first), [firstNew, firstOld]);
       assert.deepEqual(repliesOf(second), [secondOnly]);
     });
@@ -110,7 +123,12 @@ for (const dialect of testDialects()) {
         }
         next = page.body['@odata.nextLink'];
       }
-      const total = await server.store.db.selectFrom('messages').select('id').where('container_id', '=', generalChannelId).where('reply_to_id', 'is', null).execute();
+      const total = await server.store.db
+        .selectFrom('messages')
+        .select('id')
+        .where('container_id', '=', generalChannelId)
+        .where('reply_to_id', 'is', null)
+        .execute();
       assert.equal(seen.size, total.length);
       assertGraphError(await server.request('GET', `${general}/messages?$top=51`), 400, 'BadRequest');
     });
@@ -122,7 +140,11 @@ for (const dialect of testDialects()) {
       assert.equal(read.body.body.content, 'fixed');
       assert.notEqual(read.body.lastEditedDateTime, null);
       const megan = await userToken(server, 'MeganB@contoso.com');
-      assertGraphError(await server.request('PATCH', `${general}/messages/${posted.body.id}`, { body: { body: { content: 'hijack' } }, headers: bearer(megan) }), 403, 'Forbidden');
+      assertGraphError(
+        await server.request('PATCH', `${general}/messages/${posted.body.id}`, { body: { body: { content: 'hijack' } }, headers: bearer(megan) }),
+        403,
+        'Forbidden',
+      );
     });
 
     it('204 soft-deletes and restores a message', async () => {
@@ -152,7 +174,15 @@ for (const dialect of testDialects()) {
 
     it('400 for an import into a channel not in migration mode; 403 for an app posting an ordinary message', async () => {
       const app = await appToken(server);
-      assertGraphError(await server.request('POST', `${general}/messages`, { body: { createdDateTime: '2020-01-01T00:00:00Z', body: { content: 'old' } }, headers: bearer(app) }), 400, 'BadRequest', /migration mode/);
+      assertGraphError(
+        await server.request('POST', `${general}/messages`, {
+          body: { createdDateTime: '2020-01-01T00:00:00Z', body: { content: 'old' } },
+          headers: bearer(app),
+        }),
+        400,
+        'BadRequest',
+        /migration mode/,
+      );
       assertGraphError(await server.request('POST', `${general}/messages`, { body: { body: { content: 'bot' } }, headers: bearer(app) }), 403, 'Forbidden');
     });
   });

@@ -33,7 +33,8 @@ for (const dialect of testDialects()) {
       await server.close();
     });
 
-    const messageCount = async (channelId: string) => (await server.store.db.selectFrom('messages').select('id').where('container_id', '=', channelId).execute()).length;
+    const messageCount = async (channelId: string) =>
+      (await server.store.db.selectFrom('messages').select('id').where('container_id', '=', channelId).execute()).length;
 
     it('a member removed from a private channel can no longer post in it', async () => {
       const added = await other.request('POST', `${leadership}/members`, { body: member(meganId, []) });
@@ -64,7 +65,10 @@ for (const dialect of testDialects()) {
       assertStatus(await other.request('PATCH', `${general}`, { body: { description: 'Renamed behind its back' } }), 204);
       const first = await server.request('GET', `${general}/messages?$top=2`);
       assertStatus(first, 200);
-      assert.deepEqual(first.body.value.map((message: { body: { content: string } }) => message.body.content), ['third', 'second']);
+      assert.deepEqual(
+        first.body.value.map((message: { body: { content: string } }) => message.body.content),
+        ['third', 'second'],
+      );
       const next = await server.request('GET', new URL(first.body['@odata.nextLink']).pathname + new URL(first.body['@odata.nextLink']).search);
       assertStatus(next, 200);
       assert.equal(next.body.value[0].body.content, 'first');
@@ -98,7 +102,10 @@ for (const dialect of testDialects()) {
 
     it('a member removed from the team can no longer post in its channels', async () => {
       assertStatus(await server.request('POST', `${general}/messages`, { ...post('while in the team'), headers: megan }), 201);
-      assertStatus(await other.request('DELETE', `/v1.0/teams/${architectureTeamId}/members/${encodeURIComponent(membershipIdOf(architectureTeamId, meganId))}`), 204);
+      assertStatus(
+        await other.request('DELETE', `/v1.0/teams/${architectureTeamId}/members/${encodeURIComponent(membershipIdOf(architectureTeamId, meganId))}`),
+        204,
+      );
       const before = await messageCount(generalChannelId);
       assertGraphError(await server.request('POST', `${general}/messages`, { ...post('after leaving'), headers: megan }), 403, 'Forbidden', /not a member/);
       assert.equal(await messageCount(generalChannelId), before);

@@ -28,7 +28,10 @@ for (const dialect of testDialects()) {
       patti = await userToken(server, 'PattiF@contoso.com');
       const root = await server.request('POST', `${general}/messages`, { body: { body: { content: 'Root' } } });
       assertStatus(root, 201);
-      const reply = await server.request('POST', `${general}/messages/${root.body.id}/replies`, { body: { body: { content: 'Original reply' } }, headers: bearer(megan) });
+      const reply = await server.request('POST', `${general}/messages/${root.body.id}/replies`, {
+        body: { body: { content: 'Original reply' } },
+        headers: bearer(megan),
+      });
       assertStatus(reply, 201);
       replyUrl = `${general}/messages/${root.body.id}/replies/${reply.body.id}`;
     });
@@ -39,7 +42,10 @@ for (const dialect of testDialects()) {
     };
 
     it('204 edits the sender own reply, read back with its new body, subject and lastEditedDateTime', async () => {
-      const response = await server.request('PATCH', replyUrl, { body: { body: { contentType: 'html', content: '<p>Edited reply</p>' }, importance: 'high' }, headers: bearer(megan) });
+      const response = await server.request('PATCH', replyUrl, {
+        body: { body: { contentType: 'html', content: '<p>Edited reply</p>' }, importance: 'high' },
+        headers: bearer(megan),
+      });
       assertStatus(response, 204);
       const read = await readReply();
       assert.deepEqual(read.body, { contentType: 'html', content: '<p>Edited reply</p>' });

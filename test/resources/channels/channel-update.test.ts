@@ -24,8 +24,16 @@ for (const dialect of testDialects()) {
       assertStatus(privateOnly, 200);
       assert.deepEqual(privateOnly.body.value, [{ id: leadershipChannelId, displayName: 'Leadership' }]);
       const general = await server.request('GET', `${channels}?$filter=displayName eq 'general'&$select=displayName`);
-      assert.deepEqual(general.body.value.map((c: { displayName: string }) => c.displayName), ['General']);
-      assertGraphError(await server.request('GET', `${channels}?$filter=email eq 'x'`), 400, 'BadRequest', "Unsupported or invalid query filter clause specified for property 'email' of resource 'Channel'.");
+      assert.deepEqual(
+        general.body.value.map((c: { displayName: string }) => c.displayName),
+        ['General'],
+      );
+      assertGraphError(
+        await server.request('GET', `${channels}?$filter=email eq 'x'`),
+        400,
+        'BadRequest',
+        "Unsupported or invalid query filter clause specified for property 'email' of resource 'Channel'.",
+      );
     });
 
     it('200 hides a private channel from a team member outside it', async () => {
@@ -69,7 +77,11 @@ for (const dialect of testDialects()) {
     it('204 deletes a channel with its messages; 400 for General; 404 afterwards', async () => {
       assertStatus(await server.request('DELETE', designReviews), 204);
       assertGraphError(await server.request('GET', designReviews), 404, 'NotFound');
-      const left = await server.store.db.selectFrom('messages').select('id').where('container_id', '=', '19:6a2c9e4b1d8f4c7ab0e5d3f2a1b4c6d8@thread.tacv2').execute();
+      const left = await server.store.db
+        .selectFrom('messages')
+        .select('id')
+        .where('container_id', '=', '19:6a2c9e4b1d8f4c7ab0e5d3f2a1b4c6d8@thread.tacv2')
+        .execute();
       assert.equal(left.length, 0);
       assertGraphError(await server.request('DELETE', `${channels}/${generalChannelId}`), 400, 'BadRequest');
     });

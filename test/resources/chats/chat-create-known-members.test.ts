@@ -22,7 +22,8 @@ for (const dialect of testDialects()) {
     after(() => server.close());
 
     const chatCount = async () => (await server.store.db.selectFrom('chats').select('id').execute()).length;
-    const setUser = (id: string, changes: { user_type?: 'Member' | 'Guest'; tenant_id?: string }) => server.store.db.updateTable('users').set(changes).where('id', '=', id).execute();
+    const setUser = (id: string, changes: { user_type?: 'Member' | 'Guest'; tenant_id?: string }) =>
+      server.store.db.updateTable('users').set(changes).where('id', '=', id).execute();
 
     it('a member who became a guest must then take the guest role', async () => {
       assertStatus(await server.request('POST', '/v1.0/chats', { body: example2, headers: lee }), 201);
@@ -43,7 +44,12 @@ for (const dialect of testDialects()) {
       try {
         const created = await server.request('POST', '/v1.0/chats', { body: example2, headers: lee });
         assertStatus(created, 201);
-        const isaiah = await server.store.db.selectFrom('chat_members').select('tenant_id').where('chat_id', '=', created.body.id).where('user_id', '=', users.isaiah).executeTakeFirstOrThrow();
+        const isaiah = await server.store.db
+          .selectFrom('chat_members')
+          .select('tenant_id')
+          .where('chat_id', '=', created.body.id)
+          .where('user_id', '=', users.isaiah)
+          .executeTakeFirstOrThrow();
         assert.equal(isaiah.tenant_id, partnerTenant);
       } finally {
         await setUser(users.isaiah, { tenant_id: demoTenant });

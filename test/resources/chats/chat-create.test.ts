@@ -8,7 +8,14 @@ import { demoTenant, example1, example2, example5, example6, example7, member, p
 
 async function rowCounts(server: TestServer) {
   const count = async (table: 'chats' | 'chat_members' | 'operations') =>
-    Number((await server.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await server.store.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { chats: await count('chats'), members: await count('chat_members'), operations: await count('operations') };
 }
 
@@ -46,10 +53,13 @@ for (const dialect of testDialects()) {
         user: { '@odata.type': '#microsoft.graph.teamworkUserIdentity', id: users.megan, displayName: null, userIdentityType: 'aadUser', tenantId: demoTenant },
       });
       const rows = await server.store.db.selectFrom('chat_members').selectAll().where('chat_id', '=', chatId).orderBy('user_id').execute();
-      assert.deepEqual(rows.map((row) => [row.user_id, row.tenant_id, row.roles]), [
-        [users.miriam, partnerTenant, '["owner"]'],
-        [users.megan, demoTenant, '["owner"]'],
-      ]);
+      assert.deepEqual(
+        rows.map((row) => [row.user_id, row.tenant_id, row.roles]),
+        [
+          [users.miriam, partnerTenant, '["owner"]'],
+          [users.megan, demoTenant, '["owner"]'],
+        ],
+      );
     });
 
     it('201 Example 7: the same pair with tenantId returns the existing chat, not a second one', async () => {
@@ -84,7 +94,12 @@ for (const dialect of testDialects()) {
     it('201 Example 6: an in-tenant guest in the guest role', async () => {
       const response = await server.request('POST', '/beta/chats', { body: example6, headers: lee });
       assertStatus(response, 201);
-      const guest = await server.store.db.selectFrom('chat_members').selectAll().where('chat_id', '=', response.body.id).where('user_id', '=', users.guest).executeTakeFirstOrThrow();
+      const guest = await server.store.db
+        .selectFrom('chat_members')
+        .selectAll()
+        .where('chat_id', '=', response.body.id)
+        .where('user_id', '=', users.guest)
+        .executeTakeFirstOrThrow();
       assert.equal(guest.roles, '["guest"]');
     });
 
@@ -96,26 +111,125 @@ for (const dialect of testDialects()) {
     });
 
     const rejected: [string, unknown, number, string, RegExp][] = [
-      ['a oneOnOne chat with three members', { chatType: 'oneOnOne', members: [member(users.lee), member(users.isaiah), member(users.johanna)] }, 400, 'BadRequest', /exactly two members/],
+      [
+        'a oneOnOne chat with three members',
+        { chatType: 'oneOnOne', members: [member(users.lee), member(users.isaiah), member(users.johanna)] },
+        400,
+        'BadRequest',
+        /exactly two members/,
+      ],
       ['a topic on a oneOnOne chat', { ...example1, topic: 'Lunch' }, 400, 'BadRequest', /only on a group chat/],
       ['a group chat with one member', { chatType: 'group', members: [member(users.lee)] }, 400, 'BadRequest', /at least two members/],
-      ['a member that does not exist', { chatType: 'group', members: [member(users.lee), member('00000000-0000-0000-0000-00000000dead')] }, 404, 'NotFound', /'00000000-0000-0000-0000-00000000dead'/],
-      ['an in-tenant guest in the owner role', { ...example6, members: [member(users.lee), member(users.isaiah), member(users.guest)] }, 400, 'BadRequest', /in-tenant guest .* guest role/],
-      ['an out-of-tenant user in the guest role', { ...example7, members: [member(users.lee), member(users.miriam, ['guest'], { tenantId: partnerTenant })] }, 400, 'BadRequest', /out-of-tenant user .* owner role/],
-      ['a federated user named in a tenant that is not theirs', { ...example7, members: [member(users.lee), member(users.miriam, ['owner'], { tenantId: demoTenant })] }, 404, 'NotFound', /named in members/],
-      ['more than one installed app', { ...example2, installedApps: [{ 'teamsApp@odata.bind': 'https://graph.microsoft.com/beta/appCatalogs/teamsApps/a' }, { 'teamsApp@odata.bind': 'https://graph.microsoft.com/beta/appCatalogs/teamsApps/b' }] }, 400, 'BadRequest', /Only one app/],
-      ['a malformed teamsApp@odata.bind', { ...example2, installedApps: [{ 'teamsApp@odata.bind': 'https://graph.microsoft.com/beta/teamsApps' }] }, 400, 'BadRequest', /teamsApp@odata.bind/],
-      ['a delegated caller who is not among the members', { ...example2, members: [member(users.isaiah), member(users.johanna)] }, 403, 'Forbidden', /not a member/],
+      [
+        'a member that does not exist',
+        { chatType: 'group', members: [member(users.lee), member('00000000-0000-0000-0000-00000000dead')] },
+        404,
+        'NotFound',
+        /'00000000-0000-0000-0000-00000000dead'/,
+      ],
+      [
+        'an in-tenant guest in the owner role',
+        { ...example6, members: [member(users.lee), member(users.isaiah), member(users.guest)] },
+        400,
+        'BadRequest',
+        /in-tenant guest .* guest role/,
+      ],
+      [
+        'an out-of-tenant user in the guest role',
+        { ...example7, members: [member(users.lee), member(users.miriam, ['guest'], { tenantId: partnerTenant })] },
+        400,
+        'BadRequest',
+        /out-of-tenant user .* owner role/,
+      ],
+      [
+        'a federated user named in a tenant that is not theirs',
+        { ...example7, members: [member(users.lee), member(users.miriam, ['owner'], { tenantId: demoTenant })] },
+        404,
+        'NotFound',
+        /named in members/,
+      ],
+      [
+        'more than one installed app',
+        {
+          ...example2,
+          installedApps: [
+            { 'teamsApp@odata.bind': 'https://graph.microsoft.com/beta/appCatalogs/teamsApps/a' },
+            { 'teamsApp@odata.bind': 'https://graph.microsoft.com/beta/appCatalogs/teamsApps/b' },
+          ],
+        },
+        400,
+        'BadRequest',
+        /Only one app/,
+      ],
+      [
+        'a malformed teamsApp@odata.bind',
+        { ...example2, installedApps: [{ 'teamsApp@odata.bind': 'https://graph.microsoft.com/beta/teamsApps' }] },
+        400,
+        'BadRequest',
+        /teamsApp@odata.bind/,
+      ],
+      [
+        'a delegated caller who is not among the members',
+        { ...example2, members: [member(users.isaiah), member(users.johanna)] },
+        403,
+        'Forbidden',
+        /not a member/,
+      ],
       ['a missing chatType', { members: example2.members }, 400, 'BadRequest', /chatType must be/],
       ['an unknown chatType', { ...example2, chatType: 'meeting' }, 400, 'BadRequest', /chatType must be/],
       ['members null', { chatType: 'group', members: null }, 400, 'BadRequest', /^Chat members cannot be null\. \(Parameter 'Members'\)$/],
-      ['a malformed user@odata.bind', { chatType: 'group', members: [member(users.lee), { ...member(users.isaiah), 'user@odata.bind': 'users:82fe7758' }] }, 400, 'BadRequest', /Invalid user@odata.bind/],
-      ['a user@odata.bind with a malformed percent-escape', { chatType: 'group', members: [member(users.lee), { ...member(users.isaiah), 'user@odata.bind': "https://graph.microsoft.com/v1.0/users('%E0%A4%A')" }] }, 400, 'BadRequest', /Invalid user@odata.bind/],
-      ['a member without the aadUserConversationMember type', { chatType: 'group', members: [member(users.lee), { ...member(users.isaiah), '@odata.type': '#microsoft.graph.conversationMember' }] }, 400, 'BadRequest', /@odata.type/],
-      ['a member listed twice', { chatType: 'group', members: [member(users.lee), member(users.isaiah), member('IsaiahL@contoso.com')] }, 400, 'BadRequest', /more than once/],
-      ['a member role that is neither owner nor guest', { chatType: 'group', members: [member(users.lee), member(users.isaiah, ['admin'])] }, 400, 'BadRequest', /owner or guest/],
-      ['an unknown chat property', { ...example2, colour: 'blue' }, 400, 'BadRequest', /^The property 'colour' does not exist on type 'microsoft\.graph\.chat'\./],
-      ['an unknown member property', { chatType: 'group', members: [member(users.lee), member(users.isaiah, ['owner'], { nickname: 'Ike' })] }, 400, 'BadRequest', /'nickname' does not exist on type 'microsoft\.graph\.aadUserConversationMember'/],
+      [
+        'a malformed user@odata.bind',
+        { chatType: 'group', members: [member(users.lee), { ...member(users.isaiah), 'user@odata.bind': 'users:82fe7758' }] },
+        400,
+        'BadRequest',
+        /Invalid user@odata.bind/,
+      ],
+      [
+        'a user@odata.bind with a malformed percent-escape',
+        {
+          chatType: 'group',
+          members: [member(users.lee), { ...member(users.isaiah), 'user@odata.bind': "https://graph.microsoft.com/v1.0/users('%E0%A4%A')" }],
+        },
+        400,
+        'BadRequest',
+        /Invalid user@odata.bind/,
+      ],
+      [
+        'a member without the aadUserConversationMember type',
+        { chatType: 'group', members: [member(users.lee), { ...member(users.isaiah), '@odata.type': '#microsoft.graph.conversationMember' }] },
+        400,
+        'BadRequest',
+        /@odata.type/,
+      ],
+      [
+        'a member listed twice',
+        { chatType: 'group', members: [member(users.lee), member(users.isaiah), member('IsaiahL@contoso.com')] },
+        400,
+        'BadRequest',
+        /more than once/,
+      ],
+      [
+        'a member role that is neither owner nor guest',
+        { chatType: 'group', members: [member(users.lee), member(users.isaiah, ['admin'])] },
+        400,
+        'BadRequest',
+        /owner or guest/,
+      ],
+      [
+        'an unknown chat property',
+        { ...example2, colour: 'blue' },
+        400,
+        'BadRequest',
+        /^The property 'colour' does not exist on type 'microsoft\.graph\.chat'\./,
+      ],
+      [
+        'an unknown member property',
+        { chatType: 'group', members: [member(users.lee), member(users.isaiah, ['owner'], { nickname: 'Ike' })] },
+        400,
+        'BadRequest',
+        /'nickname' does not exist on type 'microsoft\.graph\.aadUserConversationMember'/,
+      ],
       ['a topic with a colon', { ...example2, topic: 'Plan: Q4' }, 400, 'BadRequest', /cannot contain ':'/],
     ];
     for (const [what, body, status, code, message] of rejected) {
@@ -146,7 +260,9 @@ for (const dialect of testDialects()) {
     it('201 with one chat when the same one-on-one is created at once on two instances sharing the database', async () => {
       const app = bearer(await appToken(server));
       const body = { chatType: 'oneOnOne', members: [member(users.grady), member(users.isaiah)] };
-      const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? server : second).request('POST', '/v1.0/chats', { body, headers: app })));
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? server : second).request('POST', '/v1.0/chats', { body, headers: app })),
+      );
       for (const response of responses) assertStatus(response, 201);
       const chatId = `19:${users.isaiah}_${users.grady}@unq.gbl.spaces`;
       assert.deepEqual(new Set(responses.map((response) => response.body.id)), new Set([chatId]));

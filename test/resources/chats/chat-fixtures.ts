@@ -18,7 +18,12 @@ export const seededGroupChat = '19:d5b2c3a4-e6f7-8901-abcd-ef3456789012@thread.v
 export const seededOneOnOne = '19:10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f_8b081ef6-4792-4def-b2c9-c363a1bf41d5@unq.gbl.spaces';
 
 export function member(user: string, roles: string[] = ['owner'], extra: Record<string, unknown> = {}) {
-  return { '@odata.type': '#microsoft.graph.aadUserConversationMember', roles, 'user@odata.bind': `https://graph.microsoft.com/beta/users('${user}')`, ...extra };
+  return {
+    '@odata.type': '#microsoft.graph.aadUserConversationMember',
+    roles,
+    'user@odata.bind': `https://graph.microsoft.com/beta/users('${user}')`,
+    ...extra,
+  };
 }
 
 export const example1 = { chatType: 'oneOnOne', members: [member(users.megan), member(users.miriam)] };

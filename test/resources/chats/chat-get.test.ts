@@ -64,7 +64,10 @@ for (const dialect of testDialects()) {
       const chatId = '19:many-members@thread.v2';
       const now = new Date().toISOString();
       const seeded = await server.store.db.selectFrom('chats').selectAll().where('id', '=', seededGroupChat).executeTakeFirstOrThrow();
-      await server.store.db.insertInto('chats').values({ ...seeded, id: chatId }).execute();
+      await server.store.db
+        .insertInto('chats')
+        .values({ ...seeded, id: chatId })
+        .execute();
       const people = await server.store.db.selectFrom('users').select(['id', 'tenant_id']).limit(13).execute();
       // The demo tenant has 13 people; the rest of the roster are ids the directory does not know.
       const roster = Array.from({ length: 30 }, (_, i) => ({
@@ -78,7 +81,10 @@ for (const dialect of testDialects()) {
       await server.store.db.insertInto('chat_members').values(roster).execute();
       const response = await server.request('GET', `/v1.0/chats/${encodeURIComponent(chatId)}?$expand=members`);
       assertStatus(response, 200);
-      assert.deepEqual(response.body.members.map((member: { userId: string }) => member.userId), roster.slice(0, 25).map((row) => row.user_id));
+      assert.deepEqual(
+        response.body.members.map((member: { userId: string }) => member.userId),
+        roster.slice(0, 25).map((row) => row.user_id),
+      );
     });
 
     it('404 for an unknown chat, and 400 for an unsupported $expand', async () => {

@@ -18,7 +18,10 @@ for (const dialect of testDialects()) {
       const response = await server.request('GET', '/v1.0/chats?$expand=lastMessagePreview&$orderby=lastMessagePreview/createdDateTime desc');
       assertStatus(response, 200);
       assert.equal(response.body['@odata.context'], `${server.url}/v1.0/$metadata#chats`);
-      assert.deepEqual(response.body.value.map((chat: { id: string }) => chat.id), [seededOneOnOne, seededGroupChat, '19:2da4c29f6d7041eca70b638b43d45437@thread.v2']);
+      assert.deepEqual(
+        response.body.value.map((chat: { id: string }) => chat.id),
+        [seededOneOnOne, seededGroupChat, '19:2da4c29f6d7041eca70b638b43d45437@thread.v2'],
+      );
       assert.equal(response.body.value[0].lastMessagePreview.body.content, 'Sure, 12:30.');
       assert.equal(response.body.value[0].lastMessagePreview.from.user.displayName, 'Megan Bowen');
       for (const chat of response.body.value) {

@@ -23,14 +23,22 @@ for (const dialect of testDialects()) {
       assertStatus(response, 201);
       assert.equal(response.headers.get('location'), `/chats/${seededGroupChat}/members/${response.body.id}`);
       assert.equal(response.body.userId, users.johanna);
-      const listed = await server.request('GET', response.headers.get('location')?.replace('/chats/', '/v1.0/chats/').replace(seededGroupChat, encodeURIComponent(seededGroupChat)) ?? '');
+      const listed = await server.request(
+        'GET',
+        response.headers.get('location')?.replace('/chats/', '/v1.0/chats/').replace(seededGroupChat, encodeURIComponent(seededGroupChat)) ?? '',
+      );
       assertStatus(listed, 200);
       assert.equal(await rosterSize(server, seededGroupChat), 4);
     });
 
     it('409 for a user already in the chat; 400 on a oneOnOne chat; 404 for an unknown user; nothing written', async () => {
       assertGraphError(await server.request('POST', membersPath, { body: member(users.megan) }), 409, 'Conflict');
-      assertGraphError(await server.request('POST', `/v1.0/chats/${encodeURIComponent(seededOneOnOne)}/members`, { body: member(users.lee) }), 400, 'BadRequest', /oneOnOne/);
+      assertGraphError(
+        await server.request('POST', `/v1.0/chats/${encodeURIComponent(seededOneOnOne)}/members`, { body: member(users.lee) }),
+        400,
+        'BadRequest',
+        /oneOnOne/,
+      );
       assertGraphError(await server.request('POST', membersPath, { body: member('nobody@contoso.com') }), 404, 'NotFound');
       assert.equal(await rosterSize(server, seededGroupChat), 4);
       assert.equal(await rosterSize(server, seededOneOnOne), 2);

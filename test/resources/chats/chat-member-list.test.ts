@@ -31,7 +31,10 @@ for (const dialect of testDialects()) {
         tenantId: demoTenant,
       });
       assert.deepEqual((await server.request('GET', `/v1.0/me/chats/${encodeURIComponent(seededGroupChat)}/members`)).body.value, response.body.value);
-      assert.deepEqual((await server.request('GET', `/v1.0/users/${users.adele}/chats/${encodeURIComponent(seededGroupChat)}/members`)).body.value, response.body.value);
+      assert.deepEqual(
+        (await server.request('GET', `/v1.0/users/${users.adele}/chats/${encodeURIComponent(seededGroupChat)}/members`)).body.value,
+        response.body.value,
+      );
     });
 
     it('200 gets one member by its membership id; 404 for an id of another chat', async () => {

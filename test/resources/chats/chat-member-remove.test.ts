@@ -5,7 +5,8 @@ import { type TestServer, assertGraphError, assertStatus, startTestServer } from
 import { bearer, userToken } from '../../helpers/tokens.ts';
 import { demoTenant, seededGroupChat, seededOneOnOne, users } from './chat-fixtures.ts';
 
-const membershipPath = (chatId: string, userId: string) => `/v1.0/chats/${encodeURIComponent(chatId)}/members/${encodeURIComponent(Buffer.from(`0##${demoTenant}##${chatId}##${userId}`).toString('base64'))}`;
+const membershipPath = (chatId: string, userId: string) =>
+  `/v1.0/chats/${encodeURIComponent(chatId)}/members/${encodeURIComponent(Buffer.from(`0##${demoTenant}##${chatId}##${userId}`).toString('base64'))}`;
 
 for (const dialect of testDialects()) {
   describe(`chat-member-remove on ${dialect}`, () => {
@@ -22,7 +23,8 @@ for (const dialect of testDialects()) {
     });
 
     it('403 for a caller who is not a member of the chat, with the roster read back unchanged', async () => {
-      const roster = async () => (await server.request('GET', `/v1.0/chats/${encodeURIComponent(seededGroupChat)}/members`)).body.value.map((m: { userId: string }) => m.userId).sort();
+      const roster = async () =>
+        (await server.request('GET', `/v1.0/chats/${encodeURIComponent(seededGroupChat)}/members`)).body.value.map((m: { userId: string }) => m.userId).sort();
       const before = await roster();
       assert.ok(before.includes(users.megan));
       const patti = await userToken(server, 'PattiF@contoso.com');

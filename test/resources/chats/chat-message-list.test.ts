@@ -18,9 +18,15 @@ for (const dialect of testDialects()) {
     it('200 lists newest first and pages with $top and nextLink', async () => {
       const first = await server.request('GET', `/v1.0/chats/${chatKey}/messages?$top=2`);
       assertStatus(first, 200);
-      assert.deepEqual(first.body.value.map((m: { body: { content: string } }) => m.body.content), ['<p>Final numbers are <b>in</b>.</p>', 'Campaign calendar draft attached tomorrow.']);
+      assert.deepEqual(
+        first.body.value.map((m: { body: { content: string } }) => m.body.content),
+        ['<p>Final numbers are <b>in</b>.</p>', 'Campaign calendar draft attached tomorrow.'],
+      );
       const next = await server.request('GET', first.body['@odata.nextLink'].slice(server.url.length));
-      assert.deepEqual(next.body.value.map((m: { body: { content: string } }) => m.body.content), ['Kicking off Q4 planning here.']);
+      assert.deepEqual(
+        next.body.value.map((m: { body: { content: string } }) => m.body.content),
+        ['Kicking off Q4 planning here.'],
+      );
       assert.equal(next.body['@odata.nextLink'], undefined);
     });
 

@@ -34,7 +34,11 @@ for (const dialect of testDialects()) {
     });
 
     it('201 keeps html bodies, and messages sent at once get distinct ids', async () => {
-      const sent = await Promise.all(Array.from({ length: 5 }, (_, i) => server.request('POST', `${chatPath}/messages`, { body: { body: { contentType: 'html', content: `<p>${i}</p>` } } })));
+      const sent = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          server.request('POST', `${chatPath}/messages`, { body: { body: { contentType: 'html', content: `<p>${i}</p>` } } }),
+        ),
+      );
       for (const response of sent) assertStatus(response, 201);
       assert.equal(new Set(sent.map((response) => response.body.id)).size, 5);
       assert.equal(sent[0]?.body.body.contentType, 'html');

@@ -17,7 +17,10 @@ for (const dialect of testDialects()) {
     after(() => server.close());
 
     it('204 edits the sender own message: body, lastEditedDateTime and a new etag', async () => {
-      assertStatus(await server.request('PATCH', `${messagesPath}/${adeleMessage}`, { body: { body: { contentType: 'html', content: '<p>Kick-off</p>' } } }), 204);
+      assertStatus(
+        await server.request('PATCH', `${messagesPath}/${adeleMessage}`, { body: { body: { contentType: 'html', content: '<p>Kick-off</p>' } } }),
+        204,
+      );
       const message = await server.request('GET', `${messagesPath}/${adeleMessage}`);
       assert.deepEqual(message.body.body, { contentType: 'html', content: '<p>Kick-off</p>' });
       assert.notEqual(message.body.lastEditedDateTime, null);
@@ -27,8 +30,18 @@ for (const dialect of testDialects()) {
     it("403 for someone else's message; 400 for a property that cannot change", async () => {
       assertGraphError(await server.request('PATCH', `${messagesPath}/${meganMessage}`, { body: { body: { content: 'edited' } } }), 403, 'Forbidden');
       assertGraphError(await server.request('PATCH', `${messagesPath}/${adeleMessage}`, { body: { chatId: 'x' } }), 400, 'BadRequest');
-      assertGraphError(await server.request('PATCH', `${messagesPath}/${adeleMessage}`, { body: { body: null } }), 400, 'BadRequest', 'body.content must be a string.');
-      assertGraphError(await server.request('PATCH', `${messagesPath}/${adeleMessage}`, { body: { body: 'text' } }), 400, 'BadRequest', 'body.content must be a string.');
+      assertGraphError(
+        await server.request('PATCH', `${messagesPath}/${adeleMessage}`, { body: { body: null } }),
+        400,
+        'BadRequest',
+        'body.content must be a string.',
+      );
+      assertGraphError(
+        await server.request('PATCH', `${messagesPath}/${adeleMessage}`, { body: { body: 'text' } }),
+        400,
+        'BadRequest',
+        'body.content must be a string.',
+      );
       assert.equal((await server.request('GET', `${messagesPath}/${meganMessage}`)).body.body.content, 'Campaign calendar draft attached tomorrow.');
     });
   });

@@ -49,8 +49,13 @@ for (const dialect of testDialects()) {
       assert.equal(masked.body.error, null);
       const apps = await server.request('GET', `/v1.0/chats/${encodeURIComponent(chatId)}/installedApps`, { headers: megan });
       assertStatus(apps, 200);
-      assert.deepEqual(apps.body.value.map((row: { teamsApp: { id: string } }) => row.teamsApp.id), ['05F59CEC-A742-4A50-A62E-202A57E478A4']);
-      const one = await server.request('GET', `/v1.0/chats/${encodeURIComponent(chatId)}/installedApps/${encodeURIComponent(apps.body.value[0].id)}`, { headers: megan });
+      assert.deepEqual(
+        apps.body.value.map((row: { teamsApp: { id: string } }) => row.teamsApp.id),
+        ['05F59CEC-A742-4A50-A62E-202A57E478A4'],
+      );
+      const one = await server.request('GET', `/v1.0/chats/${encodeURIComponent(chatId)}/installedApps/${encodeURIComponent(apps.body.value[0].id)}`, {
+        headers: megan,
+      });
       assertStatus(one, 200);
     });
 

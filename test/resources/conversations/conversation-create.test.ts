@@ -13,7 +13,9 @@ for (const dialect of testDialects()) {
     });
     after(() => server.close());
     // Strict mode guards the control plane too: the reset runs as the home tenant's admin.
-    beforeEach(async () => assertStatus(await server.request('POST', '/_teamgraph/reset', { headers: bearer(await userToken(server, 'AdeleV@contoso.com')) }), 204));
+    beforeEach(async () =>
+      assertStatus(await server.request('POST', '/_teamgraph/reset', { headers: bearer(await userToken(server, 'AdeleV@contoso.com')) }), 204),
+    );
 
     const post = async (groupId: string, body: unknown, upn = 'AdeleV@contoso.com') =>
       server.request('POST', `/v1.0/groups/${groupId}/conversations`, { body, headers: bearer(await userToken(server, upn)) });
@@ -32,13 +34,19 @@ for (const dialect of testDialects()) {
     it('201 derives topic, preview, senders and delivery time, and the post holds body, sender and participants', async () => {
       const before = Date.now();
       const created = (await post(allCompanyId, seed004Body)).body;
-      const conversation = (await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations/${created.id}`, { headers: bearer(await userToken(server, 'AdeleV@contoso.com')) })).body;
+      const conversation = (
+        await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations/${created.id}`, {
+          headers: bearer(await userToken(server, 'AdeleV@contoso.com')),
+        })
+      ).body;
       assert.equal(conversation.topic, 'Take your wellness days and rest');
       assert.equal(conversation.preview, 'Contoso cares about you: Rest and Recharge');
       assert.deepEqual(conversation.uniqueSenders, ['Adele Vance']);
       assert.equal(conversation.hasAttachments, false);
       assert.ok(Date.parse(conversation.lastDeliveredDateTime) >= before - 1000);
-      const posts = await server.request('GET', `/v1.0/groups/${allCompanyId}/threads/${created.threads[0].id}/posts`, { headers: bearer(await userToken(server, 'AdeleV@contoso.com')) });
+      const posts = await server.request('GET', `/v1.0/groups/${allCompanyId}/threads/${created.threads[0].id}/posts`, {
+        headers: bearer(await userToken(server, 'AdeleV@contoso.com')),
+      });
       assertStatus(posts, 200);
       const [first] = posts.body.value;
       assert.deepEqual(first.body, { contentType: 'html', content: 'Contoso cares about you: Rest and Recharge' });
@@ -53,7 +61,16 @@ for (const dialect of testDialects()) {
     it('201 strips markup from an html body for the preview and adds new participants to the thread recipients', async () => {
       const body = {
         topic: 'Offsite',
-        threads: [{ posts: [{ body: { contentType: 'html', content: '<p>Bus leaves at <b>8</b> &amp; returns at 6</p>' }, newParticipants: [{ emailAddress: { address: 'MeganB@contoso.com' } }] }] }],
+        threads: [
+          {
+            posts: [
+              {
+                body: { contentType: 'html', content: '<p>Bus leaves at <b>8</b> &amp; returns at 6</p>' },
+                newParticipants: [{ emailAddress: { address: 'MeganB@contoso.com' } }],
+              },
+            ],
+          },
+        ],
       };
       const created = (await post(allCompanyId, body)).body;
       const headers = bearer(await userToken(server, 'AdeleV@contoso.com'));
@@ -90,7 +107,10 @@ for (const dialect of testDialects()) {
     }
 
     it('400 ErrorInvalidRecipients for a malformed participant address, and nothing is written', async () => {
-      const body = { topic: 'x', threads: [{ posts: [{ body: { content: 'hi' }, newParticipants: [{ emailAddress: { name: 'Nobody', address: 'not-an-address' } }] }] }] };
+      const body = {
+        topic: 'x',
+        threads: [{ posts: [{ body: { content: 'hi' }, newParticipants: [{ emailAddress: { name: 'Nobody', address: 'not-an-address' } }] }] }],
+      };
       const rowsBefore = await conversationRowCounts(server);
       const response = await post(allCompanyId, body);
       assertGraphError(response, 400, 'ErrorInvalidRecipients', /Recipient 'not-an-address' isn't resolved/);
@@ -99,7 +119,12 @@ for (const dialect of testDialects()) {
 
     it('404 Request_ResourceNotFound for an unknown group', async () => {
       const unknown = '00000000-0000-0000-0000-000000000001';
-      assertGraphError(await post(unknown, seed004Body), 404, 'Request_ResourceNotFound', `Resource '${unknown}' does not exist or one of its queried reference-property objects are not present.`);
+      assertGraphError(
+        await post(unknown, seed004Body),
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${unknown}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     });
 
     it('404 ResourceNotFound for a group that is not a Microsoft 365 group, and nothing is written', async () => {
@@ -116,7 +141,10 @@ for (const dialect of testDialects()) {
 
     it('403 for an app-only caller: Graph supports delegated permissions only here', async () => {
       const rowsBefore = await conversationRowCounts(server);
-      const response = await server.request('POST', `/v1.0/groups/${allCompanyId}/conversations`, { body: seed004Body, headers: bearer(await appToken(server)) });
+      const response = await server.request('POST', `/v1.0/groups/${allCompanyId}/conversations`, {
+        body: seed004Body,
+        headers: bearer(await appToken(server)),
+      });
       assertGraphError(response, 403, 'Forbidden');
       assert.deepEqual(await conversationRowCounts(server), rowsBefore);
     });

@@ -18,13 +18,20 @@ for (const dialect of testDialects()) {
     it('204 deletes the conversation with its threads and posts; the other conversation stays', async () => {
       const doomed = await createConversation(server, allCompanyId, 'Doomed', 'bye', adele);
       const kept = await createConversation(server, allCompanyId, 'Kept', 'hello', adele);
-      await server.request('POST', `/v1.0/groups/${allCompanyId}/conversations/${doomed.conversationId}/threads`, { body: { posts: [{ body: { content: 'second thread' } }] }, headers: adele });
+      await server.request('POST', `/v1.0/groups/${allCompanyId}/conversations/${doomed.conversationId}/threads`, {
+        body: { posts: [{ body: { content: 'second thread' } }] },
+        headers: adele,
+      });
       const before = await conversationRowCounts(server);
       const response = await server.request('DELETE', `/v1.0/groups/${allCompanyId}/conversations/${doomed.conversationId}`, { headers: adele });
       assertStatus(response, 204);
       assert.equal(response.text, '');
       assert.deepEqual(await conversationRowCounts(server), { conversations: before.conversations - 1, threads: before.threads - 2, posts: before.posts - 2 });
-      assertGraphError(await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations/${doomed.conversationId}`, { headers: adele }), 404, 'ErrorItemNotFound');
+      assertGraphError(
+        await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations/${doomed.conversationId}`, { headers: adele }),
+        404,
+        'ErrorItemNotFound',
+      );
       assertStatus(await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations/${kept.conversationId}`, { headers: adele }), 200);
     });
 
@@ -34,7 +41,11 @@ for (const dialect of testDialects()) {
       assertGraphError(await server.request('DELETE', `/v1.0/groups/${salesId}/conversations/${conversationId}`, { headers: adele }), 404, 'ErrorItemNotFound');
       const other = await createConversation(server, salesId, 'Private', 'members only', adele);
       const lee = bearer(await userToken(server, 'LeeG@contoso.com'));
-      assertGraphError(await server.request('DELETE', `/v1.0/groups/${salesId}/conversations/${other.conversationId}`, { headers: lee }), 403, 'ErrorAccessDenied');
+      assertGraphError(
+        await server.request('DELETE', `/v1.0/groups/${salesId}/conversations/${other.conversationId}`, { headers: lee }),
+        403,
+        'ErrorAccessDenied',
+      );
       assertStatus(await server.request('GET', `/v1.0/groups/${salesId}/conversations/${other.conversationId}`, { headers: adele }), 200);
     });
   });

@@ -22,11 +22,20 @@ for (const dialect of testDialects()) {
       assert.equal(response.body.preview, 'We launch Monday.');
       const keyed = await server.request('GET', `/v1.0/groups('${allCompanyId}')/conversations('${conversationId}')?$select=preview`);
       assertStatus(keyed, 200);
-      assert.deepEqual(keyed.body, { '@odata.context': `${server.url}/v1.0/$metadata#groups('${allCompanyId}')/conversations(preview)/$entity`, id: conversationId, preview: 'We launch Monday.' });
+      assert.deepEqual(keyed.body, {
+        '@odata.context': `${server.url}/v1.0/$metadata#groups('${allCompanyId}')/conversations(preview)/$entity`,
+        id: conversationId,
+        preview: 'We launch Monday.',
+      });
     });
 
     it('404 ErrorItemNotFound for a well-formed id of another group or an unknown one', async () => {
-      assertGraphError(await server.request('GET', `/v1.0/groups/${salesId}/conversations/${conversationId}`), 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+      assertGraphError(
+        await server.request('GET', `/v1.0/groups/${salesId}/conversations/${conversationId}`),
+        404,
+        'ErrorItemNotFound',
+        'The specified object was not found in the store.',
+      );
       const unknown = conversationId.slice(0, -8) + 'AAAAAAA=';
       assertGraphError(await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations/${unknown}`), 404, 'ErrorItemNotFound');
     });

@@ -20,7 +20,10 @@ for (const dialect of testDialects()) {
       const response = await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations`, { headers: adele });
       assertStatus(response, 200);
       assert.equal(response.body['@odata.context'], `${server.url}/v1.0/$metadata#groups('${allCompanyId}')/conversations`);
-      assert.deepEqual(response.body.value.map((c: { topic: string }) => c.topic), ['Third', 'Second', 'First']);
+      assert.deepEqual(
+        response.body.value.map((c: { topic: string }) => c.topic),
+        ['Third', 'Second', 'First'],
+      );
     });
 
     it('200 lists the conversation the demo tenant seeds in Mark 8, summarised from its posts', async () => {
@@ -41,14 +44,20 @@ for (const dialect of testDialects()) {
     it('200 pages with $top and an absolute nextLink that keeps $select', async () => {
       const first = await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations?$top=2&$select=topic`, { headers: adele });
       assertStatus(first, 200);
-      assert.deepEqual(first.body.value.map((c: { topic: string }) => c.topic), ['Third', 'Second']);
+      assert.deepEqual(
+        first.body.value.map((c: { topic: string }) => c.topic),
+        ['Third', 'Second'],
+      );
       assert.deepEqual(Object.keys(first.body.value[0]).sort(), ['id', 'topic']);
       const nextLink: string = first.body['@odata.nextLink'];
       assert.ok(nextLink.startsWith(`${server.url}/v1.0/groups/${allCompanyId}/conversations?`), nextLink);
       assert.match(nextLink, /\$select=topic/);
       const second = await server.request('GET', nextLink.slice(server.url.length), { headers: adele });
       assertStatus(second, 200);
-      assert.deepEqual(second.body.value.map((c: { topic: string }) => c.topic), ['First']);
+      assert.deepEqual(
+        second.body.value.map((c: { topic: string }) => c.topic),
+        ['First'],
+      );
       assert.equal(second.body['@odata.nextLink'], undefined);
     });
 

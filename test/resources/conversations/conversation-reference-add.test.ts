@@ -62,7 +62,11 @@ for (const dialect of testDialects()) {
     it('404 NotFound at /me/joinedTeams for a team the signed-in user has not joined', async () => {
       // Adele leaves the Architecture team first: the check is membership, not the team's existence.
       const before = await conversationRowCounts(server);
-      await server.store.db.deleteFrom('group_members').where('group_id', '=', architectureId).where('user_id', '=', '10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f').execute();
+      await server.store.db
+        .deleteFrom('group_members')
+        .where('group_id', '=', architectureId)
+        .where('user_id', '=', '10f8c3a6-3e2a-4e8b-9c7d-5a4b6c8d9e0f')
+        .execute();
       const response = await server.request('POST', `/v1.0/me/joinedTeams/${architectureId}/conversations/$ref`, { body: seed001Body });
       assertGraphError(response, 404, 'NotFound', `No team found with Group Id ${architectureId}`);
       assert.deepEqual(await conversationRowCounts(server), before);

@@ -31,9 +31,19 @@ for (const dialect of testDialects()) {
     it('400 without recipients or with a malformed one; 404 for an unknown post', async () => {
       const path = `${threadPath(allCompanyId, threadId)}/posts/${postId}/forward`;
       assertGraphError(await server.request('POST', path, { body: { comment: 'x' } }), 400, 'BadRequest');
-      assertGraphError(await server.request('POST', path, { body: { toRecipients: [{ emailAddress: { address: 'nobody' } }] } }), 400, 'ErrorInvalidRecipients');
+      assertGraphError(
+        await server.request('POST', path, { body: { toRecipients: [{ emailAddress: { address: 'nobody' } }] } }),
+        400,
+        'ErrorInvalidRecipients',
+      );
       const unknown = `${postId.slice(0, -8)}AAAAAAAA`;
-      assertGraphError(await server.request('POST', `${threadPath(allCompanyId, threadId)}/posts/${unknown}/forward`, { body: { toRecipients: [{ emailAddress: { address: 'a@b.co' } }] } }), 404, 'ErrorItemNotFound');
+      assertGraphError(
+        await server.request('POST', `${threadPath(allCompanyId, threadId)}/posts/${unknown}/forward`, {
+          body: { toRecipients: [{ emailAddress: { address: 'a@b.co' } }] },
+        }),
+        404,
+        'ErrorItemNotFound',
+      );
     });
   });
 }

@@ -15,13 +15,17 @@ for (const dialect of testDialects()) {
     });
     after(() => server.close());
 
-    const posts = async (threadId: string) => (await server.request('GET', `${threadPath(allCompanyId, threadId)}/posts?$expand=inReplyTo`, { headers: adele })).body.value;
+    const posts = async (threadId: string) =>
+      (await server.request('GET', `${threadPath(allCompanyId, threadId)}/posts?$expand=inReplyTo`, { headers: adele })).body.value;
 
     it('202 adds a post whose inReplyTo is the post answered, in both address forms', async () => {
       const { conversationId, threadId } = await createConversation(server, allCompanyId, 'Reply', 'root', adele);
       const [root] = await posts(threadId);
       for (const conversation of [undefined, conversationId]) {
-        const response = await server.request('POST', `${threadPath(allCompanyId, threadId, conversation)}/posts/${root.id}/reply`, { body: { post: { body: { content: 'to root' } } }, headers: adele });
+        const response = await server.request('POST', `${threadPath(allCompanyId, threadId, conversation)}/posts/${root.id}/reply`, {
+          body: { post: { body: { content: 'to root' } } },
+          headers: adele,
+        });
         assertStatus(response, 202);
         assert.equal(response.text, '');
       }
@@ -34,7 +38,10 @@ for (const dialect of testDialects()) {
     it('202 for an app with Group.ReadWrite.All; the group itself is the sender', async () => {
       const { threadId } = await createConversation(server, allCompanyId, 'App reply', 'root', adele);
       const [root] = await posts(threadId);
-      const response = await server.request('POST', `${threadPath(allCompanyId, threadId)}/posts/${root.id}/reply`, { body: { post: { body: { content: 'from the app' } } }, headers: bearer(await appToken(server)) });
+      const response = await server.request('POST', `${threadPath(allCompanyId, threadId)}/posts/${root.id}/reply`, {
+        body: { post: { body: { content: 'from the app' } } },
+        headers: bearer(await appToken(server)),
+      });
       assertStatus(response, 202);
       const latest = (await posts(threadId)).at(-1);
       assert.deepEqual(latest.from, { emailAddress: { name: 'All Company', address: 'allcompany@contoso.com' } });
@@ -44,9 +51,23 @@ for (const dialect of testDialects()) {
       const { threadId } = await createConversation(server, allCompanyId, 'Bad reply', 'root', adele);
       const [root] = await posts(threadId);
       const before = await conversationRowCounts(server);
-      assertGraphError(await server.request('POST', `${threadPath(allCompanyId, threadId)}/posts/${root.id}/reply`, { body: { post: { body: { content: ' ' } } }, headers: adele }), 400, 'BadRequest');
+      assertGraphError(
+        await server.request('POST', `${threadPath(allCompanyId, threadId)}/posts/${root.id}/reply`, {
+          body: { post: { body: { content: ' ' } } },
+          headers: adele,
+        }),
+        400,
+        'BadRequest',
+      );
       const unknown = `${root.id.slice(0, -8)}AAAAAAAA`;
-      assertGraphError(await server.request('POST', `${threadPath(allCompanyId, threadId)}/posts/${unknown}/reply`, { body: { post: { body: { content: 'x' } } }, headers: adele }), 404, 'ErrorItemNotFound');
+      assertGraphError(
+        await server.request('POST', `${threadPath(allCompanyId, threadId)}/posts/${unknown}/reply`, {
+          body: { post: { body: { content: 'x' } } },
+          headers: adele,
+        }),
+        404,
+        'ErrorItemNotFound',
+      );
       assert.deepEqual(await conversationRowCounts(server), before);
     });
   });

@@ -7,7 +7,12 @@ import { type TestServer, assertGraphError, assertStatus, startTestServer } from
 // The request body of group-post-threads.md's example.
 const groupThreadBody = {
   topic: 'New Conversation Thread Topic',
-  posts: [{ body: { contentType: 'html', content: 'this is body content' }, newParticipants: [{ emailAddress: { name: 'Alex Darrow', address: 'alexd@contoso.com' } }] }],
+  posts: [
+    {
+      body: { contentType: 'html', content: 'this is body content' },
+      newParticipants: [{ emailAddress: { name: 'Alex Darrow', address: 'alexd@contoso.com' } }],
+    },
+  ],
 };
 
 for (const dialect of testDialects()) {
@@ -33,7 +38,9 @@ for (const dialect of testDialects()) {
 
     it('201 POST /groups/{id}/conversations/{id}/threads adds a thread on the conversation topic, which leads the conversation', async () => {
       const { conversationId, threadId } = await createConversation(server, allCompanyId, 'Budget', 'first thread');
-      const response = await server.request('POST', `/v1.0/groups/${allCompanyId}/conversations/${conversationId}/threads`, { body: { posts: [{ body: { content: 'second thread' } }] } });
+      const response = await server.request('POST', `/v1.0/groups/${allCompanyId}/conversations/${conversationId}/threads`, {
+        body: { posts: [{ body: { content: 'second thread' } }] },
+      });
       assertStatus(response, 201);
       const encoded = encodeURIComponent(conversationId);
       assert.equal(response.body['@odata.context'], `${server.url}/v1.0/$metadata#groups('${allCompanyId}')/conversations('${encoded}')/threads/$entity`);
@@ -43,7 +50,10 @@ for (const dialect of testDialects()) {
       assert.equal(conversation.preview, 'second thread');
       assert.equal(conversation.lastDeliveredDateTime, response.body.lastDeliveredDateTime);
       const threads = (await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations/${conversationId}/threads`)).body.value;
-      assert.deepEqual(threads.map((t: { id: string }) => t.id), [response.body.id, threadId]);
+      assert.deepEqual(
+        threads.map((t: { id: string }) => t.id),
+        [response.body.id, threadId],
+      );
     });
 
     it('400 when topic or posts is missing, or posts holds more than one post; nothing is written', async () => {
@@ -60,7 +70,11 @@ for (const dialect of testDialects()) {
       const { conversationId } = await createConversation(server, allCompanyId);
       await server.request('DELETE', `/v1.0/groups/${allCompanyId}/conversations/${conversationId}`);
       const body = { posts: [{ body: { content: 'x' } }] };
-      assertGraphError(await server.request('POST', `/v1.0/groups/${allCompanyId}/conversations/${conversationId}/threads`, { body }), 404, 'ErrorItemNotFound');
+      assertGraphError(
+        await server.request('POST', `/v1.0/groups/${allCompanyId}/conversations/${conversationId}/threads`, { body }),
+        404,
+        'ErrorItemNotFound',
+      );
       assertGraphError(await server.request('POST', `/v1.0/groups/${itAdminsId}/threads`, { body: groupThreadBody }), 404, 'ResourceNotFound');
       assert.deepEqual(await conversationRowCounts(server), before);
     });

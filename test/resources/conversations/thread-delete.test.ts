@@ -15,7 +15,9 @@ for (const dialect of testDialects()) {
 
     it('204 deletes a thread and its posts under its conversation; the conversation summary falls back to the thread left', async () => {
       const { conversationId, threadId } = await createConversation(server, allCompanyId, 'Two threads', 'older thread');
-      const added = await server.request('POST', `/v1.0/groups/${allCompanyId}/conversations/${conversationId}/threads`, { body: { posts: [{ body: { content: 'newer thread' } }] } });
+      const added = await server.request('POST', `/v1.0/groups/${allCompanyId}/conversations/${conversationId}/threads`, {
+        body: { posts: [{ body: { content: 'newer thread' } }] },
+      });
       await server.request('POST', `${threadPath(allCompanyId, added.body.id)}/reply`, { body: { post: { body: { content: 'reply in newer' } } } });
       assert.equal((await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations/${conversationId}`)).body.preview, 'reply in newer');
       const before = await conversationRowCounts(server);

@@ -37,13 +37,22 @@ for (const dialect of testDialects()) {
     it('200 lists the group threads newest first, and one conversation threads only', async () => {
       const all = await server.request('GET', `/v1.0/groups/${allCompanyId}/threads`);
       assertStatus(all, 200);
-      assert.deepEqual(all.body.value.map((t: { id: string }) => t.id), [second.threadId, first.threadId]);
+      assert.deepEqual(
+        all.body.value.map((t: { id: string }) => t.id),
+        [second.threadId, first.threadId],
+      );
       const paged = await server.request('GET', `/v1.0/groups/${allCompanyId}/threads?$top=1`);
       assert.equal(paged.body.value.length, 1);
       assert.ok(paged.body['@odata.nextLink']);
       const one = await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations/${first.conversationId}/threads`);
-      assert.equal(one.body['@odata.context'], `${server.url}/v1.0/$metadata#groups('${allCompanyId}')/conversations('${encodeURIComponent(first.conversationId)}')/threads`);
-      assert.deepEqual(one.body.value.map((t: { id: string }) => t.id), [first.threadId]);
+      assert.equal(
+        one.body['@odata.context'],
+        `${server.url}/v1.0/$metadata#groups('${allCompanyId}')/conversations('${encodeURIComponent(first.conversationId)}')/threads`,
+      );
+      assert.deepEqual(
+        one.body.value.map((t: { id: string }) => t.id),
+        [first.threadId],
+      );
     });
 
     it('404 for a thread addressed under another conversation; 400 for a malformed thread id', async () => {

@@ -19,7 +19,12 @@ for (const dialect of testDialects()) {
       const { conversationId, threadId } = await createConversation(server, allCompanyId, 'Lunch', 'Pizza on Friday?', adele);
       for (const conversation of [undefined, conversationId]) {
         const reply = await server.request('POST', `${threadPath(allCompanyId, threadId, conversation)}/reply`, {
-          body: { post: { body: { contentType: 'html', content: '<div>Yes <i>please</i></div>' }, newParticipants: [{ emailAddress: { address: 'LeeG@contoso.com' } }] } },
+          body: {
+            post: {
+              body: { contentType: 'html', content: '<div>Yes <i>please</i></div>' },
+              newParticipants: [{ emailAddress: { address: 'LeeG@contoso.com' } }],
+            },
+          },
           headers: megan,
         });
         assertStatus(reply, 202);
@@ -38,7 +43,10 @@ for (const dialect of testDialects()) {
       assert.equal(conversation.lastDeliveredDateTime, posts[2].receivedDateTime);
       const thread = (await server.request('GET', `${threadPath(allCompanyId, threadId)}?$select=toRecipients,uniqueSenders`, { headers: adele })).body;
       assert.deepEqual(thread.uniqueSenders, ['Adele Vance', 'Megan Bowen']);
-      assert.deepEqual(thread.toRecipients.map((r: { emailAddress: { address: string } }) => r.emailAddress.address), ['allcompany@contoso.com', 'LeeG@contoso.com']);
+      assert.deepEqual(
+        thread.toRecipients.map((r: { emailAddress: { address: string } }) => r.emailAddress.address),
+        ['allcompany@contoso.com', 'LeeG@contoso.com'],
+      );
     });
 
     it('400 for an empty body or a malformed participant; 403 for an app-only caller; nothing is written', async () => {
@@ -48,7 +56,11 @@ for (const dialect of testDialects()) {
       const reply = (body: unknown, headers = adele) => server.request('POST', `${threadPath(allCompanyId, threadId)}/reply`, { body, headers });
       assertGraphError(await reply({}), 400, 'BadRequest');
       assertGraphError(await reply({ post: { body: { content: '' } } }), 400, 'BadRequest');
-      assertGraphError(await reply({ post: { body: { content: 'x' }, newParticipants: [{ emailAddress: { address: 'a@@b' } }] } }), 400, 'ErrorInvalidRecipients');
+      assertGraphError(
+        await reply({ post: { body: { content: 'x' }, newParticipants: [{ emailAddress: { address: 'a@@b' } }] } }),
+        400,
+        'ErrorInvalidRecipients',
+      );
       assertGraphError(await reply({ post: { body: { content: 'x' } } }, bearer(await appToken(server))), 403, 'Forbidden');
       assert.deepEqual(await conversationRowCounts(server), before);
     });

@@ -87,7 +87,10 @@ for (const dialect of testDialects()) {
 
 describe('operations worker while the database fails', () => {
   it('waits twice as long after each failure in a row, up to a ceiling', () => {
-    assert.deepEqual([0, 1, 2, 3, 4].map((failures) => pollDelay(100, failures)), [100, 200, 400, 800, 1600]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((failures) => pollDelay(100, failures)),
+      [100, 200, 400, 800, 1600],
+    );
     assert.equal(pollDelay(100, 9), pollBackoffMaxMs);
     assert.equal(pollDelay(100, 10_000), pollBackoffMaxMs);
   });

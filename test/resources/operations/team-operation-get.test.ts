@@ -55,7 +55,11 @@ for (const dialect of testDialects()) {
 
     it('404 for an unknown operation and for an operation of another team', async () => {
       assertGraphError(await server.request('GET', `/v1.0/teams/${teamId}/operations/nope`), 404, 'NotFound');
-      assertGraphError(await server.request('GET', '/v1.0/teams/7640023f-fe43-4cc7-9bd3-84a9efe4acd6/operations/359d75f6-2bb8-4785-ab2d-377bf3d573fa'), 404, 'NotFound');
+      assertGraphError(
+        await server.request('GET', '/v1.0/teams/7640023f-fe43-4cc7-9bd3-84a9efe4acd6/operations/359d75f6-2bb8-4785-ab2d-377bf3d573fa'),
+        404,
+        'NotFound',
+      );
     });
   });
 }

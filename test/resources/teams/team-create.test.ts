@@ -3,7 +3,19 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { appToken, bearer, mintToken } from '../../helpers/tokens.ts';
-import { adeleId, allCompanyGroupId, architectureTeamId, awaitOperation, createdTeamId, guestId, meganId, member, reset, standardTemplate, teamState } from './teams.fixtures.ts';
+import {
+  adeleId,
+  allCompanyGroupId,
+  architectureTeamId,
+  awaitOperation,
+  createdTeamId,
+  guestId,
+  meganId,
+  member,
+  reset,
+  standardTemplate,
+  teamState,
+} from './teams.fixtures.ts';
 
 // The examples of team-post.md, verbatim apart from user ids, which are the demo tenant's.
 const example1 = { 'template@odata.bind': standardTemplate, displayName: 'My Sample Team', description: 'My Sample Team’s Description' };
@@ -18,15 +30,33 @@ const example3 = {
       displayName: 'Training 🏋️',
       isFavoriteByDefault: true,
       description: 'Pinned tabs.',
-      tabs: [{ 'teamsApp@odata.bind': "https://graph.microsoft.com/v1.0/appCatalogs/teamsApps('com.microsoft.teamspace.tab.web')", displayName: 'A Pinned Website', configuration: { contentUrl: 'https://docs.microsoft.com/microsoftteams/microsoft-teams' } }],
+      tabs: [
+        {
+          'teamsApp@odata.bind': "https://graph.microsoft.com/v1.0/appCatalogs/teamsApps('com.microsoft.teamspace.tab.web')",
+          displayName: 'A Pinned Website',
+          configuration: { contentUrl: 'https://docs.microsoft.com/microsoftteams/microsoft-teams' },
+        },
+      ],
     },
     { displayName: 'Planning 📅 ', description: 'Not favorited.', isFavoriteByDefault: false },
     { displayName: 'Issues and Feedback 🐞', description: 'Not favorited.' },
   ],
-  memberSettings: { allowCreateUpdateChannels: true, allowDeleteChannels: true, allowAddRemoveApps: true, allowCreateUpdateRemoveTabs: true, allowCreateUpdateRemoveConnectors: true },
+  memberSettings: {
+    allowCreateUpdateChannels: true,
+    allowDeleteChannels: true,
+    allowAddRemoveApps: true,
+    allowCreateUpdateRemoveTabs: true,
+    allowCreateUpdateRemoveConnectors: true,
+  },
   guestSettings: { allowCreateUpdateChannels: false, allowDeleteChannels: false },
   funSettings: { allowGiphy: true, giphyContentRating: 'Moderate', allowStickersAndMemes: true, allowCustomMemes: true },
-  messagingSettings: { allowUserEditMessages: true, allowUserDeleteMessages: true, allowOwnerDeleteMessages: true, allowTeamMentions: true, allowChannelMentions: true },
+  messagingSettings: {
+    allowUserEditMessages: true,
+    allowUserDeleteMessages: true,
+    allowOwnerDeleteMessages: true,
+    allowTeamMentions: true,
+    allowChannelMentions: true,
+  },
   discoverySettings: { showInTeamsSearchAndSuggestions: true },
   installedApps: [{ 'teamsApp@odata.bind': "https://graph.microsoft.com/v1.0/appCatalogs/teamsApps('com.microsoft.teamspace.tab.vsts')" }],
 };
@@ -59,7 +89,12 @@ for (const dialect of testDialects()) {
     }
 
     const rolesOf = async (teamId: string) =>
-      Object.fromEntries((await server.store.db.selectFrom('group_members').select(['user_id', 'role']).where('group_id', '=', teamId).execute()).map((row) => [row.user_id, row.role]));
+      Object.fromEntries(
+        (await server.store.db.selectFrom('group_members').select(['user_id', 'role']).where('group_id', '=', teamId).execute()).map((row) => [
+          row.user_id,
+          row.role,
+        ]),
+      );
 
     it('202 example 1: the team, its Unified group and its General channel appear when the operation succeeds; the caller owns it', async () => {
       const team = await createAndAwait(example1);
@@ -119,14 +154,20 @@ for (const dialect of testDialects()) {
       assert.equal(team.memberSettings.allowCreateUpdateRemoveConnectors, true);
       const channels = await server.request('GET', `/v1.0/teams/${team.id}/channels`);
       assertStatus(channels, 200);
-      assert.deepEqual(channels.body.value.map((c: { displayName: string }) => c.displayName).sort(), ['Announcements 📢', 'General', 'Issues and Feedback 🐞', 'Planning 📅 ', 'Training 🏋️'].sort());
+      assert.deepEqual(
+        channels.body.value.map((c: { displayName: string }) => c.displayName).sort(),
+        ['Announcements 📢', 'General', 'Issues and Feedback 🐞', 'Planning 📅 ', 'Training 🏋️'].sort(),
+      );
       const announcements = channels.body.value.find((c: { displayName: string }) => c.displayName === 'Announcements 📢');
       assert.equal(announcements.isFavoriteByDefault, true);
     });
 
     it('202 example 4: a team from a group keeps the group id, name and members', async () => {
       const before = await rolesOf(allCompanyGroupId);
-      const team = await createAndAwait({ 'template@odata.bind': standardTemplate, 'group@odata.bind': `https://graph.microsoft.com/v1.0/groups('${allCompanyGroupId}')` });
+      const team = await createAndAwait({
+        'template@odata.bind': standardTemplate,
+        'group@odata.bind': `https://graph.microsoft.com/v1.0/groups('${allCompanyGroupId}')`,
+      });
       assert.equal(team.id, allCompanyGroupId);
       assert.equal(team.displayName, 'All Company');
       assert.equal(team.visibility, 'public');
@@ -156,9 +197,24 @@ for (const dialect of testDialects()) {
       ['an unknown giphy rating', { ...example1, funSettings: { giphyContentRating: 'lenient' } }, 400, 'BadRequest'],
       ['a guest as owner', { ...example1, members: [member(guestId, ['owner'])] }, 400, 'BadRequest'],
       ['a member who does not exist', { ...example1, members: [member('00000000-0000-0000-0000-000000000001', [])] }, 404, 'Request_ResourceNotFound'],
-      ['displayName beside group@odata.bind', { 'template@odata.bind': standardTemplate, displayName: 'x', 'group@odata.bind': `https://graph.microsoft.com/v1.0/groups('${allCompanyGroupId}')` }, 400, 'BadRequest'],
-      ['a group@odata.bind with a malformed percent-escape', { 'template@odata.bind': standardTemplate, 'group@odata.bind': "https://graph.microsoft.com/v1.0/groups('%E0%A4%A')" }, 400, 'BadRequest'],
-      ['a group that already has a team', { 'template@odata.bind': standardTemplate, 'group@odata.bind': `https://graph.microsoft.com/v1.0/groups('${architectureTeamId}')` }, 409, 'Conflict'],
+      [
+        'displayName beside group@odata.bind',
+        { 'template@odata.bind': standardTemplate, displayName: 'x', 'group@odata.bind': `https://graph.microsoft.com/v1.0/groups('${allCompanyGroupId}')` },
+        400,
+        'BadRequest',
+      ],
+      [
+        'a group@odata.bind with a malformed percent-escape',
+        { 'template@odata.bind': standardTemplate, 'group@odata.bind': "https://graph.microsoft.com/v1.0/groups('%E0%A4%A')" },
+        400,
+        'BadRequest',
+      ],
+      [
+        'a group that already has a team',
+        { 'template@odata.bind': standardTemplate, 'group@odata.bind': `https://graph.microsoft.com/v1.0/groups('${architectureTeamId}')` },
+        409,
+        'Conflict',
+      ],
     ];
     for (const [title, body, status, code] of invalid) {
       it(`${status} for ${title}, with nothing written`, async () => {
@@ -172,7 +228,11 @@ for (const dialect of testDialects()) {
       const before = await teamState(server);
       const token = await appToken(server);
       assertGraphError(await server.request('POST', '/v1.0/teams', { body: example1, headers: bearer(token) }), 400, 'BadRequest');
-      assertGraphError(await server.request('POST', '/v1.0/teams', { body: { ...example1, members: [member(meganId, [])] }, headers: bearer(token) }), 400, 'BadRequest');
+      assertGraphError(
+        await server.request('POST', '/v1.0/teams', { body: { ...example1, members: [member(meganId, [])] }, headers: bearer(token) }),
+        400,
+        'BadRequest',
+      );
       assert.deepEqual(await teamState(server), before);
     });
 

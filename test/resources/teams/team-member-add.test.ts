@@ -17,12 +17,22 @@ for (const dialect of testDialects()) {
     after(() => server.close());
 
     const roleOf = async (userId: string) =>
-      (await server.store.db.selectFrom('group_members').select('role').where('group_id', '=', architectureTeamId).where('user_id', '=', userId).executeTakeFirst())?.role;
+      (
+        await server.store.db
+          .selectFrom('group_members')
+          .select('role')
+          .where('group_id', '=', architectureTeamId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst()
+      )?.role;
 
     it('201 adds an owner by id (example 1) and the member body comes back', async () => {
       const response = await server.request('POST', members, { body: member(pattiId, ['owner']) });
       assertStatus(response, 201);
-      assert.equal(response.body['@odata.context'], `${server.url}/v1.0/$metadata#teams('${architectureTeamId}')/members/microsoft.graph.aadUserConversationMember/$entity`);
+      assert.equal(
+        response.body['@odata.context'],
+        `${server.url}/v1.0/$metadata#teams('${architectureTeamId}')/members/microsoft.graph.aadUserConversationMember/$entity`,
+      );
       assert.equal(response.body.id, membershipIdOf(architectureTeamId, pattiId));
       assert.deepEqual(response.body.roles, ['owner']);
       assert.equal(response.body.userId, pattiId);

@@ -48,7 +48,11 @@ for (const dialect of testDialects()) {
 
     it('404 for a membership id of another team or a user not in the team', async () => {
       assertGraphError(await server.request('GET', `${members}/${encodeURIComponent(membershipIdOf(mark8TeamId, meganId))}`), 404, 'NotFound');
-      assertGraphError(await server.request('GET', `${members}/${encodeURIComponent(membershipIdOf(architectureTeamId, '6d1e1501-7a3d-45b7-b71b-68d372e5ce14'))}`), 404, 'NotFound');
+      assertGraphError(
+        await server.request('GET', `${members}/${encodeURIComponent(membershipIdOf(architectureTeamId, '6d1e1501-7a3d-45b7-b71b-68d372e5ce14'))}`),
+        404,
+        'NotFound',
+      );
     });
 
     it('403 for a private team the caller is not in, 404 for an unknown team', async () => {

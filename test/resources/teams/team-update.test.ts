@@ -42,7 +42,10 @@ for (const dialect of testDialects()) {
         funSettings: { allowCustomMemes: false },
       };
       assertStatus(await server.request('PATCH', team, { body: first }), 204);
-      assertStatus(await server.request('PATCH', team, { body: { memberSettings: { allowDeleteChannels: false }, guestSettings: { allowCreateUpdateChannels: true } } }), 204);
+      assertStatus(
+        await server.request('PATCH', team, { body: { memberSettings: { allowDeleteChannels: false }, guestSettings: { allowCreateUpdateChannels: true } } }),
+        204,
+      );
       const after = await server.request('GET', team);
       assertStatus(after, 200);
       assert.deepEqual(after.body.memberSettings, {

@@ -12,9 +12,22 @@ export const standardTemplate = "https://graph.microsoft.com/v1.0/teamsTemplates
 /** Row counts of everything POST /teams and the team writes touch: a failed request leaves them equal. */
 export async function teamState(server: TestServer) {
   const count = async (table: 'teams' | 'groups' | 'group_members' | 'channels' | 'operations') =>
-    Number((await server.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await server.store.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const teams = await server.store.db.selectFrom('teams').selectAll().orderBy('id').execute();
-  return { teams, groups: await count('groups'), groupMembers: await count('group_members'), channels: await count('channels'), operations: await count('operations') };
+  return {
+    teams,
+    groups: await count('groups'),
+    groupMembers: await count('group_members'),
+    channels: await count('channels'),
+    operations: await count('operations'),
+  };
 }
 
 /** The team id a 202 of POST /teams names in its Content-Location. */

@@ -42,10 +42,22 @@ for (const dialect of testDialects()) {
         [{ displayName: '  ' }, "The 'displayName' property is required and must not be empty."],
         [{ displayName: 'x'.repeat(51) }, "The 'displayName' property must not exceed 50 characters."],
         [{ displayName: 'tab\there' }, 'The section display name contains invalid characters or format.'],
-        [{ displayName: 'A', id: 'x' }, "The 'id', 'createdDateTime', 'lastModifiedDateTime', 'sectionType', or 'isHierarchicalViewEnabled' property is read-only and must not be provided when creating a section."],
-        [{ displayName: 'A', sectionType: 'userDefined' }, "The 'id', 'createdDateTime', 'lastModifiedDateTime', 'sectionType', or 'isHierarchicalViewEnabled' property is read-only and must not be provided when creating a section."],
-        [{ displayName: 'A', displayIcon: { iconType: '🚀', contentUrl: 'https://x' } }, "The 'displayIcon.contentUrl' property is not supported, or the 'displayIcon.displayName' or 'displayIcon.skinTone' property is read-only and must not be provided."],
-        [{ displayName: 'A', displayIcon: { iconType: '🚀', skinTone: 'light' } }, "The 'displayIcon.contentUrl' property is not supported, or the 'displayIcon.displayName' or 'displayIcon.skinTone' property is read-only and must not be provided."],
+        [
+          { displayName: 'A', id: 'x' },
+          "The 'id', 'createdDateTime', 'lastModifiedDateTime', 'sectionType', or 'isHierarchicalViewEnabled' property is read-only and must not be provided when creating a section.",
+        ],
+        [
+          { displayName: 'A', sectionType: 'userDefined' },
+          "The 'id', 'createdDateTime', 'lastModifiedDateTime', 'sectionType', or 'isHierarchicalViewEnabled' property is read-only and must not be provided when creating a section.",
+        ],
+        [
+          { displayName: 'A', displayIcon: { iconType: '🚀', contentUrl: 'https://x' } },
+          "The 'displayIcon.contentUrl' property is not supported, or the 'displayIcon.displayName' or 'displayIcon.skinTone' property is read-only and must not be provided.",
+        ],
+        [
+          { displayName: 'A', displayIcon: { iconType: '🚀', skinTone: 'light' } },
+          "The 'displayIcon.contentUrl' property is not supported, or the 'displayIcon.displayName' or 'displayIcon.skinTone' property is read-only and must not be provided.",
+        ],
         [{ displayName: 'A', sortType: 'nameAlphabetical' }, 'The specified sort type is not valid for this section.'],
       ];
       for (const [body, message] of cases) assertGraphError(await create(body), 400, 'BadRequest', message);
@@ -83,7 +95,10 @@ for (const dialect of testDialects()) {
     });
 
     it('403 when a delegated caller creates in another user teamwork', async () => {
-      const response = await server.request('POST', '/beta/users/MeganB@contoso.com/teamwork/sections', { body: { displayName: 'A' }, headers: ifMatch(seedVersion) });
+      const response = await server.request('POST', '/beta/users/MeganB@contoso.com/teamwork/sections', {
+        body: { displayName: 'A' },
+        headers: ifMatch(seedVersion),
+      });
       assertGraphError(response, 403, 'Forbidden');
       assert.equal(typeof tenantId, 'string');
     });

@@ -29,7 +29,12 @@ for (const dialect of testDialects()) {
     });
 
     it('403 for a system section', async () => {
-      assertGraphError(await remove(systemId('QuickViews')), 403, 'Forbidden', "This section is system-generated and cannot be modified. System-defined sections can't be deleted.");
+      assertGraphError(
+        await remove(systemId('QuickViews')),
+        403,
+        'Forbidden',
+        "This section is system-generated and cannot be modified. System-defined sections can't be deleted.",
+      );
       assert.equal(await currentVersion(server), seedVersion);
     });
 

@@ -35,7 +35,10 @@ for (const dialect of testDialects()) {
     it('200 with $expand=items: items of a user section, [] for a system section', async () => {
       const user = await server.request('GET', `${sectionsUrl}/${favoritesId}?$expand=items`);
       assertStatus(user, 200);
-      assert.deepEqual(user.body.items.map((item: { id: string }) => item.id), [oneOnOneChatId]);
+      assert.deepEqual(
+        user.body.items.map((item: { id: string }) => item.id),
+        [oneOnOneChatId],
+      );
       for (const item of user.body.items) assertGraphType('microsoft.graph.teamworkSectionItem', item);
       const system = await server.request('GET', `/beta/me/teamwork/sections/${systemId('RecentChats')}?$expand=items`);
       assertStatus(system, 200);

@@ -36,7 +36,10 @@ for (const dialect of testDialects()) {
       });
 
       it('201 example 2 normalizes the bare community id and advances the version to 1742515220', async () => {
-        const response = await server.request('POST', itemsOf(phoenixId), { body: { id: 'eyJfdHlwZSI6Ikdyb3VwIiwiaWQiOiIxOTAzMzYyMTIyMTAifQ' }, headers: ifMatch('"1742515210"') });
+        const response = await server.request('POST', itemsOf(phoenixId), {
+          body: { id: 'eyJfdHlwZSI6Ikdyb3VwIiwiaWQiOiIxOTAzMzYyMTIyMTAifQ' },
+          headers: ifMatch('"1742515210"'),
+        });
         assertItem(response, 201, communityThreadId, 'community', 1742515220);
         assert.equal(response.headers.get('location'), `${server.url}/beta/users/${adeleId}/teamwork/sections/${phoenixId}/items/${communityThreadId}`);
         const state = await snapshot(server);
@@ -51,7 +54,10 @@ for (const dialect of testDialects()) {
       });
 
       it('201 keeps a community id that already has the thread prefix, at /me too, with an unquoted If-Match', async () => {
-        const response = await server.request('POST', `/beta/me/teamwork/sections/${phoenixId}/items`, { body: { id: communityThreadId }, headers: ifMatch(String(seedVersion)) });
+        const response = await server.request('POST', `/beta/me/teamwork/sections/${phoenixId}/items`, {
+          body: { id: communityThreadId },
+          headers: ifMatch(String(seedVersion)),
+        });
         assertItem(response, 201, communityThreadId, 'community', seedVersion + 10);
       });
 
@@ -63,22 +69,38 @@ for (const dialect of testDialects()) {
 
       it('428 PreconditionRequired without If-Match, and nothing is written', async () => {
         const before = await snapshot(server);
-        assertGraphError(await server.request('POST', itemsOf(phoenixId), { body: { id: groupChatId } }), 428, 'PreconditionRequired', 'The If-Match header is required for this operation.');
+        assertGraphError(
+          await server.request('POST', itemsOf(phoenixId), { body: { id: groupChatId } }),
+          428,
+          'PreconditionRequired',
+          'The If-Match header is required for this operation.',
+        );
         assert.deepEqual(await snapshot(server), before);
       });
 
       it('412 PreconditionFailed for a stale or malformed If-Match, and nothing is written', async () => {
         const before = await snapshot(server);
-        const stale = "The If-Match header value doesn't match the current section hierarchy version. List sections again to retrieve the current @microsoft.graph.sectionsVersion annotation and retry.";
+        const stale =
+          "The If-Match header value doesn't match the current section hierarchy version. List sections again to retrieve the current @microsoft.graph.sectionsVersion annotation and retry.";
         for (const header of ['"1742515190"', 'not-a-version', '"1742515210"']) {
-          assertGraphError(await server.request('POST', itemsOf(phoenixId), { body: { id: groupChatId }, headers: ifMatch(header) }), 412, 'PreconditionFailed', stale);
+          assertGraphError(
+            await server.request('POST', itemsOf(phoenixId), { body: { id: groupChatId }, headers: ifMatch(header) }),
+            412,
+            'PreconditionFailed',
+            stale,
+          );
         }
         assert.deepEqual(await snapshot(server), before);
       });
 
       it("400 when 'id' is missing or empty", async () => {
         for (const body of [{}, { id: '' }, { id: 42 }]) {
-          assertGraphError(await server.request('POST', itemsOf(phoenixId), { body, headers: ifMatch(seedVersion) }), 400, 'BadRequest', "The 'id' property is required and must not be empty.");
+          assertGraphError(
+            await server.request('POST', itemsOf(phoenixId), { body, headers: ifMatch(seedVersion) }),
+            400,
+            'BadRequest',
+            "The 'id' property is required and must not be empty.",
+          );
         }
       });
 
@@ -95,14 +117,21 @@ for (const dialect of testDialects()) {
 
       it('403 for a conversation the user is not a member of, and nothing is written', async () => {
         const denied = 'Access to this resource is denied. The caller must be a member of the conversation being added.';
-        for (const id of ['19:0000000000000000000000000000abcd@thread.v2', '19:meeting_ZmY3NTg2ODE@thread.v2', '19:ffffffffffffffffffffffffffffffff@thread.tacv2']) {
+        for (const id of [
+          '19:0000000000000000000000000000abcd@thread.v2',
+          '19:meeting_ZmY3NTg2ODE@thread.v2',
+          '19:ffffffffffffffffffffffffffffffff@thread.tacv2',
+        ]) {
           assertGraphError(await server.request('POST', itemsOf(phoenixId), { body: { id }, headers: ifMatch(seedVersion) }), 403, 'Forbidden', denied);
         }
         assert.equal(await currentVersion(server), seedVersion);
       });
 
       it('201 for a standard channel of a team the user belongs to', async () => {
-        const response = await server.request('POST', itemsOf(phoenixId), { body: { id: '19:0b1f4a6e8c2d4e9fa7b3c5d6e7f80912@thread.tacv2' }, headers: ifMatch(seedVersion) });
+        const response = await server.request('POST', itemsOf(phoenixId), {
+          body: { id: '19:0b1f4a6e8c2d4e9fa7b3c5d6e7f80912@thread.tacv2' },
+          headers: ifMatch(seedVersion),
+        });
         assertItem(response, 201, '19:0b1f4a6e8c2d4e9fa7b3c5d6e7f80912@thread.tacv2', 'channel', seedVersion + 10);
       });
 

@@ -18,7 +18,10 @@ for (const dialect of testDialects()) {
     it('200 lists the items of a user-defined section', async () => {
       const response = await server.request('GET', `${sectionsUrl}/${favoritesId}/items`);
       assertStatus(response, 200);
-      assert.deepEqual(response.body.value.map((item: { id: string }) => item.id), [oneOnOneChatId]);
+      assert.deepEqual(
+        response.body.value.map((item: { id: string }) => item.id),
+        [oneOnOneChatId],
+      );
       assert.deepEqual((await server.request('GET', `/beta/me/teamwork/sections/${phoenixId}/items`)).body.value, []);
     });
 

@@ -34,7 +34,8 @@ for (const dialect of testDialects()) {
     });
 
     it('403 into or out of a system section, and nothing is written', async () => {
-      const message = "This section is system-generated and cannot be modified. Items can't be moved into or out of system-defined sections by using this action.";
+      const message =
+        "This section is system-generated and cannot be modified. Items can't be moved into or out of system-defined sections by using this action.";
       assertGraphError(await move(favoritesId, { targetSectionId: systemId('RecentChats') }), 403, 'Forbidden', message);
       assertGraphError(await move(systemId('RecentChats'), { targetSectionId: phoenixId }), 403, 'Forbidden', message);
       assert.equal(await currentVersion(server), seedVersion);
@@ -48,7 +49,11 @@ for (const dialect of testDialects()) {
     });
 
     it('428 without If-Match and 412 with a stale one', async () => {
-      assertGraphError(await server.request('POST', `${sectionsUrl}/${favoritesId}/items/${oneOnOneChatId}/move`, { body: { targetSectionId: phoenixId } }), 428, 'PreconditionRequired');
+      assertGraphError(
+        await server.request('POST', `${sectionsUrl}/${favoritesId}/items/${oneOnOneChatId}/move`, { body: { targetSectionId: phoenixId } }),
+        428,
+        'PreconditionRequired',
+      );
       assertGraphError(await move(favoritesId, { targetSectionId: phoenixId }, seedVersion + 20), 412, 'PreconditionFailed');
     });
   });

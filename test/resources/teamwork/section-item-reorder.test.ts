@@ -21,10 +21,16 @@ for (const dialect of testDialects()) {
       assertStatus(await server.request('POST', `${sectionsUrl}/${favoritesId}/items`, { body: { id: groupChatId }, headers: ifMatch(seedVersion) }), 201);
       const response = await reorder(favoritesId, { itemsOrder: [groupChatId, oneOnOneChatId] }, seedVersion + 10);
       assertStatus(response, 200);
-      assert.deepEqual(response.body.value.map((item: { id: string }) => item.id), [groupChatId, oneOnOneChatId]);
+      assert.deepEqual(
+        response.body.value.map((item: { id: string }) => item.id),
+        [groupChatId, oneOnOneChatId],
+      );
       for (const item of response.body.value) assert.equal(item['@odata.etag'], `"${seedVersion + 20}"`);
       const listed = await server.request('GET', `${sectionsUrl}/${favoritesId}/items`);
-      assert.deepEqual(listed.body.value.map((item: { id: string }) => item.id), [groupChatId, oneOnOneChatId]);
+      assert.deepEqual(
+        listed.body.value.map((item: { id: string }) => item.id),
+        [groupChatId, oneOnOneChatId],
+      );
     });
 
     it('400 for a bad list or one that is not the exact set of items', async () => {
@@ -42,7 +48,12 @@ for (const dialect of testDialects()) {
     });
 
     it('403 for a system section, 404 for an unknown one', async () => {
-      assertGraphError(await reorder(systemId('RecentChats'), { itemsOrder: [oneOnOneChatId] }), 403, 'Forbidden', "This section is system-generated and can't be modified. Reorder items only in user-defined sections.");
+      assertGraphError(
+        await reorder(systemId('RecentChats'), { itemsOrder: [oneOnOneChatId] }),
+        403,
+        'Forbidden',
+        "This section is system-generated and can't be modified. Reorder items only in user-defined sections.",
+      );
       assertGraphError(await reorder('nope', { itemsOrder: [oneOnOneChatId] }), 404, 'NotFound', "The specified section wasn't found.");
     });
 
@@ -57,7 +68,11 @@ for (const dialect of testDialects()) {
     });
 
     it('428 without If-Match and 412 with a stale one', async () => {
-      assertGraphError(await server.request('POST', `${sectionsUrl}/${favoritesId}/items/reorder`, { body: { itemsOrder: [oneOnOneChatId] } }), 428, 'PreconditionRequired');
+      assertGraphError(
+        await server.request('POST', `${sectionsUrl}/${favoritesId}/items/reorder`, { body: { itemsOrder: [oneOnOneChatId] } }),
+        428,
+        'PreconditionRequired',
+      );
       assertGraphError(await reorder(favoritesId, { itemsOrder: [oneOnOneChatId] }, 5), 412, 'PreconditionFailed');
     });
   });

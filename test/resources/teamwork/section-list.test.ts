@@ -23,7 +23,10 @@ for (const dialect of testDialects()) {
       assert.equal(response.body['@microsoft.graph.sectionsVersion'], String(seedVersion));
       const order = response.body['@microsoft.graph.sectionsOrder'];
       assert.deepEqual(order, [systemId('QuickViews'), phoenixId, favoritesId, ...systemNames.slice(1).map((name) => systemId(name))]);
-      assert.deepEqual(response.body.value.map((section: { id: string }) => section.id), order);
+      assert.deepEqual(
+        response.body.value.map((section: { id: string }) => section.id),
+        order,
+      );
       for (const section of response.body.value) assert.equal(section['@odata.etag'], `"${seedVersion}"`);
       const me = await server.request('GET', '/beta/me/teamwork/sections');
       assert.deepEqual(me.body.value, response.body.value);
@@ -48,7 +51,10 @@ for (const dialect of testDialects()) {
         server.request('GET', `/beta/users/${megan}/teamwork/sections`, { headers }),
       ]);
       assertStatus(first, 200);
-      assert.deepEqual(first.body['@microsoft.graph.sectionsOrder'], systemNames.map((name) => systemId(name, megan)));
+      assert.deepEqual(
+        first.body['@microsoft.graph.sectionsOrder'],
+        systemNames.map((name) => systemId(name, megan)),
+      );
       assert.deepEqual(second.body['@microsoft.graph.sectionsOrder'], first.body['@microsoft.graph.sectionsOrder']);
     });
 

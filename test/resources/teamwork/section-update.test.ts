@@ -15,7 +15,8 @@ for (const dialect of testDialects()) {
     beforeEach(async () => {
       assertStatus(await server.request('POST', '/_teamgraph/reset'), 204);
     });
-    const patch = (sectionId: string, body: unknown, version: number = seedVersion) => server.request('PATCH', `${sectionsUrl}/${sectionId}`, { body, headers: ifMatch(version) });
+    const patch = (sectionId: string, body: unknown, version: number = seedVersion) =>
+      server.request('PATCH', `${sectionsUrl}/${sectionId}`, { body, headers: ifMatch(version) });
 
     it('200 renames a section, then 200 changes its sort type with the returned etag', async () => {
       const renamed = await patch(phoenixId, { displayName: 'Important Conversations', displayIcon: { iconType: '⭐' } });
@@ -23,7 +24,10 @@ for (const dialect of testDialects()) {
       assert.equal(renamed.body.displayName, 'Important Conversations');
       assert.equal(renamed.body.displayIcon.displayName, 'Star');
       assert.equal(renamed.body['@odata.etag'], '"1742515210"');
-      const sorted = await server.request('PATCH', `${sectionsUrl}/${phoenixId}`, { body: { sortType: 'unreadThenMostRecent', isExpanded: false }, headers: { 'if-match': renamed.body['@odata.etag'] } });
+      const sorted = await server.request('PATCH', `${sectionsUrl}/${phoenixId}`, {
+        body: { sortType: 'unreadThenMostRecent', isExpanded: false },
+        headers: { 'if-match': renamed.body['@odata.etag'] },
+      });
       assertStatus(sorted, 200);
       assert.equal(sorted.body.sortType, 'unreadThenMostRecent');
       assert.equal(sorted.body.isExpanded, false);
@@ -32,7 +36,12 @@ for (const dialect of testDialects()) {
 
     it('200 stores every updatable property, read back by GET, and a later PATCH keeps what it does not name', async () => {
       // The response is built from the request; only a GET shows what the store kept.
-      const changed = await patch(phoenixId, { displayName: 'Launch Prep', displayIcon: { iconType: '⭐' }, isExpanded: false, sortType: 'unreadThenMostRecent' });
+      const changed = await patch(phoenixId, {
+        displayName: 'Launch Prep',
+        displayIcon: { iconType: '⭐' },
+        isExpanded: false,
+        sortType: 'unreadThenMostRecent',
+      });
       assertStatus(changed, 200);
       const read = await server.request('GET', `${sectionsUrl}/${phoenixId}`);
       assertStatus(read, 200);
@@ -42,17 +51,26 @@ for (const dialect of testDialects()) {
       assert.equal(read.body.isExpanded, false);
       assert.equal(read.body.sortType, 'unreadThenMostRecent');
       assert.notEqual(read.body.lastModifiedDateTime, null);
-      const expanded = await server.request('PATCH', `${sectionsUrl}/${phoenixId}`, { body: { isExpanded: true }, headers: { 'if-match': changed.body['@odata.etag'] } });
+      const expanded = await server.request('PATCH', `${sectionsUrl}/${phoenixId}`, {
+        body: { isExpanded: true },
+        headers: { 'if-match': changed.body['@odata.etag'] },
+      });
       assertStatus(expanded, 200);
       const again = await server.request('GET', `${sectionsUrl}/${phoenixId}`);
       assert.deepEqual(again.body, expanded.body);
-      assert.deepEqual([again.body.displayName, again.body.displayIcon.displayName, again.body.isExpanded, again.body.sortType], ['Launch Prep', 'Star', true, 'unreadThenMostRecent']);
+      assert.deepEqual(
+        [again.body.displayName, again.body.displayIcon.displayName, again.body.isExpanded, again.body.sortType],
+        ['Launch Prep', 'Star', true, 'unreadThenMostRecent'],
+      );
     });
 
     it("403 for a delegated caller updating another user's section, and nothing is written", async () => {
       const before = await snapshot(server);
       const megan = await userToken(server, 'MeganB@contoso.com');
-      const response = await server.request('PATCH', `${sectionsUrl}/${phoenixId}`, { body: { displayName: 'Taken over' }, headers: { ...ifMatch(seedVersion), ...bearer(megan) } });
+      const response = await server.request('PATCH', `${sectionsUrl}/${phoenixId}`, {
+        body: { displayName: 'Taken over' },
+        headers: { ...ifMatch(seedVersion), ...bearer(megan) },
+      });
       assertGraphError(response, 403, 'Forbidden');
       assert.deepEqual(await snapshot(server), before);
       const read = await server.request('GET', `${sectionsUrl}/${phoenixId}`);
@@ -70,14 +88,27 @@ for (const dialect of testDialects()) {
         [{}, 'At least one property must be provided for update.'],
         [{ displayName: ' ' }, "The 'displayName' property must not be empty or whitespace, or must not exceed 50 characters."],
         [{ displayName: 'y'.repeat(51) }, "The 'displayName' property must not be empty or whitespace, or must not exceed 50 characters."],
-        [{ sectionType: 'systemDefined' }, "The property 'sectionType' is read-only or not updatable. Only displayName, displayIcon, isExpanded, and sortType can be updated."],
+        [
+          { sectionType: 'systemDefined' },
+          "The property 'sectionType' is read-only or not updatable. Only displayName, displayIcon, isExpanded, and sortType can be updated.",
+        ],
         [{ id: 'x' }, "The property 'id' is read-only or not updatable. Only displayName, displayIcon, isExpanded, and sortType can be updated."],
         [{ sortType: 'nameAlphabetical' }, 'The specified sort type is not valid for this section.'],
         [{ sortType: 'sideways' }, 'The specified sort type is not valid for this section.'],
       ];
       for (const [body, message] of cases) assertGraphError(await patch(phoenixId, body), 400, 'BadRequest', message);
-      assertGraphError(await patch(systemId('RecentChats'), { sortType: 'nameAlphabetical' }), 400, 'BadRequest', 'The specified sort type is not valid for this section.');
-      assertGraphError(await patch(systemId('MutedChats'), { sortType: 'userDefinedCustomOrder' }), 400, 'BadRequest', 'The specified sort type is not valid for this section.');
+      assertGraphError(
+        await patch(systemId('RecentChats'), { sortType: 'nameAlphabetical' }),
+        400,
+        'BadRequest',
+        'The specified sort type is not valid for this section.',
+      );
+      assertGraphError(
+        await patch(systemId('MutedChats'), { sortType: 'userDefinedCustomOrder' }),
+        400,
+        'BadRequest',
+        'The specified sort type is not valid for this section.',
+      );
       assert.equal(await currentVersion(server), seedVersion);
     });
 

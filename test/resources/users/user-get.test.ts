@@ -18,8 +18,18 @@ for (const dialect of testDialects()) {
       const response = await server.request('GET', '/v1.0/me');
       assertStatus(response, 200);
       assert.deepEqual(Object.keys(response.body), [
-        '@odata.context', 'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone',
-        'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id',
+        '@odata.context',
+        'businessPhones',
+        'displayName',
+        'givenName',
+        'jobTitle',
+        'mail',
+        'mobilePhone',
+        'officeLocation',
+        'preferredLanguage',
+        'surname',
+        'userPrincipalName',
+        'id',
       ]);
       assert.equal(response.body.id, adele);
     });

@@ -20,6 +20,8 @@ const member = (upn: string) => ({
   roles: ['owner'],
   'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${upn}')`,
 });
-const chat = await client.api('/chats').post({ chatType: 'group', topic: 'Launch plan', members: [member('AdeleV@contoso.com'), member('MeganB@contoso.com')] });
+const chat = await client
+  .api('/chats')
+  .post({ chatType: 'group', topic: 'Launch plan', members: [member('AdeleV@contoso.com'), member('MeganB@contoso.com')] });
 // snippet:end graph-client-v3
 console.log(JSON.stringify({ displayName: (user as { displayName: string }).displayName, chat: chat as { id: string; topic: string } }));

@@ -19,7 +19,9 @@ const credential = new ClientSecretCredential('b33cbe9f-8ebe-4f2a-912b-7e2a427f4
   authorityHost: origin,
   disableInstanceDiscovery: true,
 });
-const adapter = new GraphBetaRequestAdapter(new AzureIdentityAuthenticationProvider(credential, ['https://graph.microsoft.com/.default'], undefined, new Set([new URL(origin).hostname])));
+const adapter = new GraphBetaRequestAdapter(
+  new AzureIdentityAuthenticationProvider(credential, ['https://graph.microsoft.com/.default'], undefined, new Set([new URL(origin).hostname])),
+);
 adapter.baseUrl = `${origin}/beta`;
 createGraphBetaServiceClient(adapter);
 // The beta SDK ships models without fluent builders: requests go through RequestInformation.

@@ -7,12 +7,23 @@ import { GraphRequestAdapter, createGraphServiceClient } from '@microsoft/msgrap
 import '@microsoft/msgraph-sdk-chats';
 import '@microsoft/msgraph-sdk-users';
 
-const credential = new UsernamePasswordCredential('b33cbe9f-8ebe-4f2a-912b-7e2a427f477f', '6e2b3c8a-1f4d-4b7e-9a21-7c5d0e3f9b14', 'MeganB@contoso.com', 'Passw0rd!', {
-  authorityHost: origin,
-  disableInstanceDiscovery: true,
-});
+const credential = new UsernamePasswordCredential(
+  'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f',
+  '6e2b3c8a-1f4d-4b7e-9a21-7c5d0e3f9b14',
+  'MeganB@contoso.com',
+  'Passw0rd!',
+  {
+    authorityHost: origin,
+    disableInstanceDiscovery: true,
+  },
+);
 // The fourth argument lists the hosts that may receive the token: teamgraph's, not Microsoft's.
-const authProvider = new AzureIdentityAuthenticationProvider(credential, ['https://graph.microsoft.com/.default'], undefined, new Set([new URL(origin).hostname]));
+const authProvider = new AzureIdentityAuthenticationProvider(
+  credential,
+  ['https://graph.microsoft.com/.default'],
+  undefined,
+  new Set([new URL(origin).hostname]),
+);
 const adapter = new GraphRequestAdapter(authProvider);
 adapter.baseUrl = `${origin}/v1.0`;
 const graph = createGraphServiceClient(adapter);

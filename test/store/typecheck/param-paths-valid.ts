@@ -12,6 +12,16 @@ interface Params {
 }
 
 export const valid = prepare(
-  ['teamId', 'userId', 'row.id', 'row.topic', 'members.0.user_id', 'members.12.roles', 'pair.0', 'pair.1.user.upn_key', ...pathsUnder('row', ['id', 'topic'] as const)],
+  [
+    'teamId',
+    'userId',
+    'row.id',
+    'row.topic',
+    'members.0.user_id',
+    'members.12.roles',
+    'pair.0',
+    'pair.1.user.upn_key',
+    ...pathsUnder('row', ['id', 'topic'] as const),
+  ],
   (h, p: Params) => h.selectFrom('teams').select('id').where('id', '=', p.teamId).where('display_name', '=', p.row.topic),
 );
