@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Kysely, sql } from 'kysely';
+import { messageRow } from '../../src/resources/messages/messages.schemas.ts';
 import { readSeed, seedIfEmpty } from '../../src/seed/loader.ts';
 import { allOf } from '../../src/store/columns.ts';
 import type { Store } from '../../src/store/db.ts';
@@ -62,31 +63,10 @@ async function indexNames(store: Store): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
+/** A message as teamgraph builds one (its id is its creation time), from an application. */
 function message(containerId: string, kind: 'chat' | 'channel', id: string, replyToId: string | null = null): MessageTable {
-  const at = new Date(Number(id)).toISOString();
-  return {
-    container_id: containerId,
-    id,
-    container_kind: kind,
-    team_id: null,
-    reply_to_id: replyToId,
-    message_type: 'message',
-    from_user_id: null,
-    from_display_name: null,
-    from_tenant_id: null,
-    from_app_id: 'app',
-    subject: null,
-    body_content_type: 'text',
-    body_content: 'hi',
-    importance: 'normal',
-    attachments: '[]',
-    mentions: '[]',
-    reactions: '[]',
-    created_date_time: at,
-    last_modified_date_time: at,
-    last_edited_date_time: null,
-    deleted_date_time: null,
-  };
+  const origin = { containerKind: kind, containerId, teamId: null, replyToId, fromUserId: null, appId: 'app', sender: null, createdAt: new Date(Number(id)) };
+  return messageRow(origin, { body: { content: 'hi' } });
 }
 
 // Every row lives under its parent, enforced by the database on both dialects (docs/decisions.md 93).

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KyselyPlugin } from 'kysely';
 import type { Db, Store } from '../../src/store/db.ts';
+import { messageRow } from '../../src/resources/messages/messages.schemas.ts';
 import { MessageIdAllocator } from '../../src/store/message-ids.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import type { MessageTable } from '../../src/store/schema.ts';
@@ -11,30 +12,17 @@ import { useSharedDatabase } from '../helpers/stores.ts';
 const chatId = '19:allocator@thread.v2';
 
 function message(id: number): MessageTable {
-  const at = new Date(id).toISOString();
-  return {
-    container_id: chatId,
-    id: String(id),
-    container_kind: 'chat',
-    team_id: null,
-    reply_to_id: null,
-    message_type: 'message',
-    from_user_id: null,
-    from_display_name: null,
-    from_tenant_id: null,
-    from_app_id: 'app',
-    subject: null,
-    body_content_type: 'text',
-    body_content: 'hi',
-    importance: 'normal',
-    attachments: '[]',
-    mentions: '[]',
-    reactions: '[]',
-    created_date_time: at,
-    last_modified_date_time: at,
-    last_edited_date_time: null,
-    deleted_date_time: null,
-  };
+  const origin = {
+    containerKind: 'chat',
+    containerId: chatId,
+    teamId: null,
+    replyToId: null,
+    fromUserId: null,
+    appId: 'app',
+    sender: null,
+    createdAt: new Date(id),
+  } as const;
+  return messageRow(origin, { body: { content: 'hi' } });
 }
 
 /** The schema, and the chat the messages go to: a message needs its chat. */
