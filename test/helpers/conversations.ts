@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TestServer } from './server.ts';
+import { rowCount } from './stores.ts';
 
 // Ids of the demo tenant the conversation tests use.
 export const allCompanyId = '29981b6a-0e57-42dc-94c9-cd24f5306196'; // public Microsoft 365 group, Adele owns it
@@ -41,15 +42,7 @@ export async function createConversation(
 
 /** Rows of the family's tables: a failed request must leave these unchanged. */
 export async function conversationRowCounts(server: TestServer) {
-  const count = async (table: 'group_conversations' | 'group_threads' | 'group_posts') =>
-    Number(
-      (
-        await server.store.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const count = (table: 'group_conversations' | 'group_threads' | 'group_posts') => rowCount(server.store.db, table);
   return { conversations: await count('group_conversations'), threads: await count('group_threads'), posts: await count('group_posts') };
 }
 

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'node:test';
-import { type Store, openStore } from '../../src/store/db.ts';
+import { type Db, type Store, openStore } from '../../src/store/db.ts';
+import type { Database } from '../../src/store/schema.ts';
 import { type Dialect, type TestDatabase, createTestDatabase } from './databases.ts';
 
 /**
@@ -29,4 +30,13 @@ export function useSharedDatabase(dialect: Dialect): { open: () => Promise<Store
       return store;
     },
   };
+}
+
+/** How many rows a table holds: a request that fails must leave the counts of what it would write unchanged. */
+export async function rowCount(db: Db, table: keyof Database): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -4,18 +4,11 @@ import { testDialects } from '../../helpers/databases.ts';
 import { type ServerProcess, spawnSecondInstance } from '../../helpers/processes.ts';
 import { type TestServer, assertGraphError, assertStatus, startSharedTestServer, startTestServer } from '../../helpers/server.ts';
 import { appToken, bearer, userToken } from '../../helpers/tokens.ts';
+import { rowCount } from '../../helpers/stores.ts';
 import { demoTenant, example1, example2, example5, example6, example7, member, partnerTenant, users } from './chat-fixtures.ts';
 
 async function rowCounts(server: TestServer) {
-  const count = async (table: 'chats' | 'chat_members' | 'operations') =>
-    Number(
-      (
-        await server.store.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const count = (table: 'chats' | 'chat_members' | 'operations') => rowCount(server.store.db, table);
   return { chats: await count('chats'), members: await count('chat_members'), operations: await count('operations') };
 }
 
