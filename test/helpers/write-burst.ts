@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
+import type { DatabaseTarget } from '../../src/config.ts';
+import { databaseArgs, spawnServer } from './processes.ts';
 
 // A burst of writes (chat messages posted by several clients at once) whose every outcome is kept:
 // what the reliability tests check after a signal or a kill -9 and a restart.
@@ -104,4 +107,17 @@ export async function storedMessageIds(url: string): Promise<Set<string>> {
     next = page['@odata.nextLink'];
   }
   return ids;
+}
+
+/** Restarts a server on the database and checks that every acknowledged write is there. */
+export async function assertAcknowledgedAfterRestart(t: TestContext, target: DatabaseTarget, acknowledged: readonly string[]): Promise<void> {
+  const server = await spawnServer(databaseArgs(target));
+  try {
+    const stored = await storedMessageIds(server.url);
+    const missing = acknowledged.filter((id) => !stored.has(id));
+    t.diagnostic(`after the restart: ${acknowledged.length - missing.length} of ${acknowledged.length} acknowledged writes found`);
+    assert.deepEqual(missing, [], 'acknowledged writes missing after the restart');
+  } finally {
+    await server.stop();
+  }
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type TestDatabase, createTestDatabase, testDialects } from '../helpers/databases.ts';
 import { databaseArgs, spawnServer } from '../helpers/processes.ts';
-import { startWriteBurst, storedMessageIds } from '../helpers/write-burst.ts';
+import { assertAcknowledgedAfterRestart, startWriteBurst } from '../helpers/write-burst.ts';
 
 // kill -9 while clients write: the process gets no chance to finish anything, so requests in flight
 // fail. Every write acknowledged with 201 before the kill is there after a restart on the same
@@ -43,15 +43,7 @@ for (const dialect of testDialects()) {
         assert.deepEqual(outcomes.unexpected, []);
         acknowledged.push(...outcomes.acknowledged);
       }
-      const server = await spawnServer(databaseArgs(database.target));
-      try {
-        const stored = await storedMessageIds(server.url);
-        const missing = acknowledged.filter((id) => !stored.has(id));
-        t.diagnostic(`after the restart: ${acknowledged.length - missing.length} of ${acknowledged.length} acknowledged writes found`);
-        assert.deepEqual(missing, [], 'acknowledged writes missing after the restart');
-      } finally {
-        await server.stop();
-      }
+      await assertAcknowledgedAfterRestart(t, database.target, acknowledged);
     });
   });
 }

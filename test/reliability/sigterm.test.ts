@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { type TestDatabase, createTestDatabase, testDialects } from '../helpers/databases.ts';
 import { databaseArgs, spawnServer } from '../helpers/processes.ts';
 import { openConnection, parseAnswer } from '../helpers/sockets.ts';
-import { startWriteBurst, storedMessageIds } from '../helpers/write-burst.ts';
+import { assertAcknowledgedAfterRestart, startWriteBurst } from '../helpers/write-burst.ts';
 
 // SIGTERM while clients write: every request gets a complete HTTP answer, a 201 or a 503 with
 // Retry-After in the envelope, never a reset; a client that connects after the listener closed is
@@ -49,15 +49,7 @@ for (const dialect of testDialects()) {
         assert.deepEqual(exit, { code: 0, signal: null }, server.output().stderr);
         acknowledged.push(...outcomes.acknowledged);
       }
-      const server = await spawnServer(databaseArgs(database.target));
-      try {
-        const stored = await storedMessageIds(server.url);
-        const missing = acknowledged.filter((id) => !stored.has(id));
-        t.diagnostic(`after the restart: ${acknowledged.length - missing.length} of ${acknowledged.length} acknowledged writes found`);
-        assert.deepEqual(missing, [], 'acknowledged writes missing after the restart');
-      } finally {
-        await server.stop();
-      }
+      await assertAcknowledgedAfterRestart(t, database.target, acknowledged);
     });
 
     it('503 with Retry-After for a request on an open connection while draining; a second signal ends the drain at once', { timeout: 60_000 }, async () => {
