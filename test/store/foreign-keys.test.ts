@@ -63,6 +63,19 @@ async function indexNames(store: Store): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
+/** An app installed in the seeded chat and a shared team of the seeded channel: children the seed has none of. */
+async function insertAppAndSharedTeam(store: Store): Promise<void> {
+  const now = new Date().toISOString();
+  await store.db
+    .insertInto('chat_installed_apps')
+    .values({ chat_id: chatId, id: 'app-1', teams_app_id: 'app', consented_permission_set: null, created_date_time: now })
+    .execute();
+  await store.db
+    .insertInto('channel_shared_teams')
+    .values({ channel_id: channelId, team_id: teamId, tenant_id: 't', is_host_team: 1, created_date_time: now })
+    .execute();
+}
+
 /** A message as teamgraph builds one (its id is its creation time), from an application. */
 function message(containerId: string, kind: 'chat' | 'channel', id: string, replyToId: string | null = null): MessageTable {
   const origin = { containerKind: kind, containerId, teamId: null, replyToId, fromUserId: null, appId: 'app', sender: null, createdAt: new Date(Number(id)) };
@@ -123,14 +136,7 @@ for (const dialect of testDialects()) {
       const store = await open();
       await migrate(store);
       await seeded(store);
-      await store.db
-        .insertInto('chat_installed_apps')
-        .values({ chat_id: chatId, id: 'app-1', teams_app_id: 'app', consented_permission_set: null, created_date_time: new Date().toISOString() })
-        .execute();
-      await store.db
-        .insertInto('channel_shared_teams')
-        .values({ channel_id: channelId, team_id: teamId, tenant_id: 't', is_host_team: 1, created_date_time: new Date().toISOString() })
-        .execute();
+      await insertAppAndSharedTeam(store);
       const root = await rowOf(store, 'messages', { container_id: channelId }); // the channel's one message, a root
       await store.db
         .insertInto('messages')
@@ -195,14 +201,7 @@ for (const dialect of testDialects()) {
       const released = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0014'));
       assert.equal((await migratorOf(store, released).migrateToLatest()).error, undefined);
       await seeded(store);
-      await store.db
-        .insertInto('chat_installed_apps')
-        .values({ chat_id: chatId, id: 'app-1', teams_app_id: 'app', consented_permission_set: null, created_date_time: new Date().toISOString() })
-        .execute();
-      await store.db
-        .insertInto('channel_shared_teams')
-        .values({ channel_id: channelId, team_id: teamId, tenant_id: 't', is_host_team: 1, created_date_time: new Date().toISOString() })
-        .execute();
+      await insertAppAndSharedTeam(store);
       const kept = await counts(store);
       const indexesBefore = await indexNames(store);
 
