@@ -53,6 +53,7 @@ import { PageTokens } from './wire/odata/page-tokens.ts';
 import { registerBatchRoutes } from './wire/batch.ts';
 import type { Drain } from './wire/drain.ts';
 import { graphShape } from './wire/failures.ts';
+import { graphErrorsKeyword } from './wire/body-schema.ts';
 import { acceptJsonBodies, renderErrors } from './wire/pipeline.ts';
 import { newRequestId, setRequestIdHeaders } from './wire/request-id.ts';
 import { type GraphRoute, registerGraphRoutes, rewriteKeySegments } from './wire/routes.ts';
@@ -198,7 +199,11 @@ export async function buildApp({ config, store, seed, tls, drain }: AppDeps): Pr
     // 2. Each request gets Graph's request-id, which the log lines carry too.
     genReqId: newRequestId,
     bodyLimit: bodyLimitBytes,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false },
+      // Bodies' schemas carry Graph's wording for their 400s (src/wire/body-schema.ts).
+      onCreate: (ajv) => ajv.addKeyword({ keyword: graphErrorsKeyword, schemaType: 'object' }),
+    },
   });
   app.server.maxConnections = config.maxConnections;
   app.addHook('onRequest', (request, reply, done) => {

@@ -8,9 +8,9 @@ import {
   invalidVersion,
   methodNotAllowed,
   resourceSegmentNotFound,
-  unknownProperty,
   unsupportedMediaType,
 } from './errors.ts';
+import { schemaFailure } from './body-schema.ts';
 import { discardUnreadBody, graphShape, sendFailure } from './failures.ts';
 import { parseJsonBody } from './json-body.ts';
 import { type GraphRoute, explainUnmatched } from './routes.ts';
@@ -48,15 +48,7 @@ export function renderErrors(app: FastifyInstance, routes: () => readonly GraphR
 /** Graph's error for any failure: its own, a schema's, Fastify's, or an unexpected one (500). */
 export function toGraphError(err: FastifyError | GraphError, bodySchema?: unknown): GraphError {
   if (err instanceof GraphError) return err;
-  if (err.validation !== undefined) {
-    const first = err.validation[0];
-    // A body schema titled with its Graph type is closed: an unknown property gets OData's own 400.
-    const unknown = first?.keyword === 'additionalProperties' ? (first.params as { additionalProperty?: unknown }).additionalProperty : undefined;
-    const typeName = err.validationContext === 'body' && typeof unknown === 'string' ? schemaTitleAt(bodySchema, first?.schemaPath ?? '') : undefined;
-    if (typeof unknown === 'string' && typeName !== undefined) return unknownProperty(unknown, typeName);
-    const where = `${err.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
-    return badRequest(`Invalid request ${where}: ${first?.message ?? 'does not match the schema'}.`);
-  }
+  if (err.validation !== undefined) return schemaFailure(err.validation[0], err.validationContext, bodySchema);
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return entityTooLarge();
@@ -69,17 +61,4 @@ export function toGraphError(err: FastifyError | GraphError, bodySchema?: unknow
       if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return badRequest(err.message);
       return internalError();
   }
-}
-
-/** The `title` of the object schema whose `additionalProperties` failed, found by Ajv's schema path. */
-function schemaTitleAt(schema: unknown, schemaPath: string): string | undefined {
-  const steps = schemaPath
-    .replace(/^#\//, '')
-    .split('/')
-    .slice(0, -1)
-    .map((step) => step.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let node = schema;
-  for (const step of steps) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[step] : undefined;
-  const title = node !== null && typeof node === 'object' ? (node as { title?: unknown }).title : undefined;
-  return typeof title === 'string' ? title : undefined;
 }

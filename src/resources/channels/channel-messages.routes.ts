@@ -1,8 +1,8 @@
 import type { QuerySupport } from '../../wire/odata/query-options.ts';
 import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
-import { chatMessageProperties } from '../messages/messages.schemas.ts';
+import { MessageUpdateBody, chatMessageProperties } from '../messages/messages.schemas.ts';
 import type { ChannelMessagesService } from './channel-messages.service.ts';
-import { ChannelMessageBody, ChannelMessageUpdateBody, channelMessageJson } from './channel-messages.schemas.ts';
+import { ChannelMessageBody, channelMessageJson } from './channel-messages.schemas.ts';
 
 type Params = { teamId: string; channelId: string; messageId?: string; replyId?: string };
 type MessageRow = Parameters<typeof channelMessageJson>[0];
@@ -75,7 +75,7 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       method: 'PATCH',
       response: null,
       forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}'],
-      body: ChannelMessageUpdateBody,
+      body: MessageUpdateBody,
       permissions: update,
       handle: async (req) => {
         await messages.update(req.principal, req.params.teamId, req.params.channelId, req.params.messageId, null, req.body);
@@ -124,7 +124,7 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       method: 'PATCH',
       response: null,
       forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}/replies/{replyId}'],
-      body: ChannelMessageUpdateBody,
+      body: MessageUpdateBody,
       permissions: update,
       handle: async (req) => {
         await messages.update(req.principal, req.params.teamId, req.params.channelId, req.params.replyId, req.params.messageId, req.body);

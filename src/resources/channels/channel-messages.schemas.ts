@@ -1,8 +1,6 @@
 import Type, { type Static } from 'typebox';
 import type { MessageTable } from '../../store/schema.ts';
-import { ItemBody, chatMessageJson, senderOf } from '../messages/messages.schemas.ts';
-
-const Importance = Type.Union([Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
+import { Importance, ItemBody, chatMessageJson, senderOf } from '../messages/messages.schemas.ts';
 
 // Only `body` is required (channel-post-messages.md); `createdDateTime` and `from` only when importing.
 export const ChannelMessageBody = Type.Object({
@@ -15,13 +13,6 @@ export const ChannelMessageBody = Type.Object({
   mentions: Type.Optional(Type.Array(Type.Object({}))),
 });
 export type ChannelMessageBody = Static<typeof ChannelMessageBody>;
-
-export const ChannelMessageUpdateBody = Type.Object({
-  body: Type.Optional(ItemBody),
-  subject: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  importance: Type.Optional(Importance),
-});
-export type ChannelMessageUpdateBody = Static<typeof ChannelMessageUpdateBody>;
 
 /** A channel message as Graph writes it: channelIdentity, no chatId, and a webUrl into Teams. */
 export function channelMessageJson(row: MessageTable): Record<string, unknown> {

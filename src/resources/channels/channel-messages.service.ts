@@ -7,10 +7,10 @@ import type { ChannelTable, MessageTable } from '../../store/schema.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { type MessageSender, messageRow } from '../messages/messages.schemas.ts';
+import { type MessageSender, type MessageUpdateBody, messageRow } from '../messages/messages.schemas.ts';
 import { type ChannelAccess, type ChannelScope, channelNotFound } from './channels.access.ts';
 import * as messagesStore from './channel-messages.store.ts';
-import type { ChannelMessageBody, ChannelMessageUpdateBody } from './channel-messages.schemas.ts';
+import type { ChannelMessageBody } from './channel-messages.schemas.ts';
 
 export interface MessageThread {
   readonly message: MessageTable;
@@ -107,14 +107,7 @@ export class ChannelMessagesService {
   }
 
   /** Delegated callers edit their own messages; policyViolation is an application's to set (chatmessage-update.md). */
-  async update(
-    principal: Principal,
-    teamId: string,
-    channelId: string,
-    messageId: string,
-    replyToId: string | null,
-    body: ChannelMessageUpdateBody,
-  ): Promise<void> {
+  async update(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null, body: MessageUpdateBody): Promise<void> {
     const { message } = await this.writable(principal, teamId, channelId, messageId, replyToId);
     if (principal.userId === null) throw forbidden('An application can update only the policyViolation of a message.');
     if (message.from_user_id !== principal.userId) throw forbidden('Only the sender of a message can edit it.');

@@ -1,7 +1,6 @@
-import Type from 'typebox';
 import type { QuerySupport } from '../../wire/odata/query-options.ts';
 import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
-import { ChatMessageBody, chatMessageJson, chatMessageProperties, senderOf } from '../messages/messages.schemas.ts';
+import { ChatMessageBody, MessageUpdateBody, chatMessageJson, chatMessageProperties, senderOf } from '../messages/messages.schemas.ts';
 import { type ChatMessagesService, chatMessageFields } from './chat-messages.service.ts';
 
 const messageQuery = { entityType: 'microsoft.graph.chatMessage', properties: chatMessageProperties } as const;
@@ -77,7 +76,7 @@ export function chatMessageRoutes(messages: ChatMessagesService): GraphRoute[] {
       method: 'PATCH',
       response: null,
       forms: ['/chats/{chatId}/messages/{messageId}'],
-      body: Type.Record(Type.String(), Type.Unknown()),
+      body: MessageUpdateBody,
       permissions: { delegated: ['Chat.ReadWrite'], application: ['Chat.UpdatePolicyViolation.All', 'Chat.ReadWrite.All'] },
       handle: async (req) => {
         await messages.update(req.principal, req.params.chatId, req.params.messageId, req.body);

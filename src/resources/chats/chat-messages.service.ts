@@ -6,7 +6,7 @@ import { StoreParentMissing } from '../../store/errors.ts';
 import { withSingleWrite, withTransaction } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
-import { type ChatMessageBody, messageRow } from '../messages/messages.schemas.ts';
+import { type ChatMessageBody, type MessageUpdateBody, messageRow } from '../messages/messages.schemas.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { type ChatAccess, chatNotFound } from './chats.access.ts';
 import * as messagesStore from './chat-messages.store.ts';
@@ -16,8 +16,6 @@ export { chatMessageColumns as chatMessageFields } from './chat-messages.store.t
 
 const messageNotFound = (messageId: string) => notFound(`Message '${messageId}' was not found in the chat.`);
 // What a delegated caller may change on a message (chatmessage-update.md); policyViolation is the app's.
-const updatableProperties = ['body', 'subject', 'importance', 'mentions', 'attachments', 'reactions'];
-
 export class ChatMessagesService {
   constructor(
     private readonly store: Store,
@@ -76,20 +74,16 @@ export class ChatMessagesService {
   }
 
   /** The sender edits their own message (chatmessage-update.md); an app may change only policyViolation. */
-  async update(principal: Principal, chatId: string, messageId: string, body: Record<string, unknown>): Promise<void> {
+  async update(principal: Principal, chatId: string, messageId: string, body: MessageUpdateBody): Promise<void> {
     const message = await this.get(principal, chatId, messageId);
     if (principal.userId === null) throw badRequest('teamgraph does not record policyViolation; applications cannot update chat messages here.');
     if (message.from_user_id !== principal.userId) throw forbidden('Only the sender can update a chat message.');
-    const unknown = Object.keys(body).find((name) => !updatableProperties.includes(name));
-    if (unknown !== undefined) throw badRequest(`The property '${unknown}' cannot be updated on a chatMessage.`);
-    const content = body.body as { content?: unknown; contentType?: unknown } | null | undefined;
-    if (content === null || (content !== undefined && typeof content.content !== 'string')) throw badRequest('body.content must be a string.');
     const now = new Date().toISOString();
     await withSingleWrite(this.store, (h) =>
       messagesStore.updateMessage(h, message.container_id, message.id, {
-        ...(content === undefined ? {} : { body_content: content.content as string, body_content_type: content.contentType === 'html' ? 'html' : 'text' }),
-        ...(typeof body.subject === 'string' || body.subject === null ? { subject: body.subject } : {}),
-        ...(body.importance === 'high' || body.importance === 'urgent' || body.importance === 'normal' ? { importance: body.importance } : {}),
+        ...(body.body === undefined ? {} : { body_content: body.body.content, body_content_type: body.body.contentType ?? 'text' }),
+        ...(body.subject === undefined ? {} : { subject: body.subject }),
+        ...(body.importance === undefined ? {} : { importance: body.importance }),
         last_edited_date_time: now,
         last_modified_date_time: now,
       }),

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import type { MessageTable } from '../../store/schema.ts';
+import { annotationProperties } from '../../wire/body-schema.ts';
 
 // The chatMessage shape shared by chat and channel messages (api-reference/v1.0/resources/chatmessage.md).
 
@@ -38,10 +39,33 @@ export interface MessageSender {
   readonly tenantId: string;
 }
 
-export const ItemBody = Type.Object({
+const itemBodyProperties = {
   contentType: Type.Optional(Type.Union([Type.Literal('text'), Type.Literal('html')])),
   content: Type.String(),
-});
+};
+export const ItemBody = Type.Object(itemBodyProperties);
+export const Importance = Type.Union([Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
+
+/**
+ * What a sender may change of a chat or channel message (chatmessage-update.md); any other property
+ * is refused. Mentions, attachments and reactions are accepted and left as they are.
+ */
+export const MessageUpdateBody = Type.Object(
+  {
+    body: Type.Optional(Type.Object(itemBodyProperties, { graphErrors: { '*': 'body.content must be a string.' } })),
+    subject: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    importance: Type.Optional(Importance),
+    mentions: Type.Optional(Type.Unknown()),
+    attachments: Type.Optional(Type.Unknown()),
+    reactions: Type.Optional(Type.Unknown()),
+  },
+  {
+    additionalProperties: false,
+    patternProperties: annotationProperties,
+    graphErrors: { additionalProperties: "The property '{property}' cannot be updated on a chatMessage." },
+  },
+);
+export type MessageUpdateBody = Static<typeof MessageUpdateBody>;
 
 /** A message row as Graph JSON; a channel message also carries its webUrl and channelIdentity. */
 export function chatMessageJson(

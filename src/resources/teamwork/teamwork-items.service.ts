@@ -4,12 +4,9 @@ import type { Handle } from '../../store/transaction.ts';
 import type { Principal } from '../../wire/auth.ts';
 import { GraphError, badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import { type Mutation, type TeamworkAccess, isMemberOf, notMemberOfConversation, requireIfMatch, sectionConflict } from './teamwork.access.ts';
-import { conversationRef } from './teamwork.schemas.ts';
-import { readIdList, sectionNotFound } from './teamwork.service.ts';
+import { conversationRef, sectionItemsMax } from './teamwork.schemas.ts';
+import { sectionNotFound } from './teamwork.service.ts';
 import * as teamworkStore from './teamwork.store.ts';
-
-/** Items per user-defined section; Graph leaves the number unstated (docs/decisions.md #63). */
-const sectionItemsMax = 100;
 
 const itemsLimitReached = () => badRequest('The maximum number of items in this section has been reached.');
 const systemSection = (why: string) => forbidden(`This section is system-generated and cannot be modified. ${why}`);
@@ -45,10 +42,9 @@ export class TeamworkItemsService {
   }
 
   /** Seed 000: only a conversation still in its system section may be added; one section per item. */
-  async add(principal: Principal, userIdOrUpn: string, sectionId: string, ifMatch: string | undefined, body: Record<string, unknown>): Promise<ItemView> {
+  async add(principal: Principal, userIdOrUpn: string, sectionId: string, ifMatch: string | undefined, conversationId: string): Promise<ItemView> {
     const header = requireIfMatch(ifMatch);
-    if (typeof body.id !== 'string' || body.id.trim() === '') throw badRequest("The 'id' property is required and must not be empty.");
-    const ref = conversationRef(body.id);
+    const ref = conversationRef(conversationId);
     if (ref === null) throw badRequest('The specified item ID is not valid. Provide a valid chat, channel, meeting, or community ID.');
     return this.access.mutate(principal, userIdOrUpn, header, async (m) => {
       const section = await userSection(m.tx, m.owner.id, sectionId, sectionNotFound, 'Items can be added only to user-defined sections.');
@@ -78,17 +74,8 @@ export class TeamworkItemsService {
   }
 
   /** teamworksectionitem-move.md: between user-defined sections only; createdDateTime becomes the move time. */
-  async move(
-    principal: Principal,
-    userIdOrUpn: string,
-    sectionId: string,
-    itemId: string,
-    ifMatch: string | undefined,
-    body: Record<string, unknown>,
-  ): Promise<ItemView> {
+  async move(principal: Principal, userIdOrUpn: string, sectionId: string, itemId: string, ifMatch: string | undefined, targetId: string): Promise<ItemView> {
     const header = requireIfMatch(ifMatch);
-    const targetId = body.targetSectionId;
-    if (typeof targetId !== 'string' || targetId.trim() === '') throw badRequest("The 'targetSectionId' property is required and must not be empty.");
     if (targetId === sectionId) throw badRequest('The source and target sections must be different.');
     const why = "Items can't be moved into or out of system-defined sections by using this action.";
     return this.access.mutate(principal, userIdOrUpn, header, async (m) => {
@@ -103,11 +90,8 @@ export class TeamworkItemsService {
   }
 
   /** teamworksectionitem-reorder.md: every item exactly once, in a userDefinedCustomOrder section. */
-  async reorder(principal: Principal, userIdOrUpn: string, sectionId: string, ifMatch: string | undefined, body: Record<string, unknown>): Promise<ItemsView> {
+  async reorder(principal: Principal, userIdOrUpn: string, sectionId: string, ifMatch: string | undefined, wanted: readonly string[]): Promise<ItemsView> {
     const header = requireIfMatch(ifMatch);
-    const wanted = readIdList(body.itemsOrder, sectionItemsMax);
-    if (wanted === null)
-      throw badRequest('The itemsOrder property is missing, empty, exceeds the supported maximum, or contains null, empty, or duplicate IDs.');
     return this.access.mutate(principal, userIdOrUpn, header, async (m) => {
       const section = await teamworkStore.findSection(m.tx, m.owner.id, sectionId);
       if (section === undefined) throw notFound("The specified section wasn't found.");

@@ -1,7 +1,19 @@
 import { type QuerySupport, applySelect } from '../../wire/odata/query-options.ts';
 import { type GraphRequest, type GraphResponse, type GraphRoute, defineRoute } from '../../wire/routes.ts';
 import type { TeamworkItemsService } from './teamwork-items.service.ts';
-import { AnyObjectBody, etagOf, itemJson, parseVersion, sectionJson, sectionProperties } from './teamwork.schemas.ts';
+import {
+  ItemAddBody,
+  ItemMoveBody,
+  ItemsReorderBody,
+  SectionCreateBody,
+  SectionUpdateBody,
+  SectionsReorderBody,
+  etagOf,
+  itemJson,
+  parseVersion,
+  sectionJson,
+  sectionProperties,
+} from './teamwork.schemas.ts';
 import type { SectionView, SectionsView, TeamworkService } from './teamwork.service.ts';
 
 // Beta only (graph-surface 1.1). Permissions: includes/permissions/userteamwork-list-sections-permissions.md,
@@ -37,7 +49,7 @@ export function teamworkRoutes(sections: TeamworkService, items: TeamworkItemsSe
       forms: ['/me/teamwork/sections', '/users/{userId}/teamwork/sections'],
       versions: ['beta'],
       permissions: writePermissions,
-      body: AnyObjectBody,
+      body: SectionCreateBody,
       handle: async (req) => {
         const view = await sections.create(req.principal, req.pathUserId, req.headers['if-match'], req.body);
         return {
@@ -55,9 +67,9 @@ export function teamworkRoutes(sections: TeamworkService, items: TeamworkItemsSe
       forms: ['/me/teamwork/sections/reorder', '/users/{userId}/teamwork/sections/reorder'],
       versions: ['beta'],
       permissions: writePermissions,
-      body: AnyObjectBody,
+      body: SectionsReorderBody,
       handle: async (req) => {
-        const view = await sections.reorder(req.principal, req.pathUserId, req.headers['if-match'], req.body);
+        const view = await sections.reorder(req.principal, req.pathUserId, req.headers['if-match'], req.body.sectionsOrder);
         return { status: 200, body: { '@odata.context': sectionsContext(req, view.ownerId), value: view.sections.map((s) => sectionJson(s, view.version)) } };
       },
     }),
@@ -86,7 +98,7 @@ export function teamworkRoutes(sections: TeamworkService, items: TeamworkItemsSe
       forms: ['/me/teamwork/sections/{sectionId}', '/users/{userId}/teamwork/sections/{sectionId}'],
       versions: ['beta'],
       permissions: writePermissions,
-      body: AnyObjectBody,
+      body: SectionUpdateBody,
       handle: async (req) => ({
         status: 200,
         body: sectionBody(req, await sections.update(req.principal, req.pathUserId, req.params.sectionId, req.headers['if-match'], req.body)),
@@ -129,10 +141,10 @@ export function teamworkRoutes(sections: TeamworkService, items: TeamworkItemsSe
       forms: ['/me/teamwork/sections/{sectionId}/items', '/users/{userId}/teamwork/sections/{sectionId}/items'],
       versions: ['beta'],
       permissions: writePermissions,
-      body: AnyObjectBody,
+      body: ItemAddBody,
       handle: async (req) => {
         const sectionId = req.params.sectionId;
-        const view = await items.add(req.principal, req.pathUserId, sectionId, req.headers['if-match'], req.body);
+        const view = await items.add(req.principal, req.pathUserId, sectionId, req.headers['if-match'], req.body.id);
         // The page's Location carries the raw conversation id, not percent-encoded.
         const location = `${req.serviceRoot}/users/${view.ownerId}${sectionsPath}/${sectionId}/items/${view.item.id}`;
         return {
@@ -150,10 +162,10 @@ export function teamworkRoutes(sections: TeamworkService, items: TeamworkItemsSe
       forms: ['/me/teamwork/sections/{sectionId}/items/reorder', '/users/{userId}/teamwork/sections/{sectionId}/items/reorder'],
       versions: ['beta'],
       permissions: writePermissions,
-      body: AnyObjectBody,
+      body: ItemsReorderBody,
       handle: async (req) => {
         const sectionId = req.params.sectionId;
-        const view = await items.reorder(req.principal, req.pathUserId, sectionId, req.headers['if-match'], req.body);
+        const view = await items.reorder(req.principal, req.pathUserId, sectionId, req.headers['if-match'], req.body.itemsOrder);
         return { status: 200, body: { '@odata.context': itemsContext(req, view.ownerId, sectionId), value: view.items.map((i) => itemJson(i, view.version)) } };
       },
     }),
@@ -178,9 +190,16 @@ export function teamworkRoutes(sections: TeamworkService, items: TeamworkItemsSe
       forms: ['/me/teamwork/sections/{sectionId}/items/{itemId}/move', '/users/{userId}/teamwork/sections/{sectionId}/items/{itemId}/move'],
       versions: ['beta'],
       permissions: writePermissions,
-      body: AnyObjectBody,
+      body: ItemMoveBody,
       handle: async (req) => {
-        const view = await items.move(req.principal, req.pathUserId, req.params.sectionId, req.params.itemId, req.headers['if-match'], req.body);
+        const view = await items.move(
+          req.principal,
+          req.pathUserId,
+          req.params.sectionId,
+          req.params.itemId,
+          req.headers['if-match'],
+          req.body.targetSectionId,
+        );
         const targetId = view.item.section_id;
         return { status: 200, body: { '@odata.context': `${itemsContext(req, view.ownerId, targetId)}/$entity`, ...itemJson(view.item, view.version) } };
       },

@@ -1,11 +1,8 @@
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import type { TeamworkSectionItemTable, TeamworkSectionTable } from '../../store/schema.ts';
-import { badRequest } from '../../wire/errors.ts';
+import { annotationProperties } from '../../wire/body-schema.ts';
 
 // Beta teamwork sections (api-reference/beta/resources/teamworksection.md, teamworksectionitem.md).
-
-// Bodies are checked by the service, not the schema: Graph's pages fix the wording of each 400.
-export const AnyObjectBody = Type.Record(Type.String(), Type.Unknown());
 
 /** The six system sections every user has, in their default order (teamworksection.md). */
 export const systemSectionNames = ['QuickViews', 'RecentChats', 'TeamsAndChannels', 'MeetingChats', 'MutedChats', 'EngageCommunities'] as const;
@@ -154,87 +151,129 @@ export const sectionProperties = [
   'lastModifiedDateTime',
 ] as const;
 
-// Reading request bodies. Graph's pages fix the wording of each 400 (userteamwork-post-sections.md,
-// teamworksection-update.md), so bodies are read here rather than by a schema validator.
+// Request bodies. Graph's pages fix the wording of each 400 (userteamwork-post-sections.md,
+// teamworksection-update.md and the item pages), so each schema node carries its own (decision 127).
 
-export interface SectionInput {
-  readonly displayName?: string;
-  readonly displayIcon?: StoredIcon;
-  readonly isExpanded?: boolean;
-  readonly sortType?: SortType;
-}
+/** User-defined sections per user, and items per user-defined section; Graph leaves both unstated (decision 63). */
+export const userSectionsMax = 50;
+export const sectionItemsMax = 100;
 
-const writableOnCreate = ['displayName', 'displayIcon', 'isExpanded', 'sortType'];
-const readOnlyOnCreate = ['id', 'createdDateTime', 'lastModifiedDateTime', 'sectionType', 'isHierarchicalViewEnabled'];
-const displayNameMax = 50;
+const sortTypeInvalid = 'The specified sort type is not valid for this section.';
+const iconMalformed = "The 'displayIcon' property must be an object with an 'iconType'.";
+const iconReadOnly =
+  "The 'displayIcon.contentUrl' property is not supported, or the 'displayIcon.displayName' or 'displayIcon.skinTone' property is read-only and must not be provided.";
+const readOnlyOnCreate = Type.Optional(
+  Type.Never({
+    graphErrors: {
+      '*': "The 'id', 'createdDateTime', 'lastModifiedDateTime', 'sectionType', or 'isHierarchicalViewEnabled' property is read-only and must not be provided when creating a section.",
+    },
+  }),
+);
 
-/** Properties the client set, without OData annotations such as `@odata.type`. */
-const propertiesOf = (body: Record<string, unknown>) => Object.keys(body).filter((name) => !name.startsWith('@'));
+/** Not given, or null: what a client may send for a property the service fills in. */
+const serviceFilled = (message: string) => Type.Optional(Type.Null({ graphErrors: { '*': message } }));
 
-export function readCreateInput(body: Record<string, unknown>): SectionInput {
-  const names = propertiesOf(body);
-  if (names.some((name) => readOnlyOnCreate.includes(name))) {
-    throw inputError(
-      "The 'id', 'createdDateTime', 'lastModifiedDateTime', 'sectionType', or 'isHierarchicalViewEnabled' property is read-only and must not be provided when creating a section.",
-    );
-  }
-  const unknown = names.find((name) => !writableOnCreate.includes(name));
-  if (unknown !== undefined) throw inputError(`The property '${unknown}' does not exist on type 'microsoft.graph.teamworkSection'.`);
-  const displayName = body.displayName;
-  if (typeof displayName !== 'string' || displayName.trim() === '') throw inputError("The 'displayName' property is required and must not be empty.");
-  if (displayName.length > displayNameMax) throw inputError("The 'displayName' property must not exceed 50 characters.");
-  assertNameFormat(displayName);
-  const input = { ...readCommon(body), displayName };
-  if (input.sortType !== undefined && !isSortTypeValid({ system_name: null }, input.sortType)) throw invalidSortTypeInput();
-  return input;
-}
+const DisplayIcon = Type.Object(
+  {
+    iconType: Type.String({ pattern: '\\S', not: { const: 'custom' }, graphErrors: { not: iconReadOnly } }),
+    contentUrl: serviceFilled(iconReadOnly),
+    displayName: serviceFilled(iconReadOnly),
+    skinTone: serviceFilled(iconReadOnly),
+  },
+  { graphErrors: { '*': iconMalformed } },
+);
 
-export function readUpdateInput(body: Record<string, unknown>): SectionInput {
-  const names = propertiesOf(body);
-  if (names.length === 0) throw inputError('At least one property must be provided for update.');
-  const other = names.find((name) => !writableOnCreate.includes(name));
-  if (other !== undefined) {
-    throw inputError(`The property '${other}' is read-only or not updatable. Only displayName, displayIcon, isExpanded, and sortType can be updated.`);
-  }
-  const displayName = body.displayName;
-  if ('displayName' in body && (typeof displayName !== 'string' || displayName.trim() === '' || displayName.length > displayNameMax)) {
-    throw inputError("The 'displayName' property must not be empty or whitespace, or must not exceed 50 characters.");
-  }
-  if (typeof displayName === 'string') assertNameFormat(displayName);
-  return { ...readCommon(body), ...(typeof displayName === 'string' ? { displayName } : {}) };
-}
+// Control characters and surrounding whitespace are what a chat-list title cannot show (decision 64).
+// The checks run in this order, each with its own wording; `allOf` stops at the first that fails.
+const displayName = (wording: { empty: string; tooLong: string }) =>
+  Type.String({
+    graphErrors: { '*': wording.empty },
+    allOf: [
+      { pattern: '\\S', graphErrors: { '*': wording.empty } },
+      { maxLength: 50, graphErrors: { '*': wording.tooLong } },
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+      { pattern: /^(?!\s)[^\u0000-\u001f\u007f]*(?<!\s)$/u.source, graphErrors: { '*': 'The section display name contains invalid characters or format.' } },
+    ],
+  });
 
-function readCommon(body: Record<string, unknown>): Omit<SectionInput, 'displayName'> {
-  const { displayIcon, isExpanded, sortType } = body;
-  if (isExpanded !== undefined && typeof isExpanded !== 'boolean') throw inputError("The 'isExpanded' property must be a Boolean.");
-  if (sortType !== undefined && (typeof sortType !== 'string' || !(sortTypes as readonly string[]).includes(sortType))) throw invalidSortTypeInput();
-  return {
-    ...(displayIcon === undefined ? {} : { displayIcon: readIcon(displayIcon) }),
-    ...(isExpanded === undefined ? {} : { isExpanded }),
-    ...(sortType === undefined ? {} : { sortType: sortType as SortType }),
-  };
-}
+const editableProperties = {
+  displayIcon: Type.Optional(DisplayIcon),
+  isExpanded: Type.Optional(Type.Boolean({ graphErrors: { '*': "The 'isExpanded' property must be a Boolean." } })),
+};
 
-function readIcon(value: unknown): StoredIcon {
-  if (typeof value !== 'object' || value === null) throw inputError("The 'displayIcon' property must be an object with an 'iconType'.");
-  const icon = value as Record<string, unknown>;
-  if (icon.contentUrl != null || icon.displayName != null || icon.skinTone != null || icon.iconType === 'custom') {
-    throw inputError(
-      "The 'displayIcon.contentUrl' property is not supported, or the 'displayIcon.displayName' or 'displayIcon.skinTone' property is read-only and must not be provided.",
-    );
-  }
-  if (typeof icon.iconType !== 'string' || icon.iconType.trim() === '') throw inputError("The 'displayIcon' property must be an object with an 'iconType'.");
-  return { iconType: icon.iconType };
-}
+export const SectionCreateBody = Type.Object(
+  {
+    ...editableProperties,
+    displayName: displayName({
+      empty: "The 'displayName' property is required and must not be empty.",
+      tooLong: "The 'displayName' property must not exceed 50 characters.",
+    }),
+    // A user-defined section sorts by one of these (teamworksection-update.md).
+    sortType: Type.Optional(
+      Type.Union(
+        userDefinedSortTypes.map((sortType) => Type.Literal(sortType)),
+        { graphErrors: { '*': sortTypeInvalid } },
+      ),
+    ),
+    id: readOnlyOnCreate,
+    createdDateTime: readOnlyOnCreate,
+    lastModifiedDateTime: readOnlyOnCreate,
+    sectionType: readOnlyOnCreate,
+    isHierarchicalViewEnabled: readOnlyOnCreate,
+  },
+  {
+    additionalProperties: false,
+    patternProperties: annotationProperties,
+    graphErrors: {
+      required: "The 'displayName' property is required and must not be empty.",
+      additionalProperties: "The property '{property}' does not exist on type 'microsoft.graph.teamworkSection'.",
+    },
+  },
+);
+export type SectionCreateBody = Static<typeof SectionCreateBody>;
 
-// Control characters and surrounding whitespace are what a chat-list title cannot show (decision #64).
-function assertNameFormat(displayName: string): void {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (/[\u0000-\u001f\u007f]/.test(displayName) || displayName.trim() !== displayName) {
-    throw inputError('The section display name contains invalid characters or format.');
-  }
-}
+const notEmptyOrTooLong = "The 'displayName' property must not be empty or whitespace, or must not exceed 50 characters.";
 
-const invalidSortTypeInput = () => inputError('The specified sort type is not valid for this section.');
+export const SectionUpdateBody = Type.Object(
+  {
+    ...editableProperties,
+    displayName: Type.Optional(displayName({ empty: notEmptyOrTooLong, tooLong: notEmptyOrTooLong })),
+    // Whether the sort type suits the section is the service's to decide, once it has read the section.
+    sortType: Type.Optional(
+      Type.Union(
+        sortTypes.map((sortType) => Type.Literal(sortType)),
+        { graphErrors: { '*': sortTypeInvalid } },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    patternProperties: annotationProperties,
+    // Annotations alone change nothing: at least one property must be named.
+    not: { propertyNames: { pattern: '^@' } },
+    graphErrors: {
+      not: 'At least one property must be provided for update.',
+      additionalProperties: "The property '{property}' is read-only or not updatable. Only displayName, displayIcon, isExpanded, and sortType can be updated.",
+    },
+  },
+);
+export type SectionUpdateBody = Static<typeof SectionUpdateBody>;
 
-const inputError = badRequest;
+/** A reorder list: every id a non-empty string, once each, at most `max` of them. */
+const idList = (max: number) => Type.Array(Type.String({ pattern: '\\S' }), { minItems: 1, maxItems: max, uniqueItems: true });
+const idListWording = (property: string) => ({
+  '*': `The ${property} property is missing, empty, exceeds the supported maximum, or contains null, empty, or duplicate IDs.`,
+});
+
+// The system sections come on top of the user-defined ones in a full reorder list.
+export const SectionsReorderBody = Type.Object(
+  { sectionsOrder: idList(userSectionsMax + systemSectionNames.length) },
+  { graphErrors: idListWording('sectionsOrder') },
+);
+export const ItemsReorderBody = Type.Object({ itemsOrder: idList(sectionItemsMax) }, { graphErrors: idListWording('itemsOrder') });
+
+const nonEmptyId = Type.String({ pattern: '\\S' });
+const requiredWording = (property: string) => ({ '*': `The '${property}' property is required and must not be empty.` });
+
+export const ItemAddBody = Type.Object({ id: nonEmptyId }, { graphErrors: requiredWording('id') });
+export const ItemMoveBody = Type.Object({ targetSectionId: nonEmptyId }, { graphErrors: requiredWording('targetSectionId') });

@@ -4,12 +4,8 @@ import type { TeamworkSectionItemTable, TeamworkSectionTable } from '../../store
 import type { Principal } from '../../wire/auth.ts';
 import { badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import { type Mutation, type TeamworkAccess, effectiveOrder, requireIfMatch, sectionConflict } from './teamwork.access.ts';
-import { type SectionInput, type SortType, isSortTypeValid, readCreateInput, readUpdateInput } from './teamwork.schemas.ts';
+import { type SectionCreateBody, type SectionUpdateBody, type SortType, isSortTypeValid, userSectionsMax } from './teamwork.schemas.ts';
 import * as teamworkStore from './teamwork.store.ts';
-
-/** Limits Graph leaves unstated (docs/decisions.md #63). */
-const userSectionsMax = 50;
-const reorderListMax = userSectionsMax + 6;
 
 export const sectionNotFound = () => notFound('The specified section was not found.');
 const systemSectionLocked = (why: string) => forbidden(`This section is system-generated and cannot be modified. ${why}`);
@@ -59,20 +55,19 @@ export class TeamworkService {
     return { ownerId: owner.id, version: teamwork?.sections_version ?? 0, section, items };
   }
 
-  async create(principal: Principal, userIdOrUpn: string, ifMatch: string | undefined, body: Record<string, unknown>): Promise<SectionView> {
+  async create(principal: Principal, userIdOrUpn: string, ifMatch: string | undefined, input: SectionCreateBody): Promise<SectionView> {
     const header = requireIfMatch(ifMatch);
-    const input = readCreateInput(body);
     return this.access.mutate(principal, userIdOrUpn, header, async (m) => {
       const sections = await teamworkStore.listSections(m.tx, m.owner.id);
       if (sections.filter((section) => section.section_type === 'userDefined').length >= userSectionsMax) {
         throw badRequest('The maximum number of sections has been reached.');
       }
-      assertNameFree(sections, input.displayName ?? '', null);
+      assertNameFree(sections, input.displayName, null);
       const section: TeamworkSectionTable = {
         id: randomUUID(),
         user_id: m.owner.id,
-        display_name: input.displayName ?? '',
-        display_icon: input.displayIcon === undefined ? null : JSON.stringify(input.displayIcon),
+        display_name: input.displayName,
+        display_icon: storedIcon(input.displayIcon) ?? null,
         is_expanded: input.isExpanded === false ? 0 : 1,
         sort_type: input.sortType ?? 'userDefinedCustomOrder',
         section_type: 'userDefined',
@@ -87,14 +82,14 @@ export class TeamworkService {
     });
   }
 
-  async update(principal: Principal, userIdOrUpn: string, sectionId: string, ifMatch: string | undefined, body: Record<string, unknown>): Promise<SectionView> {
+  async update(principal: Principal, userIdOrUpn: string, sectionId: string, ifMatch: string | undefined, input: SectionUpdateBody): Promise<SectionView> {
     const header = requireIfMatch(ifMatch);
-    const input = readUpdateInput(body);
     return this.access.mutate(principal, userIdOrUpn, header, async (m) => {
       const sections = await teamworkStore.listSections(m.tx, m.owner.id);
       const section = sections.find((candidate) => candidate.id === sectionId);
       if (section === undefined) throw sectionNotFound();
-      if (section.section_type === 'systemDefined' && Object.keys(input).some((name) => name !== 'sortType')) {
+      const { displayName, displayIcon, isExpanded } = input;
+      if (section.section_type === 'systemDefined' && [displayName, displayIcon, isExpanded].some((value) => value !== undefined)) {
         throw systemSectionLocked('Only the sortType property can be updated on system-defined sections.');
       }
       if (input.sortType !== undefined && !isSortTypeValid(section, input.sortType)) throw invalidSortType();
@@ -117,12 +112,8 @@ export class TeamworkService {
   }
 
   /** teamworksection-reorder.md: every current section exactly once, QuickViews first when named. */
-  async reorder(principal: Principal, userIdOrUpn: string, ifMatch: string | undefined, body: Record<string, unknown>): Promise<SectionsView> {
+  async reorder(principal: Principal, userIdOrUpn: string, ifMatch: string | undefined, wanted: readonly string[]): Promise<SectionsView> {
     const header = requireIfMatch(ifMatch);
-    const wanted = readIdList(body.sectionsOrder, reorderListMax);
-    if (wanted === null) {
-      throw badRequest('The sectionsOrder property is missing, empty, exceeds the supported maximum, or contains null, empty, or duplicate IDs.');
-    }
     return this.access.mutate(principal, userIdOrUpn, header, async (m) => {
       const sections = await teamworkStore.listSections(m.tx, m.owner.id);
       const byId = new Map(sections.map((section) => [section.id, section]));
@@ -153,22 +144,19 @@ function assertNameFree(sections: readonly TeamworkSectionTable[], displayName: 
   }
 }
 
-function changesOf(input: SectionInput, now: string): teamworkStore.SectionChanges {
+function changesOf(input: SectionUpdateBody, now: string): teamworkStore.SectionChanges {
+  const displayIcon = storedIcon(input.displayIcon);
   return {
     ...(input.displayName === undefined ? {} : { display_name: input.displayName }),
-    ...(input.displayIcon === undefined ? {} : { display_icon: JSON.stringify(input.displayIcon) }),
+    ...(displayIcon === undefined ? {} : { display_icon: displayIcon }),
     ...(input.isExpanded === undefined ? {} : { is_expanded: input.isExpanded ? 1 : 0 }),
     ...(input.sortType === undefined ? {} : { sort_type: input.sortType satisfies SortType }),
     last_modified_date_time: now,
   };
 }
 
-/** A list of distinct non-empty ids of at most `max` entries, or null when it is anything else. */
-export function readIdList(value: unknown, max: number): string[] | null {
-  if (!Array.isArray(value) || value.length === 0 || value.length > max) return null;
-  if (!value.every((id): id is string => typeof id === 'string' && id.trim() !== '')) return null;
-  return new Set(value).size === value.length ? value : null;
-}
+/** The icon as stored: its type alone, the service fills in the rest (decision 51). */
+const storedIcon = (icon: SectionCreateBody['displayIcon']) => (icon === undefined ? undefined : JSON.stringify({ iconType: icon.iconType }));
 
 function userSectionIds(sections: readonly TeamworkSectionTable[]): string[] {
   return sections.filter((section) => section.section_type === 'userDefined').map((section) => section.id);

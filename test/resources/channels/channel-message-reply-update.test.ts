@@ -53,6 +53,12 @@ for (const dialect of testDialects()) {
       assert.notEqual(read.lastEditedDateTime, null);
     });
 
+    it('400 for a property a sender cannot change, as on a chat message, with nothing written', async () => {
+      const response = await server.request('PATCH', replyUrl, { body: { body: { content: 'Moved' }, replyToId: '1' }, headers: bearer(megan) });
+      assertGraphError(response, 400, 'BadRequest', "The property 'replyToId' cannot be updated on a chatMessage.");
+      assert.equal((await readReply()).body.content, 'Original reply');
+    });
+
     it('403 for an edit by anyone but the sender, an owner of the team included, with nothing written', async () => {
       for (const headers of [{}, bearer(lidia), bearer(patti)]) {
         assertGraphError(await server.request('PATCH', replyUrl, { body: { body: { content: 'Hijacked' } }, headers }), 403, 'Forbidden');

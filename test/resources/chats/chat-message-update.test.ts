@@ -27,9 +27,26 @@ for (const dialect of testDialects()) {
       assert.notEqual(message.body.etag, adeleMessage);
     });
 
+    it('204 with an OData annotation in the body, which changes nothing but what the body names', async () => {
+      const url = `${messagesPath}/${adeleMessage}`;
+      assertStatus(await server.request('PATCH', url, { body: { '@odata.type': '#microsoft.graph.chatMessage', importance: 'urgent' } }), 204);
+      assert.equal((await server.request('GET', url)).body.importance, 'urgent');
+    });
+
     it("403 for someone else's message; 400 for a property that cannot change", async () => {
       assertGraphError(await server.request('PATCH', `${messagesPath}/${meganMessage}`, { body: { body: { content: 'edited' } } }), 403, 'Forbidden');
-      assertGraphError(await server.request('PATCH', `${messagesPath}/${adeleMessage}`, { body: { chatId: 'x' } }), 400, 'BadRequest');
+      assertGraphError(
+        await server.request('PATCH', `${messagesPath}/${adeleMessage}`, { body: { chatId: 'x' } }),
+        400,
+        'BadRequest',
+        "The property 'chatId' cannot be updated on a chatMessage.",
+      );
+      assertGraphError(
+        await server.request('PATCH', `${messagesPath}/${adeleMessage}`, { body: { importance: 'loud' } }),
+        400,
+        'BadRequest',
+        'Invalid request body/importance: must be equal to constant.',
+      );
       assertGraphError(
         await server.request('PATCH', `${messagesPath}/${adeleMessage}`, { body: { body: null } }),
         400,

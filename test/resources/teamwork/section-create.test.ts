@@ -59,9 +59,29 @@ for (const dialect of testDialects()) {
           "The 'displayIcon.contentUrl' property is not supported, or the 'displayIcon.displayName' or 'displayIcon.skinTone' property is read-only and must not be provided.",
         ],
         [{ displayName: 'A', sortType: 'nameAlphabetical' }, 'The specified sort type is not valid for this section.'],
+        [{ displayName: 42 }, "The 'displayName' property is required and must not be empty."],
+        [{ displayName: ' Leading' }, 'The section display name contains invalid characters or format.'],
+        [{ displayName: 'A', colour: 'red' }, "The property 'colour' does not exist on type 'microsoft.graph.teamworkSection'."],
+        [{ displayName: 'A', isExpanded: 'yes' }, "The 'isExpanded' property must be a Boolean."],
+        [{ displayName: 'A', displayIcon: '🚀' }, "The 'displayIcon' property must be an object with an 'iconType'."],
+        [{ displayName: 'A', displayIcon: { iconType: ' ' } }, "The 'displayIcon' property must be an object with an 'iconType'."],
+        [
+          { displayName: 'A', displayIcon: { iconType: 'custom' } },
+          "The 'displayIcon.contentUrl' property is not supported, or the 'displayIcon.displayName' or 'displayIcon.skinTone' property is read-only and must not be provided.",
+        ],
       ];
       for (const [body, message] of cases) assertGraphError(await create(body), 400, 'BadRequest', message);
       assert.equal(await currentVersion(server), seedVersion);
+    });
+
+    it('201 with OData annotations in the body, and the icon stored without what the service fills in', async () => {
+      const response = await create({
+        '@odata.type': '#microsoft.graph.teamworkSection',
+        displayName: 'Annotated',
+        displayIcon: { iconType: '⭐', contentUrl: null, displayName: null },
+      });
+      assertStatus(response, 201);
+      assert.deepEqual(response.body.displayIcon, { iconType: '⭐', displayName: 'Star', contentUrl: null });
     });
 
     it('409 for an existing name or a reserved system name, case-sensitive', async () => {

@@ -86,6 +86,8 @@ for (const dialect of testDialects()) {
     it('400 for each invalid body, and nothing is written', async () => {
       const cases: [unknown, string][] = [
         [{}, 'At least one property must be provided for update.'],
+        [{ '@odata.type': '#microsoft.graph.teamworkSection' }, 'At least one property must be provided for update.'],
+        [{ displayName: 'bell\u0007' }, 'The section display name contains invalid characters or format.'],
         [{ displayName: ' ' }, "The 'displayName' property must not be empty or whitespace, or must not exceed 50 characters."],
         [{ displayName: 'y'.repeat(51) }, "The 'displayName' property must not be empty or whitespace, or must not exceed 50 characters."],
         [
