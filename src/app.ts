@@ -40,6 +40,7 @@ import { TeamworkService } from './resources/teamwork/teamwork.service.ts';
 import { TeamCreateService } from './resources/teams/team-create.service.ts';
 import { TeamMembersService } from './resources/teams/team-members.service.ts';
 import { teamMemberRoutes } from './resources/teams/team-members.routes.ts';
+import { TeamAccess } from './resources/teams/teams.access.ts';
 import { TeamsService } from './resources/teams/teams.service.ts';
 import { teamRoutes } from './resources/teams/teams.routes.ts';
 import { UsersService } from './resources/users/users.service.ts';
@@ -75,7 +76,8 @@ const maxParamLength = 512;
 export function createServices(store: Store, operations: OperationsService, rememberedFacts: boolean) {
   const users = new UsersService(store, rememberedFacts);
   const groups = new GroupsService(store);
-  const teams = new TeamsService(store, users, groups, operations);
+  const teamAccess = new TeamAccess(store, users, groups);
+  const teams = new TeamsService(store, teamAccess, users, groups, operations);
   const conversations = new ConversationsService(store, new ConversationsAccess(groups, users), users);
   const chatAccess = new ChatAccess(store, users);
   const chatMembers = new ChatMembersService(store, users, chatAccess);
@@ -86,13 +88,13 @@ export function createServices(store: Store, operations: OperationsService, reme
   const teamworkAccess = new TeamworkAccess(store, users);
   const teamwork = new TeamworkService(store, teamworkAccess);
   const teamworkItems = new TeamworkItemsService(store, teamworkAccess);
-  const channelAccess = new ChannelAccess(store, teams, groups, users, rememberedFacts);
+  const channelAccess = new ChannelAccess(store, teamAccess, groups, users, rememberedFacts);
   const channelMembers = new ChannelMembersService(store, channelAccess, users);
   const channels = new ChannelsService(store, channelAccess, channelMembers, operations);
   const channelMessages = new ChannelMessagesService(store, channelAccess, users, messageIds);
   const channelArchive = new ChannelArchiveService(store, channelAccess, operations);
   const teamCreation = new TeamCreateService(store, groups, channels, channelMembers, operations);
-  const teamMembers = new TeamMembersService(teams, groups, channelMembers);
+  const teamMembers = new TeamMembersService(teamAccess, groups, channelMembers);
   return {
     users,
     groups,

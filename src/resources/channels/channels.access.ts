@@ -5,7 +5,7 @@ import { decision, onFacts, RememberedFacts } from '../../store/remembered-facts
 import { GraphError, badRequest, forbidden, notFound } from '../../wire/errors.ts';
 import type { GroupsService } from '../groups/groups.service.ts';
 import { hiddenUnlessAdmin, privateTeamHidden, teamArchived, teamNotFound } from '../teams/teams.rules.ts';
-import type { TeamsService } from '../teams/teams.service.ts';
+import type { TeamAccess } from '../teams/teams.access.ts';
 import type { UsersService } from '../users/users.service.ts';
 import * as channelsStore from './channels.store.ts';
 
@@ -99,7 +99,7 @@ export class ChannelAccess {
 
   constructor(
     private readonly store: Store,
-    private readonly teams: TeamsService,
+    private readonly teams: TeamAccess,
     private readonly groups: GroupsService,
     private readonly users: UsersService,
     rememberedFacts: boolean,
@@ -108,12 +108,12 @@ export class ChannelAccess {
   }
 
   readableTeam(principal: Principal, teamId: string): Promise<TeamTable> {
-    return this.teams.get(principal, teamId);
+    return this.teams.visible(principal, teamId);
   }
 
   /** A team the caller may change. */
   async writableTeam(principal: Principal, teamId: string): Promise<TeamTable> {
-    const team = await this.teams.get(principal, teamId);
+    const team = await this.teams.visible(principal, teamId);
     const role = principal.userId === null ? null : await this.groups.roleOf(team.id, principal.userId);
     assertWritable(principal, team, role, role === null && (await this.users.isAdmin(principal)));
     return team;

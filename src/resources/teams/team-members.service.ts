@@ -7,7 +7,7 @@ import { userIdOfMembership } from '../channels/channels.schemas.ts';
 import type { ConversationMemberBody } from '../channels/channels.schemas.ts';
 import type { GroupsService } from '../groups/groups.service.ts';
 import { teamNotFound } from './teams.rules.ts';
-import type { TeamsService } from './teams.service.ts';
+import type { TeamAccess } from './teams.access.ts';
 
 export interface TeamMemberView {
   readonly user: UserTable;
@@ -20,13 +20,13 @@ export interface TeamMemberView {
  */
 export class TeamMembersService {
   constructor(
-    private readonly teams: TeamsService,
+    private readonly access: TeamAccess,
     private readonly groups: GroupsService,
     private readonly channelMembers: ChannelMembersService,
   ) {}
 
   async list(principal: Principal, teamId: string): Promise<TeamMemberView[]> {
-    const team = await this.teams.get(principal, teamId);
+    const team = await this.access.visible(principal, teamId);
     const members = await this.groups.members(team.id);
     return members.map(({ user, role }) => ({ user, roles: user.user_type === 'Guest' ? ['guest'] : role === 'owner' ? ['owner'] : [] }));
   }
@@ -41,7 +41,7 @@ export class TeamMembersService {
 
   /** roles is ["owner"] or [] (team-post-members.md); a guest is never an owner. */
   async add(principal: Principal, teamId: string, body: ConversationMemberBody): Promise<TeamMemberView> {
-    const team = await this.teams.owned(principal, teamId);
+    const team = await this.access.owned(principal, teamId);
     const [member] = await this.channelMembers.resolve(principal, team.id, 'standard', [body]);
     if (member === undefined) throw badRequest("The member needs 'user@odata.bind'.");
     let isAdded: boolean;
@@ -58,7 +58,7 @@ export class TeamMembersService {
 
   /** The last owner stays: a team without an owner could not be managed or archived (team-archive.md). */
   async remove(principal: Principal, teamId: string, membershipId: string): Promise<void> {
-    const team = await this.teams.owned(principal, teamId);
+    const team = await this.access.owned(principal, teamId);
     const member = await this.get(principal, team.id, membershipId);
     if (member.roles.includes('owner') && (await this.groups.ownersCount(team.id)) === 1) {
       throw badRequest(`User ${member.user.id} is the last owner of team ${team.id} and cannot be removed.`);

@@ -7,7 +7,8 @@ import { badRequest, forbidden } from '../../wire/errors.ts';
 import type { GroupsService } from '../groups/groups.service.ts';
 import type { OperationsService } from '../operations/operations.service.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { assertTeamName, hiddenUnlessAdmin, mergeSettings, parseVisibility, privateTeamHidden, teamArchived, teamNotFound } from './teams.rules.ts';
+import type { TeamAccess } from './teams.access.ts';
+import { assertTeamName, mergeSettings, parseVisibility } from './teams.rules.ts';
 import type { TeamSettings, TeamUpdateBody } from './teams.schemas.ts';
 import * as teamsStore from './teams.store.ts';
 
@@ -16,6 +17,7 @@ const groupVisibility = { public: 'Public', private: 'Private' } as const;
 export class TeamsService {
   constructor(
     private readonly store: Store,
+    private readonly access: TeamAccess,
     private readonly users: UsersService,
     private readonly groups: GroupsService,
     private readonly operations: OperationsService,
@@ -25,25 +27,8 @@ export class TeamsService {
     operations.register('unarchiveTeam', (tx, operation) => setArchived(tx, operation, 0));
   }
 
-  async get(principal: Principal, teamId: string): Promise<TeamTable> {
-    const team = await teamsStore.findTeam(this.store.db, principal.tenantId, teamId);
-    if (team === undefined) throw teamNotFound(teamId);
-    const role = team.visibility === 'private' && principal.userId !== null ? await this.groups.roleOf(team.id, principal.userId) : null;
-    await this.assertVisible(principal, team, role);
-    return team;
-  }
-
-  /** A private team is hidden from delegated callers outside it, tenant admins apart; `role` is the caller's in the team. */
-  private async assertVisible(principal: Principal, team: TeamTable, role: 'owner' | 'member' | null): Promise<void> {
-    if (hiddenUnlessAdmin(principal, team, role) && !(await this.users.isAdmin(principal))) throw privateTeamHidden(team.id);
-  }
-
-  /** A team whose settings and roster the caller may change: its owners, tenant admins and applications. */
-  async owned(principal: Principal, teamId: string): Promise<TeamTable> {
-    const team = await this.get(principal, teamId);
-    if (principal.userId === null || (await this.groups.roleOf(team.id, principal.userId)) === 'owner') return team;
-    if (await this.users.isAdmin(principal)) return team;
-    throw forbidden(`Only an owner of team ${team.id} can change it.`);
+  get(principal: Principal, teamId: string): Promise<TeamTable> {
+    return this.access.visible(principal, teamId);
   }
 
   /** With delegated permissions Graph lists joined teams for the signed-in user only (user-list-joinedteams.md). */
@@ -57,8 +42,7 @@ export class TeamsService {
 
   /** Settings objects merge member by member; name, description and visibility are the group's too (team-update.md). */
   async update(principal: Principal, teamId: string, body: TeamUpdateBody): Promise<void> {
-    const team = await this.owned(principal, teamId);
-    if (team.is_archived === 1) throw teamArchived(team.id);
+    const team = await this.access.settable(principal, teamId);
     if (body.displayName !== undefined) assertTeamName(body.displayName);
     const visibility = parseVisibility(body.visibility, team.visibility);
     const settings = mergeSettings(JSON.parse(team.settings) as TeamSettings, body);
@@ -72,7 +56,7 @@ export class TeamsService {
 
   /** Starts archiving or unarchiving; the team and its group must have an owner (team-archive.md). */
   async setArchived(principal: Principal, teamId: string, isArchived: boolean): Promise<{ teamId: string; operationId: string }> {
-    const team = await this.owned(principal, teamId);
+    const team = await this.access.owned(principal, teamId);
     if ((await this.groups.ownersCount(team.id)) === 0) throw badRequest(`Team ${team.id} has no owner; add an owner before archiving or unarchiving it.`);
     const operation = await withTransaction(this.store, (tx) =>
       this.operations.enqueue(tx, {
