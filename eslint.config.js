@@ -17,11 +17,13 @@ const ownSchemas = String.raw`\./[\w-]+\.schemas\.ts`;
 // eslint-disable-next-line no-restricted-syntax -- ESLint reads the config from the default export.
 export default tseslint.config(
   // The type-check fixtures are compiled by test/store/param-paths.test.ts, outside the project, as one must fail.
-  { ignores: ['node_modules/**', '.teamgraph/**', 'test/store/typecheck/**', '.stryker-tmp/**', 'reports/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.teamgraph/**', 'test/store/typecheck/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', 'bin/*.js', 'bench/*.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { type Store, openStore } from '../src/store/db.ts';
 import type { MessageTable } from '../src/store/schema.ts';
+import { benchStartup } from './startup.ts';
 import { type Case, type Flavour, type Server, type Target, adele, cases, filterChatId, filterMessages, filterStart, tenantId } from './cases.ts';
 
 const onlyCases = process.env.BENCH_CASES?.split(',');
@@ -249,10 +250,12 @@ async function benchStore(label: string, database: string): Promise<string[]> {
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamgraph-bench-'));
 const summary: string[] = [];
 try {
+  if (onlyCases === undefined || onlyCases.includes('startup')) summary.push(...(await benchStartup(rounds)));
   summary.push(...(await benchStore('sqlite', path.join(workDir, 'bench.db'))));
-  const pgUrl = await postgresUrl();
+  const pgUrl = selectedCases.length === 0 ? undefined : await postgresUrl();
   if (pgUrl === null) console.log('postgres: no server answers; skipped');
-  else summary.push(...(await benchStore('postgres', pgUrl).finally(() => adminQuery(`drop database if exists ${benchDatabase} with (force)`))));
+  else if (pgUrl !== undefined)
+    summary.push(...(await benchStore('postgres', pgUrl).finally(() => adminQuery(`drop database if exists ${benchDatabase} with (force)`))));
 } finally {
   fs.rmSync(workDir, { recursive: true, force: true });
 }

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The server runs from its TypeScript sources: tsx compiles them on load, so `npm ci && npm start`
-// needs no build step (docs/decisions.md, "Run from source with tsx").
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/main.ts');
+/* global console, process */
+// The server runs as JavaScript compiled into dist/ by `npm run build`, which `npm ci` runs (the
+// `prepare` script), so that it starts without compiling anything (docs/decisions.md 141).
+try {
+  await import('../dist/main.js');
+} catch (err) {
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('dist/main.js')) throw err;
+  console.error('teamgraph: dist/ is missing; run `npm run build` (npm ci runs it) or `npm run dev` to run from the sources');
+  process.exit(1);
+}

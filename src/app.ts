@@ -54,7 +54,7 @@ import { PageTokens } from './wire/odata/page-tokens.ts';
 import { registerBatchRoutes } from './wire/batch.ts';
 import type { Drain } from './wire/drain.ts';
 import { graphShape } from './wire/failures.ts';
-import { graphErrorsKeyword } from './wire/body-schema.ts';
+import { lazyValidatorCompiler } from './wire/validation.ts';
 import { acceptJsonBodies, renderErrors } from './wire/pipeline.ts';
 import { newRequestId, setRequestIdHeaders } from './wire/request-id.ts';
 import { type GraphRoute, registerGraphRoutes, rewriteKeySegments } from './wire/routes.ts';
@@ -176,8 +176,20 @@ function connectionOptions(config: Config) {
   };
 }
 
+/** The built server, with the control plane's service (for `reset`) and the Graph route table it serves. */
+export interface BuiltApp {
+  readonly app: FastifyInstance;
+  readonly control: ControlService;
+  readonly routes: readonly GraphRoute[];
+}
+
 /** Builds the server; the stages below run in this order for every request. */
-export async function buildApp({ config, store, seed, tls, drain }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, seed, tls, drain }: AppDeps): Promise<BuiltApp> {
+  // A new signing key takes a while to generate (RSA, off the main thread): it is made while the app is
+  // built and its validators compiled, and the app is ready only once it is stored.
+  const keys = new KeyRing(store);
+  const keyReady = keys.ensureKey();
+  keyReady.catch(() => undefined); // awaited by the onReady hook below; this only keeps it from counting as unhandled meanwhile
   // Failures found before a route is known (the URL, the HTTP exchange) take the shape of the path they name.
   const shapeFor = (url: string) => (isAuthorityPath(url) ? entraShape : graphShape);
   const app = Fastify({
@@ -201,13 +213,11 @@ export async function buildApp({ config, store, seed, tls, drain }: AppDeps): Pr
     // 2. Each request gets Graph's request-id, which the log lines carry too.
     genReqId: newRequestId,
     bodyLimit: bodyLimitBytes,
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false },
-      // Bodies' schemas carry Graph's wording for their 400s (src/wire/body-schema.ts).
-      onCreate: (ajv) => ajv.addKeyword({ keyword: graphErrorsKeyword, schemaType: 'object' }),
-    },
   });
+  // Schemas are compiled on first use, and bodies' schemas carry Graph's wording for their 400s.
+  app.setValidatorCompiler(lazyValidatorCompiler());
   app.server.maxConnections = config.maxConnections;
+  app.addHook('onReady', () => keyReady);
   app.addHook('onRequest', (request, reply, done) => {
     setRequestIdHeaders(request, reply);
     done();
@@ -225,8 +235,6 @@ export async function buildApp({ config, store, seed, tls, drain }: AppDeps): Pr
   renderErrors(app, () => routes);
 
   // 5. The emulated Entra authority that issues the tokens Graph routes verify.
-  const keys = new KeyRing(store);
-  await keys.ensureKey();
   const permissions = permissionCatalogue(routes);
   registerAuthorityRoutes(app, new AuthorityService(store, keys, permissions), keys, config.publicUrl);
   const devPrincipal = devAuthenticator(store, new Set([...permissions.delegated, ...permissions.application]));
@@ -253,5 +261,5 @@ export async function buildApp({ config, store, seed, tls, drain }: AppDeps): Pr
   app.addHook('onClose', async () => {
     await stopWorker();
   });
-  return app;
+  return { app, control, routes };
 }

@@ -2,114 +2,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { type OptionSpec, options } from './cli-options.ts';
 
 // One table drives the flags, the TEAMGRAPH_* variables, the validation and `--help`.
-const options = {
-  port: { type: 'string', env: 'TEAMGRAPH_PORT', arg: '<n>', help: 'TCP port to listen on; 0 picks a free one (default 4545)' },
-  host: { type: 'string', env: 'TEAMGRAPH_HOST', arg: '<addr>', help: 'interface to bind (default 127.0.0.1)' },
-  data: { type: 'string', env: 'TEAMGRAPH_DATA', arg: '<dir>', help: 'directory for the SQLite file and keys (default ./.teamgraph)' },
-  database: {
-    type: 'string',
-    env: 'TEAMGRAPH_DATABASE',
-    arg: '<file|url>',
-    help: 'SQLite file path, or a postgres:// (postgresql://) URL shared by any number of instances (default <data>/teamgraph.db)',
-  },
-  'sqlite-synchronous': {
-    type: 'string',
-    env: 'TEAMGRAPH_SQLITE_SYNCHRONOUS',
-    arg: '<normal|full>',
-    help: 'normal: a commit survives a crash of teamgraph, but the last ones may be lost to a power loss or an OS crash; full: each commit reaches the disk before it is answered and survives those too, at a cost to writes (default normal)',
-  },
-  'remembered-facts': {
-    type: 'string',
-    env: 'TEAMGRAPH_REMEMBERED_FACTS',
-    arg: '<on|off>',
-    help: 'on: channel posts, channel pages and group chats are decided on the access facts this instance last read, written only while the database still holds them; off: every request reads its facts afresh (default on)',
-  },
-  memory: { type: 'boolean', env: 'TEAMGRAPH_MEMORY', help: 'SQLite in memory: nothing is written to disk' },
-  seed: { type: 'string', env: 'TEAMGRAPH_SEED', arg: '<file.json>', help: 'load this tenant file instead of the demo tenant' },
-  'no-seed': { type: 'boolean', env: 'TEAMGRAPH_NO_SEED', help: 'start with an empty database' },
-  'public-url': {
-    type: 'string',
-    env: 'TEAMGRAPH_PUBLIC_URL',
-    arg: '<url>',
-    help: 'origin used in absolute links (@odata.context, nextLink, Location); default: the request Host',
-  },
-  'operation-delay-ms': {
-    type: 'string',
-    env: 'TEAMGRAPH_OPERATION_DELAY_MS',
-    arg: '<ms>',
-    help: 'time each step of an async operation (202 Accepted) takes: notStarted -> inProgress -> done (default 250)',
-  },
-  'headers-timeout-ms': {
-    type: 'string',
-    env: 'TEAMGRAPH_HEADERS_TIMEOUT_MS',
-    arg: '<ms>',
-    help: 'time a client has to send the request line and headers, from its connection or its first byte; then 408 and close (default 10000)',
-  },
-  'request-timeout-ms': {
-    type: 'string',
-    env: 'TEAMGRAPH_REQUEST_TIMEOUT_MS',
-    arg: '<ms>',
-    help: 'time a client has to send a whole request, headers and body; then 408 and close (default 20000)',
-  },
-  'keep-alive-timeout-ms': {
-    type: 'string',
-    env: 'TEAMGRAPH_KEEP_ALIVE_TIMEOUT_MS',
-    arg: '<ms>',
-    help: 'how long a connection may stay idle between requests before it is closed (default 5000)',
-  },
-  'max-connections': {
-    type: 'string',
-    env: 'TEAMGRAPH_MAX_CONNECTIONS',
-    arg: '<n>',
-    help: 'open connections at most; more are closed as they arrive (default 1000)',
-  },
-  'shutdown-grace-ms': {
-    type: 'string',
-    env: 'TEAMGRAPH_SHUTDOWN_GRACE_MS',
-    arg: '<ms>',
-    help: 'on SIGTERM or SIGINT, how long requests in flight may take to finish before the server stops (default 10000)',
-  },
-  https: {
-    type: 'boolean',
-    env: 'TEAMGRAPH_HTTPS',
-    help: 'serve TLS; without --cert/--key or --pfx a self-signed certificate for localhost is created once in <data>/tls',
-  },
-  cert: { type: 'string', env: 'TEAMGRAPH_CERT', arg: '<file.pem>', help: 'TLS certificate (PEM), with --key; implies --https' },
-  key: { type: 'string', env: 'TEAMGRAPH_KEY', arg: '<file.pem>', help: 'TLS private key (PEM), with --cert' },
-  pfx: { type: 'string', env: 'TEAMGRAPH_PFX', arg: '<file.pfx>', help: 'TLS certificate and key as PKCS#12; implies --https' },
-  'pfx-passphrase': { type: 'string', env: 'TEAMGRAPH_PFX_PASSPHRASE', arg: '<secret>', help: 'passphrase of the --pfx file' },
-  'log-level': {
-    type: 'string',
-    env: 'TEAMGRAPH_LOG_LEVEL',
-    arg: '<level>',
-    help: 'fatal, error, warn, info, debug, trace or silent (default info)',
-  },
-  auth: {
-    type: 'string',
-    env: 'TEAMGRAPH_AUTH',
-    arg: '<mode>',
-    help: 'dev: a request without a token acts as the demo admin; strict: every request needs a token (default dev)',
-  },
-  'control-key': {
-    type: 'string',
-    env: 'TEAMGRAPH_CONTROL_KEY',
-    arg: '<secret>',
-    help: 'with --auth strict, a secret of 16 characters or more that opens /_teamgraph/* sent as "Authorization: Bearer <secret>" (so does a token of a tenant admin)',
-  },
-  help: { type: 'boolean', short: 'h', help: 'print this help and exit' },
-  version: { type: 'boolean', short: 'v', help: 'print the version and exit' },
-} as const satisfies Record<string, OptionSpec>;
-
-interface OptionSpec {
-  type: 'string' | 'boolean';
-  env?: string;
-  arg?: string;
-  short?: string;
-  help: string;
-}
-
 const LogLevel = Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 const RawConfig = Type.Object({
@@ -168,7 +63,7 @@ export interface Config {
   readonly rememberedFacts: boolean;
 }
 
-export type ConfigResult = { kind: 'run'; config: Config } | { kind: 'help'; text: string } | { kind: 'version' } | { kind: 'error'; message: string };
+export type ConfigResult = { kind: 'run'; config: Config } | { kind: 'error'; message: string };
 
 // The transport's bounds close an idle or trickling client within 30 s (docs/decisions.md 102).
 const defaults = {
@@ -203,8 +98,6 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   } catch (err) {
     return { kind: 'error', message: `${(err as Error).message} (see teamgraph --help)` };
   }
-  if (flags.help === true) return { kind: 'help', text: helpText() };
-  if (flags.version === true) return { kind: 'version' };
 
   const raw: Record<string, unknown> = { ...defaults };
   const problems: string[] = [];
@@ -293,15 +186,4 @@ function tlsSource(valid: Static<typeof RawConfig>): TlsSource {
   if (valid.pfx !== undefined) return { kind: 'pfx', pfx: path.resolve(valid.pfx), passphrase: valid['pfx-passphrase'] ?? null };
   if (valid.cert !== undefined && valid.key !== undefined) return { kind: 'pem', cert: path.resolve(valid.cert), key: path.resolve(valid.key) };
   return valid.https ? { kind: 'self-signed' } : { kind: 'none' };
-}
-
-function helpText(): string {
-  const lines = ['Usage: teamgraph [options]', '', 'A Microsoft Graph compatible server for Teams and Groups conversations.', '', 'Options:'];
-  for (const [name, spec] of Object.entries(options) as [string, OptionSpec][]) {
-    const flag = `${spec.short === undefined ? '    ' : `-${spec.short}, `}--${name}${spec.arg === undefined ? '' : ` ${spec.arg}`}`;
-    const env = spec.env === undefined ? '' : ` [env ${spec.env}]`;
-    lines.push(`  ${flag.padEnd(30)} ${spec.help}${env}`);
-  }
-  lines.push('', 'Flags win over environment variables, which win over defaults.');
-  return lines.join('\n');
 }

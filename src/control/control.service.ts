@@ -3,8 +3,7 @@ import type { KeyRing } from '../identity/keys.ts';
 import { resetToSeed } from '../seed/loader.ts';
 import type { SeedFile } from '../seed/seed.schemas.ts';
 import type { Store } from '../store/db.ts';
-
-export const version = '0.1.0';
+import { version } from '../version.ts';
 
 /** The control plane under /_teamgraph/: never part of the Graph surface. */
 export class ControlService {

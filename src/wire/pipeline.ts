@@ -10,7 +10,7 @@ import {
   resourceSegmentNotFound,
   unsupportedMediaType,
 } from './errors.ts';
-import { schemaFailure } from './body-schema.ts';
+import { schemaFailure } from './validation.ts';
 import { discardUnreadBody, graphShape, sendFailure } from './failures.ts';
 import { parseJsonBody } from './json-body.ts';
 import { type GraphRoute, explainUnmatched } from './routes.ts';

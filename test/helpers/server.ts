@@ -2,15 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { buildApp, createServices, graphRoutes } from '../../src/app.ts';
-import { OperationsService } from '../../src/resources/operations/operations.service.ts';
 import { type DatabaseTarget, loadConfig } from '../../src/config.ts';
-import { readSeed, seedIfEmpty } from '../../src/seed/loader.ts';
-import { openStore, type Store } from '../../src/store/db.ts';
-import { migrate } from '../../src/store/migrate.ts';
-import { loadTls } from '../../src/tls.ts';
-import { Drain } from '../../src/wire/drain.ts';
+import { startServer } from '../../src/server.ts';
+import type { Store } from '../../src/store/db.ts';
 import { type GraphRoute, findRouteForm } from '../../src/wire/routes.ts';
 import { type Dialect, createTestDatabase, type TestDatabase } from './databases.ts';
 import { assertGraphResponse } from './graph-schema.ts';
@@ -77,16 +71,8 @@ async function boot(dialect: Dialect, args: readonly string[], target: DatabaseT
   const loaded = loadConfig(['--port', '0', '--log-level', 'silent', ...suiteArgs, ...args], {});
   assert.equal(loaded.kind, 'run', loaded.kind === 'error' ? loaded.message : loaded.kind);
   const config = loaded.kind === 'run' ? { ...loaded.config, database: target } : (undefined as never);
-  const seed = await readSeed(config.seed);
-  const store = await openStore(config.database);
-  await migrate(store);
-  await seedIfEmpty(store, seed);
-  const app: FastifyInstance = await buildApp({ config, store, seed, tls: await loadTls(config), drain: new Drain() });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  // The route table the app serves, read for each route's declared response type; no handler runs.
-  const routes = graphRoutes(createServices(store, new OperationsService(store, 0, () => undefined), config.rememberedFacts));
-  const address = app.server.address();
-  const url = `${config.tls.kind === 'none' ? 'http' : 'https'}://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  const server = await startServer(config);
+  const { app, routes, store, origin: url } = server;
   return {
     url,
     store,
@@ -96,8 +82,7 @@ async function boot(dialect: Dialect, args: readonly string[], target: DatabaseT
     request: async (method, path, options = {}) => checkedResponse(routes, method, path, await request(url, method, path, options), options.body),
     routes: () => registeredRoutes(app.printRoutes({ commonPrefix: false })),
     close: async () => {
-      await app.close();
-      await store.close();
+      await server.stop();
       await drop();
     },
   };

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import type { MessageTable } from '../../store/schema.ts';
-import { annotationProperties } from '../../wire/body-schema.ts';
+import { annotationProperties } from '../../wire/validation.ts';
 
 // The chatMessage shape shared by chat and channel messages (api-reference/v1.0/resources/chatmessage.md).
 

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import type { TeamworkSectionItemTable, TeamworkSectionTable } from '../../store/schema.ts';
-import { annotationProperties } from '../../wire/body-schema.ts';
+import { annotationProperties } from '../../wire/validation.ts';
 
 // Beta teamwork sections (api-reference/beta/resources/teamworksection.md, teamworksectionitem.md).
 

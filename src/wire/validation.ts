@@ -1,4 +1,6 @@
-import type { FastifyError } from 'fastify';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FastifyError, FastifySchemaCompiler } from 'fastify';
 import Type from 'typebox';
 import { type GraphError, badRequest, unknownProperty } from './errors.ts';
 
@@ -15,7 +17,30 @@ import { type GraphError, badRequest, unknownProperty } from './errors.ts';
 type GraphErrors = Readonly<Record<string, string>>;
 
 /** The annotation's keyword, declared to the validator so that strict mode accepts it. */
-export const graphErrorsKeyword = 'graphErrors';
+const graphErrorsKeyword = 'graphErrors';
+
+/**
+ * The app's validator compiler: one Ajv, with Fastify's settings but no coercion and no removal, and
+ * each schema compiled on its first use. Compiling every route's schemas up front (each form, in both
+ * versions) was the largest part of start-up (decision 141); a request pays it once, a few
+ * milliseconds. test/wire/validation.test.ts compiles them all, so a broken schema still fails a test.
+ */
+export function lazyValidatorCompiler(): FastifySchemaCompiler<unknown> {
+  const ajv = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false, addUsedSchema: false });
+  addFormats.default(ajv);
+  ajv.addKeyword({ keyword: graphErrorsKeyword, schemaType: 'object' });
+  return ({ schema }) => {
+    let compiled: ValidateFunction | undefined;
+    const validate = (data: unknown) => {
+      compiled ??= ajv.compile(schema as object);
+      const valid = compiled(data);
+      validate.errors = compiled.errors;
+      return valid;
+    };
+    validate.errors = undefined as ValidateFunction['errors'];
+    return validate;
+  };
+}
 
 /** OData annotations such as `@odata.type` may ride along with any body, closed ones too. */
 export const annotationProperties = { '^@': Type.Unknown() };

@@ -1,0 +1,84 @@
+import { type BuiltApp, buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { defaultPassword, readSeed, seedIfEmpty } from './seed/loader.ts';
+import type { SeedFile } from './seed/seed.schemas.ts';
+import { type Store, openStore } from './store/db.ts';
+import { migrate } from './store/migrate.ts';
+import { type TlsOptions, loadTls } from './tls.ts';
+import { version } from './version.ts';
+import { Drain } from './wire/drain.ts';
+
+/** A listening teamgraph: what the CLI and `startTeamgraph` start, and how it stops. */
+export interface RunningServer extends BuiltApp {
+  readonly config: Config;
+  readonly store: Store;
+  readonly seed: SeedFile | null;
+  readonly tls: TlsOptions | null;
+  readonly drain: Drain;
+  /** The port it listens on (the one the system chose for port 0). */
+  readonly port: number;
+  /** The origin clients use: the public URL when one is set, else the address it listens on. */
+  readonly origin: string;
+  /** Requests in flight finish (within the grace period), then the operations worker stops, then the database closes. */
+  stop(): Promise<void>;
+}
+
+/** Opens the store (migrated, seeded), builds the app and listens: one way to start, for the CLI and for embedding. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const seed = await readSeed(config.seed);
+  const store = await openStore(config.database);
+  await migrate(store);
+  await seedIfEmpty(store, seed);
+  const tls = await loadTls(config);
+  const drain = new Drain();
+  const built = await buildApp({ config, store, seed, tls, drain });
+  const { app } = built;
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const stop = async () => {
+    await drain.run(app.server, config.shutdownGraceMs);
+    await app.close();
+    await store.close();
+  };
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const origin = config.publicUrl ?? `${tls === null ? 'http' : 'https'}://${host}:${port}`;
+  return { ...built, config, store, seed, tls, drain, port, origin, stop };
+}
+
+/** The lines the CLI prints once it listens: where to connect, and as whom. */
+export function banner({ config, seed, tls, port, origin }: RunningServer): string {
+  const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : 'PostgreSQL';
+  const lines = [`teamgraph ${version} listening on ${origin} (${where})`, `  Graph v1.0  ${origin}/v1.0`, `  Graph beta  ${origin}/beta`];
+  if (seed !== null) {
+    const tenant = seed.tenants[0];
+    const app0 = seed.applications?.[0];
+    const users = seed.users.filter((user) => user.tenantId === tenant?.id && user.userType !== 'Guest').slice(0, 2);
+    lines.push(`  tenant      ${tenant?.id ?? '-'} (${tenant?.domain ?? '-'})`);
+    if (app0 !== undefined) lines.push(`  demo app    client id ${app0.clientId}, secret ${app0.clientSecret}`);
+    for (const user of users) lines.push(`  user        ${user.userPrincipalName} / ${user.password ?? defaultPassword}`);
+  }
+  lines.push(`  authority   ${origin}/${seed?.tenants[0]?.id ?? '{tenant}'}/oauth2/v2.0/token (auth mode ${config.auth})`);
+  if (tls !== null && tls.selfSignedCertPath !== null) {
+    lines.push(`  certificate ${tls.selfSignedCertPath}`, `  trust it    NODE_EXTRA_CA_CERTS=${tls.selfSignedCertPath} node your-app.js`);
+  }
+  lines.push(`  try         curl ${tls !== null && tls.selfSignedCertPath !== null ? `--cacert ${tls.selfSignedCertPath} ` : ''}${origin}/v1.0/me`);
+  // Dev mode trusts whoever calls (decision 98); on a reachable interface that is everyone on the network.
+  if (config.auth === 'dev' && !isLoopback(config.host)) {
+    lines.push(
+      `  WARNING     --auth dev on ${config.host}: anyone who can reach port ${port} acts as the tenant admin, and can reset`,
+      '              the data (POST /_teamgraph/reset). Use --auth strict, or --host 127.0.0.1.',
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Whether only this machine can reach the interface: a loopback address, or localhost. */
+function isLoopback(host: string): boolean {
+  return host.toLowerCase() === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || /^::ffff:127\.\d+\.\d+\.\d+$/i.test(host);
+}
