@@ -29,6 +29,11 @@ export const options = {
   memory: { type: 'boolean', env: 'TEAMGRAPH_MEMORY', help: 'SQLite in memory: nothing is written to disk' },
   seed: { type: 'string', env: 'TEAMGRAPH_SEED', arg: '<file.json>', help: 'load this tenant file instead of the demo tenant' },
   'no-seed': { type: 'boolean', env: 'TEAMGRAPH_NO_SEED', help: 'start with an empty database' },
+  reseed: {
+    type: 'boolean',
+    env: 'TEAMGRAPH_RESEED',
+    help: 'when the database holds another seed than the one given, replace what it holds with this seed (without it, the server refuses to start)',
+  },
   'public-url': {
     type: 'string',
     env: 'TEAMGRAPH_PUBLIC_URL',

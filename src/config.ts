@@ -15,6 +15,7 @@ const RawConfig = Type.Object({
   memory: Type.Boolean(),
   seed: Type.Optional(Type.String({ minLength: 1 })),
   'no-seed': Type.Boolean(),
+  reseed: Type.Boolean(),
   'public-url': Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
   'log-level': LogLevel,
   'operation-delay-ms': Type.Integer({ minimum: 0, maximum: 3_600_000 }),
@@ -47,6 +48,8 @@ export interface Config {
   readonly dataDir: string;
   readonly database: DatabaseTarget;
   readonly seed: SeedSource;
+  /** Whether a database holding another seed is reset to this one, rather than refused. */
+  readonly reseed: boolean;
   readonly publicUrl: string | null;
   readonly logLevel: Static<typeof LogLevel>;
   readonly operationDelayMs: number;
@@ -114,6 +117,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   }
   raw.memory ??= false;
   raw['no-seed'] ??= false;
+  raw.reseed ??= false;
   raw.https ??= false;
   // Any other `scheme://` would otherwise be taken for a relative SQLite path (a folder named `mysql:`).
   // Only the scheme is named: the rest of a URL may hold a password.
@@ -137,6 +141,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   }
   if (raw.memory === true && raw.database !== undefined) problems.push('--memory and --database exclude each other');
   if (raw.seed !== undefined && raw['no-seed'] === true) problems.push('--seed and --no-seed exclude each other');
+  if (raw.reseed === true && raw['no-seed'] === true) problems.push('--reseed and --no-seed exclude each other');
   // The key travels as `Authorization: Bearer <key>`: one token, no spaces.
   if (typeof raw['control-key'] === 'string' && /\s/.test(raw['control-key'])) problems.push('--control-key must not contain white space');
   if (raw['control-key'] !== undefined && raw.auth !== 'strict')
@@ -158,6 +163,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       dataDir,
       database: databaseTarget(valid, dataDir),
       seed,
+      reseed: valid.reseed,
       publicUrl: valid['public-url'] ?? null,
       logLevel: valid['log-level'],
       operationDelayMs: valid['operation-delay-ms'],

@@ -1,6 +1,6 @@
 import { type BuiltApp, buildApp } from './app.ts';
 import type { Config } from './config.ts';
-import { defaultPassword, readSeed, seedIfEmpty } from './seed/loader.ts';
+import { defaultPassword, loadSeed, readSeed } from './seed/loader.ts';
 import type { SeedFile } from './seed/seed.schemas.ts';
 import { type Store, openStore } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
@@ -27,18 +27,21 @@ export interface RunningServer extends BuiltApp {
 export async function startServer(config: Config): Promise<RunningServer> {
   const seed = await readSeed(config.seed);
   const store = await openStore(config.database);
-  await migrate(store);
-  await seedIfEmpty(store, seed);
-  const tls = await loadTls(config);
   const drain = new Drain();
-  const built = await buildApp({ config, store, seed, tls, drain });
-  const { app } = built;
+  let started: { built: BuiltApp; tls: TlsOptions | null };
   try {
-    await app.listen({ port: config.port, host: config.host });
+    await migrate(store);
+    await loadSeed(store, seed, config.reseed);
+    const tls = await loadTls(config);
+    const built = await buildApp({ config, store, seed, tls, drain });
+    await built.app.listen({ port: config.port, host: config.host });
+    started = { built, tls };
   } catch (err) {
     await store.close();
     throw err;
   }
+  const { built, tls } = started;
+  const { app } = built;
   const stop = async () => {
     await drain.run(app.server, config.shutdownGraceMs);
     await app.close();

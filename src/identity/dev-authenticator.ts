@@ -10,7 +10,8 @@ const devAppId = 'de8bc8b5-d9f9-48b1-a8ad-b748da725064';
  * tenant), delegated, holding every permission any route accepts, so that curl works out of the box.
  */
 export function devAuthenticator(store: Store, everyPermission: ReadonlySet<string>): Authenticator {
-  let cached: Principal | null = null; // The default user is fixed by the seed, the same after a reset.
+  let cached: Principal | null = null;
+  store.onReset(() => (cached = null));
   return async () => {
     if (cached !== null) return cached;
     const user = await findDefaultUser(store.db);

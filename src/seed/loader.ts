@@ -17,6 +17,7 @@ import { allOf } from '../store/columns.ts';
 const demoTenantFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo-tenant.json');
 export const defaultPassword = 'Passw0rd!';
 const seedMarker = 'seed';
+const seedDigestKey = 'seed_digest';
 const defaultUserKey = 'default_user_id';
 
 class SeedInvalid extends Error {}
@@ -49,38 +50,114 @@ function withStoredTimes(value: unknown, key = ''): unknown {
   return Number.isNaN(time) ? value : new Date(time).toISOString();
 }
 
+/** The database holds a seed other than the one the server was started with. */
+class SeedMismatch extends Error {}
+
 /**
- * Loads the tenant into an empty database, once: the marker row and the data commit together, and a
- * second instance starting at the same moment waits on the marker's key and then skips.
+ * Loads the seed into an empty database, once: the marker row, the seed's fingerprint and the data
+ * commit together, and a second instance starting at the same moment waits on the marker's key and
+ * then skips. A database that holds another seed is refused, unless `reseed` says to replace what it
+ * holds with this one. Returns whether this call loaded the seed.
  */
-export async function seedIfEmpty(store: Store, seed: SeedFile | null): Promise<boolean> {
+export async function loadSeed(store: Store, seed: SeedFile | null, reseed: boolean): Promise<boolean> {
   if (seed === null) return false;
-  const passwordHashes = await hashPasswords(seed);
-  return withTransaction(store, async (tx) => {
+  const digest = seedDigest(seed);
+  const held = await heldSeed(store.db);
+  if (held !== null) return heldMatches(store, seed, held, digest, reseed);
+  const hashes = await passwordHashes(seed);
+  const loaded = await withTransaction(store, async (tx) => {
     const inserted = await tx
       .insertInto('meta')
       .values({ key: seedMarker, value: new Date().toISOString() })
       .onConflict((oc) => oc.column('key').doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
-    await insertSeed(tx, seed, passwordHashes);
+    await tx.insertInto('meta').values({ key: seedDigestKey, value: digest }).execute();
+    await insertSeed(tx, seed, hashes);
     return true;
   });
+  // Another instance loaded a seed first: it must have been this one.
+  if (!loaded) await heldMatches(store, seed, (await heldSeed(store.db)) ?? { loadedAt: '', digest: digest }, digest, reseed);
+  return loaded;
 }
 
-/** Empties every tenant table and loads the seed again, in one transaction. */
+interface HeldSeed {
+  readonly loadedAt: string;
+  /** Absent in a database seeded before seeds were fingerprinted (2026-12-07). */
+  readonly digest: string | undefined;
+}
+
+async function heldSeed(db: Store['db']): Promise<HeldSeed | null> {
+  const rows = await db.selectFrom('meta').select(['key', 'value']).where('key', 'in', [seedMarker, seedDigestKey]).execute();
+  const value = (key: string) => rows.find((row) => row.key === key)?.value;
+  const loadedAt = value(seedMarker);
+  return loadedAt === undefined ? null : { loadedAt, digest: value(seedDigestKey) };
+}
+
+async function heldMatches(store: Store, seed: SeedFile, held: HeldSeed, digest: string, reseed: boolean): Promise<false> {
+  if (held.digest === digest) return false;
+  if (held.digest === undefined) {
+    // Seeded before fingerprints: the seed it holds is taken to be this one, and fingerprinted now.
+    await store.db
+      .insertInto('meta')
+      .values({ key: seedDigestKey, value: digest })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    return false;
+  }
+  if (reseed) {
+    await resetToSeed(store, seed);
+    return false;
+  }
+  throw new SeedMismatch(
+    `the database holds another seed (loaded ${held.loadedAt}) than the one given; start with --memory or a new --data directory, or add --reseed to replace what it holds with this seed`,
+  );
+}
+
+/** The seed's fingerprint: SHA-256 of its JSON with every object's keys sorted, so a reformatted file is the same seed. */
+function seedDigest(seed: SeedFile): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([key, inner]) => [key, canonical(inner)]),
+          )
+        : value;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(seed)))
+    .digest('base64url');
+}
+
+/** Empties every tenant table and loads the seed again, in one transaction; then this process forgets what it remembered of the old data. */
 export async function resetToSeed(store: Store, seed: SeedFile | null): Promise<void> {
-  const passwordHashes = seed === null ? new Map<string, string>() : await hashPasswords(seed);
+  const hashes = seed === null ? new Map<string, string>() : await passwordHashes(seed);
   await withTransaction(store, async (tx) => {
     for (const table of tenantTables) await tx.deleteFrom(table).execute();
-    await tx.deleteFrom('meta').where('key', 'in', [seedMarker, defaultUserKey]).execute();
+    await tx.deleteFrom('meta').where('key', 'in', [seedMarker, seedDigestKey, defaultUserKey]).execute();
     if (seed === null) return;
     await tx.insertInto('meta').values({ key: seedMarker, value: new Date().toISOString() }).execute();
-    await insertSeed(tx, seed, passwordHashes);
+    await tx
+      .insertInto('meta')
+      .values({ key: seedDigestKey, value: seedDigest(seed) })
+      .execute();
+    await insertSeed(tx, seed, hashes);
   });
+  store.resetDone();
 }
 
-// scrypt is deliberately slow: each distinct password is hashed once per load (one salt per load).
+// scrypt is deliberately slow, so each distinct password of a seed is hashed once per process (one salt
+// for them all): a reset loads the same seed again, and a start on a seeded database hashes nothing.
+const hashesBySeed = new WeakMap<SeedFile, Promise<Map<string, string>>>();
+
+function passwordHashes(seed: SeedFile): Promise<Map<string, string>> {
+  const hashes = hashesBySeed.get(seed) ?? hashPasswords(seed);
+  hashesBySeed.set(seed, hashes);
+  return hashes;
+}
+
 async function hashPasswords(seed: SeedFile): Promise<Map<string, string>> {
   const secrets = new Set([defaultPassword, ...seed.users.flatMap((user) => user.password ?? []), ...(seed.applications ?? []).map((app) => app.clientSecret)]);
   const hashes = new Map<string, string>();

@@ -17,6 +17,10 @@ export interface Store {
   readonly errorKind: (err: unknown) => StoreErrorKind | null;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Registers what this process remembers of the data, to be forgotten when the data is replaced wholesale (a reset). */
+  onReset(forget: () => void): void;
+  /** Called once the data has been replaced: every registered memory is forgotten. */
+  resetDone(): void;
 }
 
 class StoreUnavailable extends Error {}
@@ -33,6 +37,7 @@ export async function openStore(target: DatabaseTarget): Promise<Store> {
   } else {
     db = new Kysely<Database>({ dialect: postgresDialect(target.url) });
   }
+  const forgetters: (() => void)[] = [];
   const store: Store = {
     db,
     kind: target.kind,
@@ -42,6 +47,10 @@ export async function openStore(target: DatabaseTarget): Promise<Store> {
       await sql`select 1`.execute(db);
     },
     close: () => db.destroy(),
+    onReset: (forget) => forgetters.push(forget),
+    resetDone: () => {
+      for (const forget of forgetters) forget();
+    },
   };
   try {
     await store.ping();

@@ -38,6 +38,10 @@ export class RememberedFacts<F extends NonNullable<unknown>> {
   remember(key: string, facts: F): void {
     this.cache?.set(key, facts);
   }
+
+  forgetAll(): void {
+    this.cache?.clear();
+  }
 }
 
 /** A request decided on facts: the one decision, and how to act on it warm and fresh. */

@@ -253,6 +253,41 @@ describe('teamgraph command line', () => {
     }
   });
 
+  it('a database seeded from another seed is refused in one line naming the ways out; --reseed replaces it, a reformatted seed is the same', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamgraph-reseed-'));
+    const tenant = { tenants: [{ id: '11111111-1111-1111-1111-111111111111', displayName: 'Tailspin', domain: 'tailspin.example' }] };
+    const ana = { id: '22222222-2222-2222-2222-222222222222', tenantId: '11111111-1111-1111-1111-111111111111', userPrincipalName: 'ana@tailspin.example' };
+    const seedFile = path.join(dir, 'tenant.json');
+    fs.writeFileSync(seedFile, JSON.stringify({ ...tenant, users: [{ ...ana, displayName: 'Ana', isAdmin: true }] }));
+    const data = ['--data', path.join(dir, 'data'), '--port', '0', '--log-level', 'silent'];
+    const meOf = async (args: string[]) => {
+      const { child, banner } = await start([...data, ...args]);
+      try {
+        return (await request(`http://127.0.0.1:${/:(\d+)\/v1\.0/.exec(banner)?.[1]}`, 'GET', '/v1.0/me')).body.userPrincipalName;
+      } finally {
+        child.kill();
+        await new Promise((resolve) => child.once('close', resolve));
+      }
+    };
+    try {
+      assert.equal(await meOf([]), 'AdeleV@contoso.com');
+      const refused = await run([...data, '--seed', seedFile]);
+      assert.equal(refused.code, 1);
+      assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+      assert.match(
+        refused.stderr,
+        /^teamgraph: the database holds another seed \(loaded .+\) than the one given; start with --memory or a new --data directory, or add --reseed/,
+      );
+      assert.equal(await meOf(['--seed', seedFile, '--reseed']), 'ana@tailspin.example');
+      // The same seed, its keys in another order and indented: the same seed, and the data is kept.
+      fs.writeFileSync(seedFile, JSON.stringify({ users: [{ isAdmin: true, displayName: 'Ana', ...ana }], ...tenant }, null, 2));
+      assert.equal(await meOf(['--seed', seedFile]), 'ana@tailspin.example');
+      assert.equal((await run([...data, '--reseed', '--no-seed'])).code, 1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--no-seed starts empty: without a default user, a token-less call is a 401', async () => {
     const { child, banner } = await start(['--memory', '--no-seed', '--port', '0', '--log-level', 'silent']);
     try {

@@ -33,5 +33,18 @@ for (const dialect of testDialects()) {
       const users = await server.request('GET', '/v1.0/users');
       assert.equal(users.body.value.length, 13);
     });
+
+    it('a reset forgets what the server remembered: the signed-in user and the channel facts of earlier requests', async () => {
+      const channel = `/v1.0/teams/57fb72d0-d811-46f4-8947-305e6072eaa5/channels/${encodeURIComponent('19:6a2c9e4b1d8f4c7ab0e5d3f2a1b4c6d8@thread.tacv2')}/messages`;
+      assert.equal((await server.request('GET', '/v1.0/me')).body.userPrincipalName, 'AdeleV@contoso.com');
+      const before = await server.request('POST', channel, { body: { body: { content: 'Before the reset' } } });
+      assertStatus(before, 201);
+      assertStatus(await server.request('POST', '/_teamgraph/reset'), 204);
+      assert.equal((await server.request('GET', '/v1.0/me')).body.userPrincipalName, 'AdeleV@contoso.com');
+      assertStatus(await server.request('POST', channel, { body: { body: { content: 'After the reset' } } }), 201);
+      const contents = (await server.request('GET', `${channel}?$top=50`)).body.value.map((message: { body: { content: string } }) => message.body.content);
+      assert.ok(contents.includes('After the reset'));
+      assert.ok(!contents.includes('Before the reset'));
+    });
   });
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Kysely, sql } from 'kysely';
 import { messageRow } from '../../src/resources/messages/messages.schemas.ts';
-import { readSeed, seedIfEmpty } from '../../src/seed/loader.ts';
+import { readSeed, loadSeed } from '../../src/seed/loader.ts';
 import { allOf } from '../../src/store/columns.ts';
 import type { Store } from '../../src/store/db.ts';
 import { StoreParentMissing } from '../../src/store/errors.ts';
@@ -22,7 +22,7 @@ type Rows = Kysely<Record<string, Record<string, unknown>>>;
 const untyped = (h: Store | Handle) => ('db' in h ? h.db : h) as unknown as Rows;
 
 async function seeded(store: Store): Promise<void> {
-  await seedIfEmpty(store, await readSeed({ kind: 'demo' }));
+  await loadSeed(store, await readSeed({ kind: 'demo' }), false);
 }
 
 /** A stored row of `table` (the first that `where` names, if given), as every column reads. */

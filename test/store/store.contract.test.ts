@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readSeed, seedIfEmpty } from '../../src/seed/loader.ts';
+import { readSeed, loadSeed } from '../../src/seed/loader.ts';
 import { StoreConflict } from '../../src/store/errors.ts';
 import { loadOrCreateSecret } from '../../src/store/meta.ts';
 import { sql } from 'kysely';
@@ -27,7 +27,7 @@ for (const dialect of testDialects()) {
       const outcomes = await Promise.all(
         [first, second].map(async (store) => {
           await migrate(store);
-          return seedIfEmpty(store, seed);
+          return loadSeed(store, seed, false);
         }),
       );
       assert.deepEqual(outcomes.sort(), [false, true]);

@@ -105,6 +105,7 @@ export class ChannelAccess {
     rememberedFacts: boolean,
   ) {
     this.known = new RememberedFacts(rememberedFacts);
+    store.onReset(() => this.known.forgetAll());
   }
 
   readableTeam(principal: Principal, teamId: string): Promise<TeamTable> {

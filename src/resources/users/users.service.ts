@@ -35,6 +35,7 @@ export class UsersService {
     rememberedFacts: boolean,
   ) {
     this.known = new RememberedFacts(rememberedFacts);
+    store.onReset(() => this.known.forgetAll());
   }
 
   /** A user of the caller's tenant by id or userPrincipalName; other tenants' users do not exist here. */
