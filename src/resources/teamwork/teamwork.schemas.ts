@@ -196,6 +196,14 @@ const displayName = (wording: { empty: string; tooLong: string }) =>
     ],
   });
 
+const sortTypeOneOf = (valid: readonly SortType[]) =>
+  Type.Optional(
+    Type.Union(
+      valid.map((sortType) => Type.Literal(sortType)),
+      { graphErrors: { '*': sortTypeInvalid } },
+    ),
+  );
+
 const editableProperties = {
   displayIcon: Type.Optional(DisplayIcon),
   isExpanded: Type.Optional(Type.Boolean({ graphErrors: { '*': "The 'isExpanded' property must be a Boolean." } })),
@@ -209,12 +217,7 @@ export const SectionCreateBody = Type.Object(
       tooLong: "The 'displayName' property must not exceed 50 characters.",
     }),
     // A user-defined section sorts by one of these (teamworksection-update.md).
-    sortType: Type.Optional(
-      Type.Union(
-        userDefinedSortTypes.map((sortType) => Type.Literal(sortType)),
-        { graphErrors: { '*': sortTypeInvalid } },
-      ),
-    ),
+    sortType: sortTypeOneOf(userDefinedSortTypes),
     id: readOnlyOnCreate,
     createdDateTime: readOnlyOnCreate,
     lastModifiedDateTime: readOnlyOnCreate,
@@ -239,12 +242,7 @@ export const SectionUpdateBody = Type.Object(
     ...editableProperties,
     displayName: Type.Optional(displayName({ empty: notEmptyOrTooLong, tooLong: notEmptyOrTooLong })),
     // Whether the sort type suits the section is the service's to decide, once it has read the section.
-    sortType: Type.Optional(
-      Type.Union(
-        sortTypes.map((sortType) => Type.Literal(sortType)),
-        { graphErrors: { '*': sortTypeInvalid } },
-      ),
-    ),
+    sortType: sortTypeOneOf(sortTypes),
   },
   {
     additionalProperties: false,
