@@ -42,7 +42,7 @@ export async function startTeamgraph(options: TeamgraphOptions = {}): Promise<Te
   const server = await startServer(loaded.config);
   const tenantId = server.seed?.tenants[0]?.id;
   if (tenantId === undefined) {
-    await server.stop();
+    await server.close();
     throw new Error('teamgraph: the seed holds no tenant to sign in to; start with the demo seed or a seed file');
   }
   return {
@@ -51,7 +51,7 @@ export async function startTeamgraph(options: TeamgraphOptions = {}): Promise<Te
     tenantId,
     accessToken: (who) => accessToken(server, tenantId, who),
     reset: () => server.control.reset(),
-    close: () => server.stop(),
+    close: () => server.close(),
   };
 }
 

@@ -19,8 +19,13 @@ export interface RunningServer extends BuiltApp {
   readonly port: number;
   /** The origin clients use: the public URL when one is set, else the address it listens on. */
   readonly origin: string;
-  /** Requests in flight finish (within the grace period), then the operations worker stops, then the database closes. */
+  /**
+   * The graceful stop of a signal: new requests are answered 503 while every connection winds down
+   * (within the grace period, decision 103), then `close`.
+   */
   stop(): Promise<void>;
+  /** Closes at once: idle connections are closed, requests in flight finish, the operations worker stops, the database closes. */
+  close(): Promise<void>;
 }
 
 /** Opens the store (migrated, seeded), builds the app and listens: one way to start, for the CLI and for embedding. */
@@ -42,16 +47,19 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   const { built, tls } = started;
   const { app } = built;
-  const stop = async () => {
-    await drain.run(app.server, config.shutdownGraceMs);
+  const close = async () => {
     await app.close();
     await store.close();
+  };
+  const stop = async () => {
+    await drain.run(app.server, config.shutdownGraceMs);
+    await close();
   };
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const origin = config.publicUrl ?? `${tls === null ? 'http' : 'https'}://${host}:${port}`;
-  return { ...built, config, store, seed, tls, drain, port, origin, stop };
+  return { ...built, config, store, seed, tls, drain, port, origin, stop, close };
 }
 
 /** The lines the CLI prints once it listens: where to connect, and as whom. */

@@ -82,7 +82,7 @@ async function boot(dialect: Dialect, args: readonly string[], target: DatabaseT
     request: async (method, path, options = {}) => checkedResponse(routes, method, path, await request(url, method, path, options), options.body),
     routes: () => registeredRoutes(app.printRoutes({ commonPrefix: false })),
     close: async () => {
-      await server.stop();
+      await server.close();
       await drop();
     },
   };
