@@ -48,8 +48,8 @@ async function healthy(url: string): Promise<void> {
 
 /** Resident memory of a process, from Linux's /proc; null where there is none. */
 function residentMiB(pid: number | undefined): number | null {
-  const status = pid === undefined ? null : fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)?.[1];
-  return status === undefined || status === null ? null : Number(status) / 1024;
+  const kB = pid === undefined ? undefined : /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kB === undefined ? null : Number(kB) / 1024;
 }
 
 /** Times `POST /_teamgraph/reset` over HTTP, a few times in a row (the first also pays for compiling the route's validators). */

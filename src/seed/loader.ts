@@ -63,7 +63,10 @@ export async function loadSeed(store: Store, seed: SeedFile | null, reseed: bool
   if (seed === null) return false;
   const digest = seedDigest(seed);
   const held = await heldSeed(store.db);
-  if (held !== null) return heldMatches(store, seed, held, digest, reseed);
+  if (held !== null) {
+    await keepOrReplace(store, seed, held, digest, reseed);
+    return false;
+  }
   const hashes = await passwordHashes(seed);
   const loaded = await withTransaction(store, async (tx) => {
     const inserted = await tx
@@ -76,8 +79,9 @@ export async function loadSeed(store: Store, seed: SeedFile | null, reseed: bool
     await insertSeed(tx, seed, hashes);
     return true;
   });
-  // Another instance loaded a seed first: it must have been this one.
-  if (!loaded) await heldMatches(store, seed, (await heldSeed(store.db)) ?? { loadedAt: '', digest: digest }, digest, reseed);
+  // Another instance loaded a seed first: it is checked as any seed found loaded.
+  const winner = loaded ? null : await heldSeed(store.db);
+  if (winner !== null) await keepOrReplace(store, seed, winner, digest, reseed);
   return loaded;
 }
 
@@ -94,8 +98,9 @@ async function heldSeed(db: Store['db']): Promise<HeldSeed | null> {
   return loadedAt === undefined ? null : { loadedAt, digest: value(seedDigestKey) };
 }
 
-async function heldMatches(store: Store, seed: SeedFile, held: HeldSeed, digest: string, reseed: boolean): Promise<false> {
-  if (held.digest === digest) return false;
+/** A database holding this seed is kept; one holding another is refused, or with `reseed` reset to this one. */
+async function keepOrReplace(store: Store, seed: SeedFile, held: HeldSeed, digest: string, reseed: boolean): Promise<void> {
+  if (held.digest === digest) return;
   if (held.digest === undefined) {
     // Seeded before fingerprints: the seed it holds is taken to be this one, and fingerprinted now.
     await store.db
@@ -103,11 +108,11 @@ async function heldMatches(store: Store, seed: SeedFile, held: HeldSeed, digest:
       .values({ key: seedDigestKey, value: digest })
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
-    return false;
+    return;
   }
   if (reseed) {
     await resetToSeed(store, seed);
-    return false;
+    return;
   }
   throw new SeedMismatch(
     `the database holds another seed (loaded ${held.loadedAt}) than the one given; start with --memory or a new --data directory, or add --reseed to replace what it holds with this seed`,
