@@ -56,6 +56,7 @@ import type { Drain } from './wire/drain.ts';
 import { graphShape } from './wire/failures.ts';
 import { lazyValidatorCompiler } from './wire/validation.ts';
 import { acceptJsonBodies, renderErrors } from './wire/pipeline.ts';
+import { RequestLog } from './wire/request-log.ts';
 import { newRequestId, setRequestIdHeaders } from './wire/request-id.ts';
 import { type GraphRoute, registerGraphRoutes, rewriteKeySegments } from './wire/routes.ts';
 import { answerClientErrors, answerFrameworkErrors } from './wire/transport.ts';
@@ -199,6 +200,7 @@ export async function buildApp({ config, store, seed, tls, drain }: AppDeps): Pr
     keepAliveTimeout: config.keepAliveTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
     logger: { level: config.logLevel },
+    logController: new RequestLog(),
     // 1. Graph paths are case-insensitive and tolerate a trailing slash; `x('key')` reads as `x/key`.
     // Keys run past the router's default 100-character limit: membership ids are base64 of several
     // ids, chat operation ids three GUIDs, Exchange thread and post ids over 100 characters.

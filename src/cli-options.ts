@@ -79,7 +79,7 @@ export const options = {
   https: {
     type: 'boolean',
     env: 'TEAMGRAPH_HTTPS',
-    help: 'serve TLS; without --cert/--key or --pfx a self-signed certificate for localhost is created once in <data>/tls',
+    help: 'serve TLS; without --cert/--key or --pfx a self-signed certificate for localhost is created once in <data>/tls (with --memory and no --data: ~/.cache/teamgraph/tls)',
   },
   cert: { type: 'string', env: 'TEAMGRAPH_CERT', arg: '<file.pem>', help: 'TLS certificate (PEM), with --key; implies --https' },
   key: { type: 'string', env: 'TEAMGRAPH_KEY', arg: '<file.pem>', help: 'TLS private key (PEM), with --cert' },
@@ -107,6 +107,9 @@ export const options = {
   version: { type: 'boolean', short: 'v', help: 'print the version and exit' },
 } as const satisfies Record<string, OptionSpec>;
 
+/** How a yes/no option's environment variable may be spelled, in any case (TEAMGRAPH_MEMORY=1, TEAMGRAPH_HTTPS=yes). */
+export const booleanWords = { true: ['1', 'true', 'yes', 'on'], false: ['0', 'false', 'no', 'off'] } as const;
+
 /** The options a server takes, named as the CLI's flags (`--help` and `--version` apart). */
 export type OptionName = Exclude<keyof typeof options, 'help' | 'version'>;
 
@@ -133,6 +136,10 @@ function helpText(): string {
     const env = spec.env === undefined ? '' : ` [env ${spec.env}]`;
     lines.push(`  ${flag.padEnd(30)} ${spec.help}${env}`);
   }
-  lines.push('', 'Flags win over environment variables, which win over defaults.');
+  lines.push(
+    '',
+    'Flags win over environment variables, which win over defaults.',
+    `A yes/no variable takes ${booleanWords.true.join(', ')} or ${booleanWords.false.join(', ')}, in any case.`,
+  );
   return lines.join('\n');
 }

@@ -1,8 +1,9 @@
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
-import { type OptionSpec, options } from './cli-options.ts';
+import { type OptionSpec, booleanWords, options } from './cli-options.ts';
 
 // One table drives the flags, the TEAMGRAPH_* variables, the validation and `--help`.
 const LogLevel = Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -39,7 +40,10 @@ const RawConfig = Type.Object({
 export type SqliteSynchronous = 'normal' | 'full';
 export type DatabaseTarget = { kind: 'sqlite'; file: string; synchronous: SqliteSynchronous } | { kind: 'postgres'; url: string };
 type TlsSource =
-  { kind: 'none' } | { kind: 'self-signed' } | { kind: 'pem'; cert: string; key: string } | { kind: 'pfx'; pfx: string; passphrase: string | null };
+  | { kind: 'none' }
+  | { kind: 'self-signed'; dir: string }
+  | { kind: 'pem'; cert: string; key: string }
+  | { kind: 'pfx'; pfx: string; passphrase: string | null };
 export type SeedSource = { kind: 'demo' } | { kind: 'file'; path: string } | { kind: 'none' };
 
 export interface Config {
@@ -104,13 +108,20 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
 
   const raw: Record<string, unknown> = { ...defaults };
   const problems: string[] = [];
+  // A problem names the setting as the user gave it: the variable when the value came from the environment.
+  const givenAs = new Map<string, string>();
+  const settingName = (name: string) => givenAs.get(name) ?? `--${name}`;
   for (const [name, spec] of Object.entries(options) as [string, OptionSpec][]) {
     const fromEnv = spec.env === undefined ? undefined : env[spec.env];
     const value = flags[name] ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
     if (value === undefined) continue;
+    if (flags[name] === undefined) givenAs.set(name, `${spec.env} (--${name})`);
     if (spec.type === 'boolean' && typeof value === 'string') {
-      if (!/^(1|0|true|false|yes|no)$/i.test(value)) problems.push(`${spec.env} must be true or false`);
-      raw[name] = /^(1|true|yes)$/i.test(value);
+      const word = value.toLowerCase();
+      raw[name] = (booleanWords.true as readonly string[]).includes(word);
+      if (!raw[name] && !(booleanWords.false as readonly string[]).includes(word)) {
+        problems.push(`${settingName(name)} must be one of ${[...booleanWords.true, ...booleanWords.false].join(', ')}, not "${value}"`);
+      }
     } else {
       raw[name] = value;
     }
@@ -136,7 +147,10 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
 
   for (const error of Value.Errors(RawConfig, raw)) {
     const key = error.instancePath.replace(/^\//, '') || 'config';
-    const problem = `--${key} ${error.message}`;
+    // An enumeration lists what it takes; its values are never secrets, so the one given is repeated.
+    const allowed = error.keyword === 'enum' ? (error.params as { allowedValues: readonly string[] }).allowedValues : null;
+    const what = allowed === null ? error.message : `must be one of ${allowed.join(', ')}, not "${String(raw[key])}"`;
+    const problem = `${settingName(key)} ${what}`;
     if (!problems.includes(problem)) problems.push(problem);
   }
   if (raw.memory === true && raw.database !== undefined) problems.push('--memory and --database exclude each other');
@@ -174,7 +188,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       shutdownGraceMs: valid['shutdown-grace-ms'],
       auth: valid.auth,
       controlKey: valid['control-key'] ?? null,
-      tls: tlsSource(valid),
+      tls: tlsSource(valid, dataDir, flags.data !== undefined || givenAs.has('data'), env),
       rememberedFacts: valid['remembered-facts'] === 'on',
     }),
   };
@@ -188,8 +202,16 @@ function databaseTarget(valid: Static<typeof RawConfig>, dataDir: string): Datab
   return { kind: 'sqlite', file: path.resolve(database), synchronous };
 }
 
-function tlsSource(valid: Static<typeof RawConfig>): TlsSource {
+/**
+ * Where a self-signed certificate is kept: in the data directory, except for `--memory` without a
+ * `--data`, which writes nothing into the working directory; there it is kept in the user's cache
+ * directory, so that a client told to trust it still trusts it after a restart (decision 147).
+ */
+function tlsSource(valid: Static<typeof RawConfig>, dataDir: string, dataGiven: boolean, env: Readonly<Record<string, string | undefined>>): TlsSource {
   if (valid.pfx !== undefined) return { kind: 'pfx', pfx: path.resolve(valid.pfx), passphrase: valid['pfx-passphrase'] ?? null };
   if (valid.cert !== undefined && valid.key !== undefined) return { kind: 'pem', cert: path.resolve(valid.cert), key: path.resolve(valid.key) };
-  return valid.https ? { kind: 'self-signed' } : { kind: 'none' };
+  if (!valid.https) return { kind: 'none' };
+  if (!valid.memory || dataGiven) return { kind: 'self-signed', dir: path.join(dataDir, 'tls') };
+  const cache = env.XDG_CACHE_HOME !== undefined && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+  return { kind: 'self-signed', dir: path.join(cache, 'teamgraph', 'tls') };
 }

@@ -17,6 +17,8 @@ export interface RunningServer extends BuiltApp {
   readonly drain: Drain;
   /** The port it listens on (the one the system chose for port 0). */
   readonly port: number;
+  /** Where it listens: scheme, bound address and port. */
+  readonly address: string;
   /** The origin clients use: the public URL when one is set, else the address it listens on. */
   readonly origin: string;
   /**
@@ -55,17 +57,20 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await drain.run(app.server, config.shutdownGraceMs);
     await close();
   };
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const bound = app.server.address();
+  const port = typeof bound === 'object' && bound !== null ? bound.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const origin = config.publicUrl ?? `${tls === null ? 'http' : 'https'}://${host}:${port}`;
-  return { ...built, config, store, seed, tls, drain, port, origin, stop, close };
+  const address = `${tls === null ? 'http' : 'https'}://${host}:${port}`;
+  return { ...built, config, store, seed, tls, drain, port, address, origin: config.publicUrl ?? address, stop, close };
 }
 
 /** The lines the CLI prints once it listens: where to connect, and as whom. */
-export function banner({ config, seed, tls, port, origin }: RunningServer): string {
+export function banner({ config, seed, tls, port, address, origin }: RunningServer): string {
   const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : 'PostgreSQL';
-  const lines = [`teamgraph ${version} listening on ${origin} (${where})`, `  Graph v1.0  ${origin}/v1.0`, `  Graph beta  ${origin}/beta`];
+  const lines = [`teamgraph ${version} listening on ${address} (${where})`];
+  // Behind a proxy, clients use the public URL; the bound address still says where the proxy must forward.
+  if (origin !== address) lines.push(`  public URL  ${origin}`);
+  lines.push(`  Graph v1.0  ${origin}/v1.0`, `  Graph beta  ${origin}/beta`);
   if (seed !== null) {
     const tenant = seed.tenants[0];
     const app0 = seed.applications?.[0];

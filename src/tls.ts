@@ -11,8 +11,8 @@ export interface TlsOptions {
 
 /**
  * The TLS material `--https`, `--cert/--key` or `--pfx` asks for. The self-signed certificate for
- * localhost, 127.0.0.1 and ::1 is made once and kept in the data directory, so that a client told to
- * trust it (NODE_EXTRA_CA_CERTS) keeps trusting it across restarts.
+ * localhost, 127.0.0.1 and ::1 is made once and kept (in the data directory, or the user's cache with
+ * `--memory`), so that a client told to trust it (NODE_EXTRA_CA_CERTS) keeps trusting it across restarts.
  */
 export async function loadTls(config: Config): Promise<TlsOptions | null> {
   const tls = config.tls;
@@ -25,7 +25,7 @@ export async function loadTls(config: Config): Promise<TlsOptions | null> {
       case 'pfx':
         return { options: { pfx: await fs.readFile(tls.pfx), ...(tls.passphrase === null ? {} : { passphrase: tls.passphrase }) }, selfSignedCertPath: null };
       case 'self-signed':
-        return await selfSigned(path.join(config.dataDir, 'tls'));
+        return await selfSigned(tls.dir);
     }
   } catch (err) {
     throw new Error(`cannot load TLS certificate: ${(err as Error).message}`);
@@ -57,7 +57,7 @@ async function selfSigned(dir: string): Promise<TlsOptions> {
       },
     ],
   });
-  await fs.mkdir(dir, { recursive: true });
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   await fs.writeFile(keyPath, pems.private, { mode: 0o600 });
   await fs.writeFile(certPath, pems.cert);
   return { options: { cert: Buffer.from(pems.cert), key: Buffer.from(pems.private) }, selfSignedCertPath: certPath };

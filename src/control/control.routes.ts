@@ -32,6 +32,8 @@ export function controlRoutes(control: ControlService): ControlRoute[] {
  * `access` does, so a route added to the table is guarded from the day it exists (decision 98).
  */
 export function registerControlPlane(app: FastifyInstance, control: ControlService, access: ControlAccess, routes: readonly ControlRoute[]): void {
+  // The bare origin, which a browser or a curl opens first, says how to connect instead of a 400.
+  app.get('/', (request) => control.welcome(`${request.protocol}://${request.host}`));
   void app.register(
     (plane, _options, done) => {
       plane.get('/health', async (_request, reply) => {

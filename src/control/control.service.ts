@@ -19,6 +19,23 @@ export class ControlService {
     return this.seed?.tenants[0]?.id ?? null;
   }
 
+  /** What `GET /` answers: where the Graph versions and the authority are, for a person who opened the bare origin. */
+  welcome(requestOrigin: string) {
+    const origin = this.config.publicUrl ?? requestOrigin;
+    const tenant = this.homeTenantId ?? '{tenant}';
+    return {
+      name: 'teamgraph',
+      version,
+      description: 'A Microsoft Graph compatible server for Teams and Groups conversations.',
+      graph: { 'v1.0': `${origin}/v1.0`, beta: `${origin}/beta` },
+      authority: { host: origin, tenantId: this.homeTenantId, tokenEndpoint: `${origin}/${tenant}/oauth2/v2.0/token` },
+      auth: this.config.auth,
+      health: `${origin}/_teamgraph/health`,
+      // Dev mode answers a request without a token as the seed's default user: the quickest first call.
+      ...(this.config.auth === 'dev' ? { try: `curl ${origin}/v1.0/me` } : {}),
+    };
+  }
+
   async health(): Promise<{ status: 'ok' | 'unavailable'; database: string }> {
     try {
       await this.store.ping();

@@ -23,6 +23,17 @@ export interface PermissionCatalogue {
 const oidcScopes = new Set(['openid', 'profile', 'offline_access', 'email']);
 const graphResource = /^(https:\/\/graph\.microsoft\.com|00000003-0000-0000-c000-000000000000)\/?/i;
 
+/**
+ * A scope that names its resource (`<resource>/<permission>`) other than Graph: Entra answers
+ * AADSTS500011, as no such resource is registered in the tenant. PnPjs, for one, derives
+ * `https://<host>/.default` from the URL it is pointed at. A bare permission (`User.Read`) is Graph's.
+ */
+function assertGraphResource(scope: string, tenantSegment: string): void {
+  const slash = scope.lastIndexOf('/');
+  if (slash <= 0 || graphResource.test(scope)) return;
+  throw errors.resourceNotFound(scope.slice(0, slash), tenantSegment);
+}
+
 /** The emulated Microsoft Entra token endpoint: client credentials, password and refresh token grants. */
 export class AuthorityService {
   constructor(
@@ -48,7 +59,7 @@ export class AuthorityService {
       case 'password':
         return this.password(tenantId, tenantSegment, request);
       case 'refresh_token':
-        return this.refresh(request);
+        return this.refresh(tenantSegment, request);
       default:
         throw errors.unsupportedGrantType(grantType);
     }
@@ -58,7 +69,8 @@ export class AuthorityService {
     const app = await this.client(tenantId, tenantSegment, request, true);
     const scope = required(request.form, 'scope');
     const resource = scope.trim().split(/\s+/);
-    if (resource.length !== 1 || !/\/\.default$/i.test(resource[0] ?? '') || !graphResource.test(resource[0] ?? '')) throw errors.clientCredentialsScope(scope);
+    if (resource.length !== 1 || !/\/\.default$/i.test(resource[0] ?? '')) throw errors.clientCredentialsScope(scope);
+    assertGraphResource(resource[0] ?? '', tenantSegment);
     const granted = JSON.parse(app.application_permissions) as string[];
     const roles = granted.includes('*') ? [...this.permissions.application] : granted;
     const accessToken = await appAccessToken(this.keys, app, roles, audienceOf(resource[0] ?? ''));
@@ -78,10 +90,10 @@ export class AuthorityService {
       (tenantId === null || user.tenant_id === tenantId) &&
       (await verifySecret(password, user.password_hash));
     if (!isValid) throw errors.invalidCredentials();
-    return this.userTokens(app, user, required(request.form, 'scope'), request.origin);
+    return this.userTokens(app, user, required(request.form, 'scope'), tenantSegment, request.origin);
   }
 
-  private async refresh(request: TokenRequest) {
+  private async refresh(tenantSegment: string, request: TokenRequest) {
     const token = required(request.form, 'refresh_token');
     const claims = await verifyRefreshToken(this.keys, token).catch(() => {
       throw errors.invalidRefreshToken();
@@ -96,15 +108,16 @@ export class AuthorityService {
         .split(' ')
         .map((name) => `https://graph.microsoft.com/${name}`)
         .join(' ');
-    return this.userTokens(app, user, scope, request.origin);
+    return this.userTokens(app, user, scope, tenantSegment, request.origin);
   }
 
-  private async userTokens(app: ApplicationTable, user: UserTable, scope: string, origin: string) {
+  private async userTokens(app: ApplicationTable, user: UserTable, scope: string, tenantSegment: string, origin: string) {
     const requested = scope
       .trim()
       .split(/\s+/)
       .filter((name) => name !== '');
     const graphScopes = requested.filter((name) => !oidcScopes.has(name.toLowerCase()));
+    for (const name of graphScopes) assertGraphResource(name, tenantSegment);
     if (graphScopes.length === 0 && requested.length === 0) throw errors.missingScope();
     const names = graphScopes.map((name) => name.replace(graphResource, ''));
     // `.default` (or only OpenID scopes) means every delegated permission: the demo tenant consented to all.

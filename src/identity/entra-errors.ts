@@ -62,6 +62,13 @@ export const clientCredentialsScope = (scope: string) =>
     1002012,
     `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
   );
+export const resourceNotFound = (resource: string, tenant: string) =>
+  new EntraError(
+    400,
+    'invalid_resource',
+    500011,
+    `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+  );
 export const unknownScope = (scope: string) =>
   new EntraError(
     400,

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { request } from '../helpers/server.ts';
+import { loadConfig } from '../../src/config.ts';
 
 const bin = path.resolve('bin/teamgraph.js');
 
@@ -25,9 +26,9 @@ function run(args: string[], env: Record<string, string> = {}, cwd = process.cwd
 }
 
 /** Starts the server and resolves with its printed banner once it listens. */
-function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; banner: string }> {
+function start(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<{ child: ChildProcess; banner: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, cwd });
     let banner = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       banner += chunk.toString();
@@ -85,6 +86,63 @@ describe('teamgraph command line', () => {
     }
   });
 
+  it('with --public-url the banner names both the public URL and the address it listens on', async () => {
+    const { child, banner } = await start(['--memory', '--port', '0', '--log-level', 'silent', '--public-url', 'https://graph.example.test']);
+    try {
+      assert.match(
+        banner,
+        /^teamgraph \S+ listening on http:\/\/127\.0\.0\.1:\d+ \(SQLite :memory:\)\n {2}public URL {2}https:\/\/graph\.example\.test\n {2}Graph v1\.0 {2}https:\/\/graph\.example\.test\/v1\.0\n/,
+      );
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('at the default level each request writes one log line, naming its method, path and status', async () => {
+    const { child, banner } = await start(['--memory', '--port', '0']);
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const origin = banner.match(/listening on (\S+)/)?.[1] ?? '';
+      const me = await request(origin, 'GET', '/v1.0/me');
+      assert.equal(me.status, 200);
+      assert.equal((await request(origin, 'GET', '/v1.0/nothing-here')).status, 400);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const lines = output
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { reqId?: string; msg: string; status?: number; level: number });
+      assert.deepEqual(
+        lines.filter((line) => line.reqId !== undefined).map(({ msg, status, level }) => ({ msg, status, level })),
+        [
+          { msg: 'GET /v1.0/me 200', status: 200, level: 30 },
+          { msg: 'GET /v1.0/nothing-here 400', status: 400, level: 30 },
+        ],
+      );
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('--memory --https writes nothing into the working directory: the certificate is kept in the user cache, the same across starts', async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'teamgraph-cwd-'));
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'teamgraph-cache-'));
+    try {
+      const certificates: string[] = [];
+      for (let round = 0; round < 2; round++) {
+        const { child, banner } = await start(['--memory', '--https', '--port', '0', '--log-level', 'silent'], { XDG_CACHE_HOME: cache }, cwd);
+        child.kill();
+        certificates.push(banner.match(/certificate (\S+)/)?.[1] ?? '');
+        assert.equal(certificates[round], path.join(cache, 'teamgraph', 'tls', 'localhost.crt'));
+        assert.deepEqual(fs.readdirSync(cwd), []);
+      }
+      assert.equal(fs.statSync(path.dirname(certificates[0] ?? '')).mode & 0o777, 0o700);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
   it('dev mode on an interface other hosts can reach warns in the banner that anyone there acts as the admin', async () => {
     const exposed = await start(['--memory', '--host', '0.0.0.0', '--port', '0', '--log-level', 'silent']);
     try {
@@ -120,7 +178,34 @@ describe('teamgraph command line', () => {
     const { code, stderr } = await run(['--memory'], { TEAMGRAPH_PORT: 'eighty', TEAMGRAPH_LOG_LEVEL: 'loud' });
     assert.equal(code, 1);
     assert.equal(stderr.trim().split('\n').length, 1, stderr);
-    assert.match(stderr, /--port must be integer; --log-level/);
+    assert.equal(
+      stderr.trim(),
+      'teamgraph: invalid configuration: TEAMGRAPH_PORT (--port) must be integer; TEAMGRAPH_LOG_LEVEL (--log-level) must be one of fatal, error, warn, info, debug, trace, silent, not "loud"',
+    );
+  });
+
+  it('an enumeration lists its values, and a yes/no variable takes the spellings --help names', () => {
+    assert.deepEqual(loadConfig(['--auth', 'Strict'], {}), {
+      kind: 'error',
+      message: 'invalid configuration: --auth must be one of dev, strict, not "Strict"',
+    });
+    assert.deepEqual(loadConfig([], { TEAMGRAPH_MEMORY: 'maybe' }), {
+      kind: 'error',
+      message: 'invalid configuration: TEAMGRAPH_MEMORY (--memory) must be one of 1, true, yes, on, 0, false, no, off, not "maybe"',
+    });
+    for (const [word, memory] of [
+      ['1', true],
+      ['YES', true],
+      ['On', true],
+      ['true', true],
+      ['0', false],
+      ['no', false],
+      ['OFF', false],
+      ['False', false],
+    ] as const) {
+      const loaded = loadConfig([], { TEAMGRAPH_MEMORY: word });
+      assert.equal(loaded.kind === 'run' && loaded.config.database.kind === 'sqlite' && loaded.config.database.file === ':memory:', memory, word);
+    }
   });
 
   it('a --database URL of another scheme exits non-zero with one line naming the accepted forms, and creates nothing', async () => {

@@ -25,6 +25,28 @@ for (const dialect of testDialects()) {
       assert.match(response.body.version, /^\d+\.\d+\.\d+$/);
     });
 
+    it('200 at the bare origin says where Graph and the authority are, in JSON', async () => {
+      const response = await server.request('GET', '/');
+      assertStatus(response, 200);
+      const tenant = 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f';
+      assert.deepEqual(
+        { ...response.body, version: undefined },
+        {
+          name: 'teamgraph',
+          version: undefined,
+          description: 'A Microsoft Graph compatible server for Teams and Groups conversations.',
+          graph: { 'v1.0': `${server.url}/v1.0`, beta: `${server.url}/beta` },
+          authority: { host: server.url, tenantId: tenant, tokenEndpoint: `${server.url}/${tenant}/oauth2/v2.0/token` },
+          auth: 'dev',
+          health: `${server.url}/_teamgraph/health`,
+          try: `curl ${server.url}/v1.0/me`,
+        },
+      );
+      // Each link it gives answers.
+      assertStatus(await server.request('GET', new URL(response.body.health).pathname), 200);
+      assertStatus(await server.request('GET', `${new URL(response.body.graph['v1.0']).pathname}/me`), 200);
+    });
+
     it('204 reset restores the demo tenant after its data changed', async () => {
       await server.store.db.deleteFrom('users').where('upn_key', '=', 'meganb@contoso.com').execute();
       assertStatus(await server.request('GET', '/v1.0/users/MeganB@contoso.com'), 404);

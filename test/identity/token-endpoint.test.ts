@@ -142,6 +142,24 @@ for (const dialect of testDialects()) {
       assertEntraError(await form(server, { ...passwordGrant, scope: 'https://graph.microsoft.com/Bogus.Permission' }), 400, 'invalid_scope', 650053);
     });
 
+    it('400 invalid_resource AADSTS500011 for a scope of a resource other than Graph, as Entra answers for a resource it does not know', async () => {
+      for (const [flow, scope, resource] of [
+        [clientCredentials, 'https://127.0.0.1:4545/.default', 'https://127.0.0.1:4545'],
+        [clientCredentials, 'api://my-api/.default', 'api://my-api'],
+        [passwordGrant, 'https://127.0.0.1:4545/User.Read openid', 'https://127.0.0.1:4545'],
+      ] as const) {
+        const response = await form(server, { ...flow, scope });
+        assertEntraError(response, 400, 'invalid_resource', 500011);
+        assert.match(
+          response.body.error_description,
+          new RegExp(`^AADSTS500011: The resource principal named ${resource.replaceAll('.', '\\.')} was not found in the tenant named ${demoTenantId}\\. `),
+        );
+      }
+      // Graph named either way is Graph.
+      assertStatus(await form(server, { ...clientCredentials, scope: '00000003-0000-0000-c000-000000000000/.default' }), 200);
+      assertStatus(await form(server, { ...passwordGrant, scope: 'User.Read' }), 200);
+    });
+
     it('400 AADSTS90002 for an unknown tenant', async () => {
       assertEntraError(await form(server, clientCredentials, '99999999-9999-9999-9999-999999999999'), 400, 'invalid_request', 90002);
     });

@@ -42,7 +42,7 @@ describe('SQLite synchronous setting', () => {
 
   it('a value other than normal or full, or the setting with a postgres:// database, is a one-line configuration error', () => {
     const wrong = loadConfig(['--sqlite-synchronous', 'off'], {});
-    assert.deepEqual(wrong, { kind: 'error', message: 'invalid configuration: --sqlite-synchronous must be equal to one of the allowed values' });
+    assert.deepEqual(wrong, { kind: 'error', message: 'invalid configuration: --sqlite-synchronous must be one of normal, full, not "off"' });
     const postgres = loadConfig(['--database', 'postgres://postgres@127.0.0.1:5432/postgres', '--sqlite-synchronous', 'full'], {});
     assert.deepEqual(postgres, { kind: 'error', message: 'invalid configuration: --sqlite-synchronous applies to SQLite only, not to a postgres:// database' });
   });

@@ -60,7 +60,7 @@ for (const dialect of testDialects()) {
 
     it('400 BadRequest for an unknown version', async () => {
       assertGraphError(await server.request('GET', '/v2.0/me'), 400, 'BadRequest', 'Invalid version: v2.0');
-      assertGraphError(await server.request('GET', '/'), 400, 'BadRequest', 'Invalid version: ');
+      assertGraphError(await server.request('POST', '/'), 400, 'BadRequest', 'Invalid version: ');
     });
 
     it('405 for a known path asked with a method it does not take', async () => {

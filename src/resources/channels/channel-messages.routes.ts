@@ -1,7 +1,7 @@
 import type { QuerySupport } from '../../wire/odata/query-options.ts';
 import { type GraphRequest, type GraphRoute, collectionResponse, contextKey, defineRoute, entityResponse } from '../../wire/routes.ts';
 import { MessageUpdateBody, chatMessageProperties } from '../messages/messages.schemas.ts';
-import type { ChannelMessagesService } from './channel-messages.service.ts';
+import type { ChannelMessagesService, MessageThread } from './channel-messages.service.ts';
 import { ChannelMessageBody, channelMessageJson } from './channel-messages.schemas.ts';
 
 type Params = { teamId: string; channelId: string; messageId?: string; replyId?: string };
@@ -28,6 +28,14 @@ function messageResponse(req: GraphRequest<Params, unknown>, row: MessageRow, st
   return entityResponse(req, messagesContext({ ...req.params, messageId: row.reply_to_id ?? undefined }), channelMessageJson(row), status);
 }
 
+/** A root message as JSON, with its replies and their context when they were expanded. */
+function threadJson(req: GraphRequest<Params, unknown>, { message, replies }: MessageThread) {
+  const json = channelMessageJson(message);
+  if (replies === null) return json;
+  const repliesContext = `${req.serviceRoot}/$metadata#${messagesContext({ ...req.params, messageId: message.id })}`;
+  return { ...json, 'replies@odata.context': repliesContext, replies: replies.map(channelMessageJson) };
+}
+
 export function channelMessageRoutes(messages: ChannelMessagesService): GraphRoute[] {
   return [
     defineRoute({
@@ -50,13 +58,7 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       odata: { ...pageQuery, expand: ['replies'] },
       handle: async (req) => {
         const page = await messages.list(req.principal, req.params.teamId, req.params.channelId, req.odata.list, req.odata.expand);
-        const items = page.items.map(({ message, replies }) => {
-          const json = channelMessageJson(message);
-          if (replies === null) return json;
-          const repliesContext = `${req.serviceRoot}/$metadata#${messagesContext({ ...req.params, messageId: message.id })}`;
-          return { ...json, 'replies@odata.context': repliesContext, replies: replies.map(channelMessageJson) };
-        });
-        return collectionResponse(req, messagesContext(req.params), { ...page, items });
+        return collectionResponse(req, messagesContext(req.params), { ...page, items: page.items.map((thread) => threadJson(req, thread)) });
       },
     }),
     defineRoute({
@@ -66,8 +68,12 @@ export function channelMessageRoutes(messages: ChannelMessagesService): GraphRou
       response: 'microsoft.graph.chatMessage',
       forms: ['/teams/{teamId}/channels/{channelId}/messages/{messageId}'],
       permissions: read,
-      odata: messageQuery,
-      handle: async (req) => messageResponse(req, await messages.get(req.principal, req.params.teamId, req.params.channelId, req.params.messageId)),
+      // Graph answers a root message with its replies for $expand=replies, which clients send (PnPjs' messages.getById(id).expand('replies')).
+      odata: { ...messageQuery, expand: ['replies'] },
+      handle: async (req) => {
+        const thread = await messages.getThread(req.principal, req.params.teamId, req.params.channelId, req.params.messageId, req.odata.expand);
+        return entityResponse(req, messagesContext({ ...req.params, messageId: undefined }), threadJson(req, thread));
+      },
     }),
     defineRoute({
       operation: 'channel-message-update',

@@ -80,18 +80,25 @@ export class ChannelMessagesService {
       },
       fresh: ({ channel }) => messagesStore.listMessages(this.store.db, channel.id, null, list),
     });
-    const replies =
-      expand === 'replies'
-        ? await messagesStore.listRepliesOf(
-            this.store.db,
-            channelId,
-            page.items.map((row) => row.id),
-          )
-        : null;
-    return {
-      ...page,
-      items: page.items.map((message) => ({ message, replies: replies === null ? null : replies.filter((reply) => reply.reply_to_id === message.id) })),
-    };
+    return { ...page, items: await this.withReplies(channelId, page.items, expand) };
+  }
+
+  /** A root message, with its replies when `$expand=replies` asks for them (clients send it on a get too). */
+  async getThread(principal: Principal, teamId: string, channelId: string, messageId: string, expand: string | null): Promise<MessageThread> {
+    const message = await this.get(principal, teamId, channelId, messageId);
+    const [thread] = await this.withReplies(message.container_id, [message], expand);
+    return thread as MessageThread;
+  }
+
+  /** Root messages with their replies, newest first, read in one statement for all of them. */
+  private async withReplies(channelId: string, roots: readonly MessageTable[], expand: string | null): Promise<MessageThread[]> {
+    if (expand !== 'replies') return roots.map((message) => ({ message, replies: null }));
+    const replies = await messagesStore.listRepliesOf(
+      this.store.db,
+      channelId,
+      roots.map((row) => row.id),
+    );
+    return roots.map((message) => ({ message, replies: replies.filter((reply) => reply.reply_to_id === message.id) }));
   }
 
   async get(principal: Principal, teamId: string, channelId: string, messageId: string, replyToId: string | null = null): Promise<MessageTable> {

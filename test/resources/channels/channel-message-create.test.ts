@@ -108,6 +108,33 @@ for (const dialect of testDialects()) {
       assert.deepEqual(repliesOf(second), [secondOnly]);
     });
 
+    it('GET one message with $expand=replies holds its replies, newest first, with their context', async () => {
+      const post = async (path: string, content: string) => (await server.request('POST', path, { body: { body: { content } } })).body.id as string;
+      const root = await post(`${general}/messages`, 'a thread read with its replies');
+      const older = await post(`${general}/messages/${root}/replies`, 'older');
+      const newer = await post(`${general}/messages/${root}/replies`, 'newer');
+      const plain = await server.request('GET', `${general}/messages/${root}`);
+      const expanded = await server.request('GET', `${general}/messages/${root}?$expand=replies`);
+      assertStatus(expanded, 200);
+      assert.equal(expanded.body['@odata.context'], plain.body['@odata.context']);
+      assert.ok(!('replies' in plain.body));
+      assert.deepEqual(
+        expanded.body.replies.map((reply: { id: string; replyToId: string }) => [reply.id, reply.replyToId]),
+        [
+          [newer, root],
+          [older, root],
+        ],
+      );
+      assert.equal(
+        expanded.body['replies@odata.context'],
+        `${server.url}/v1.0/$metadata#teams('${architectureTeamId}')/channels('19%3A0b1f4a6e8c2d4e9fa7b3c5d6e7f80912%40thread.tacv2')/messages('${root}')/replies`,
+      );
+      const { replies: _replies, 'replies@odata.context': _context, ...rest } = expanded.body;
+      assert.deepEqual(rest, plain.body);
+      // A reply has no replies to expand: Graph's 400 for a relationship the entity does not have.
+      assertStatus(await server.request('GET', `${general}/messages/${root}/replies/${older}?$expand=replies`), 400);
+    });
+
     it('200 pages 20 by default, at most 50, with a nextLink that reaches every message once', async () => {
       for (let index = 0; index < 25; index++) await server.request('POST', `${general}/messages`, { body: { body: { content: `bulk ${index}` } } });
       const first = await server.request('GET', `${general}/messages`);
