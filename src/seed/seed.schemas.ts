@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 
 // The tenant file `--seed` loads (docs/seed-file.md). Users are referred to by id or userPrincipalName.
+// What a shape cannot say is checked by seed.references.ts.
 const Id = Type.String({ minLength: 1 });
 const UserRef = Type.String({ minLength: 1, description: 'a user id or userPrincipalName' });
 const Timestamp = Type.String({ format: 'date-time' });
@@ -110,7 +111,7 @@ export const SeedFile = Type.Object(
       Type.Array(
         Type.Object(
           {
-            id: Id,
+            id: Type.String({ pattern: '^19:[^@]+@(thread\\.v2|unq\\.gbl\\.spaces)$' }),
             tenantId: Id,
             chatType: Type.Enum(['oneOnOne', 'group']),
             topic: Type.Optional(Type.String()),
