@@ -44,7 +44,9 @@ export async function readSeed(source: SeedSource): Promise<SeedFile | null> {
   if (!Value.Check(SeedFile, parsed)) throw invalid([...Value.Errors(SeedFile, parsed)].map((error) => `${error.instancePath || '/'} ${error.message}`));
   const problems = referenceProblems(parsed);
   if (problems.length > 0) throw invalid(problems);
-  return withStoredTimes(parsed) as SeedFile;
+  // The editor's schema is no part of the tenant: adding it to a file leaves its fingerprint as it was.
+  const { $schema, ...seed } = parsed;
+  return withStoredTimes(seed) as SeedFile;
 }
 
 /**

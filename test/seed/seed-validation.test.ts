@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { loadSeed, readSeed } from '../../src/seed/loader.ts';
+import { SeedFile } from '../../src/seed/seed.schemas.ts';
 import { openStore } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
+import { spawnServer } from '../helpers/processes.ts';
 
+const bin = path.resolve('bin/teamgraph.js');
 const demoFile = 'src/seed/demo-tenant.json';
 
 // The demo tenant, changed by each test into the mistake it is about.
@@ -36,6 +42,17 @@ async function problemsOf(seed: Json): Promise<string[]> {
   const prefix = `invalid seed file ${file}: `;
   assert.ok(error.message.startsWith(prefix), error.message);
   return error.message.slice(prefix.length).split('; ');
+}
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 describe('seed cross-references', () => {
@@ -228,5 +245,65 @@ describe('seed cross-references', () => {
       await problemsOf(seed),
       ['a', 'b', 'c', 'd', 'e'].map((ref, m) => `/groups/4/members/${m}: "${ref}" is not the id or userPrincipalName of a user of the seed`),
     );
+  });
+});
+
+describe('seed file', () => {
+  it('may name its JSON Schema in "$schema", which is no part of the tenant', async () => {
+    const seed = demo();
+    assert.equal(seed.$schema, '../../seed.schema.json');
+    const loaded = await readSeed({ kind: 'file', path: writeSeed(seed) });
+    assert.ok(loaded !== null && !('$schema' in loaded));
+    assert.deepEqual(await problemsOf({ ...seed, $schema: 42 }), ['/$schema must be string']);
+  });
+
+  it('a seed that would not load stops the server before anything is written; the same data directory then takes the fixed seed', async () => {
+    const data = path.join(dir, 'data');
+    const seed = demo();
+    seed.chats[0].members.push({ user: 'MeganB@contoso.com' });
+    const file = writeSeed(seed);
+    const refused = await run(['--data', data, '--seed', file, '--port', '0', '--log-level', 'silent']);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+    assert.equal(
+      refused.stderr.trim(),
+      `teamgraph: invalid seed file ${file}: /chats/0/members/3/user: "MeganB@contoso.com" is already at /chats/0/members/1/user (a user is a member once)`,
+    );
+    assert.ok(!fs.existsSync(path.join(data, 'teamgraph.db')), 'no database was made');
+    seed.chats[0].members.pop();
+    fs.writeFileSync(file, JSON.stringify(seed));
+    const server = await spawnServer(['--data', data, '--seed', file]);
+    try {
+      const members = await server.request('GET', `/v1.0/chats/${encodeURIComponent(seed.chats[0].id)}/members`);
+      assert.equal(members.status, 200, members.text);
+      assert.equal(members.body.value.length, 3);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('seed JSON Schema', () => {
+  it('seed.schema.json is the schema the server checks seeds against (npm run sync:seed-schema writes it again)', () => {
+    assert.deepEqual(JSON.parse(fs.readFileSync('seed.schema.json', 'utf8')), JSON.parse(JSON.stringify(SeedFile)));
+  });
+
+  it('teamgraph seed-schema prints it: a JSON Schema that accepts the demo tenant and refuses a broken seed', async () => {
+    const { code, stdout, stderr } = await run(['seed-schema']);
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
+    assert.equal(stdout, fs.readFileSync('seed.schema.json', 'utf8'));
+    const ajv = new Ajv({ allErrors: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(stdout));
+    assert.equal(validate(demo()), true, ajv.errorsText(validate.errors));
+    assert.equal(validate({ tenants: [], users: 'nobody' }), false);
+  });
+
+  it('teamgraph seed-schema takes no options', async () => {
+    const { code, stdout, stderr } = await run(['seed-schema', '--memory']);
+    assert.equal(code, 1);
+    assert.equal(stdout, '');
+    assert.match(stderr, /^teamgraph: Unknown option '--memory'/);
   });
 });
