@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { version } from './version.ts';
 
-// The CLI's flags, each with its environment variable and help line. This file loads nothing else, so
-// that `--help` and `--version` answer before the server's modules are read (decision 141).
+// The CLI's flags, each with its environment variable and help line, and its commands. This file loads
+// nothing else, so that `--help` and `--version` answer before the server's modules are read (decision 141).
 
 export const options = {
   port: { type: 'string', env: 'TEAMGRAPH_PORT', arg: '<n>', help: 'TCP port to listen on; 0 picks a free one (default 4545)' },
@@ -110,6 +110,17 @@ export const options = {
 /** How a yes/no option's environment variable may be spelled, in any case (TEAMGRAPH_MEMORY=1, TEAMGRAPH_HTTPS=yes). */
 export const booleanWords = { true: ['1', 'true', 'yes', 'on'], false: ['0', 'false', 'no', 'off'] } as const;
 
+/** The commands, `teamgraph <command>`: each does its one thing and exits instead of starting the server. */
+const commands = {
+  'seed-schema': { help: 'print the JSON Schema of --seed files (seed.schema.json) and exit' },
+} as const satisfies Record<string, { help: string }>;
+
+export type CommandName = keyof typeof commands;
+
+export function isCommand(name: string | undefined): name is CommandName {
+  return name !== undefined && Object.hasOwn(commands, name);
+}
+
 /** The options a server takes, named as the CLI's flags (`--help` and `--version` apart). */
 export type OptionName = Exclude<keyof typeof options, 'help' | 'version'>;
 
@@ -130,7 +141,16 @@ export function earlyAnswer(argv: readonly string[]): string | null {
 }
 
 function helpText(): string {
-  const lines = ['Usage: teamgraph [options]', '', 'A Microsoft Graph compatible server for Teams and Groups conversations.', '', 'Options:'];
+  const lines = [
+    'Usage: teamgraph [options]',
+    '       teamgraph <command>',
+    '',
+    'A Microsoft Graph compatible server for Teams and Groups conversations.',
+    '',
+    'Commands:',
+  ];
+  for (const [name, spec] of Object.entries(commands)) lines.push(`  ${name.padEnd(30)} ${spec.help}`);
+  lines.push('', 'Options:');
   for (const [name, spec] of Object.entries(options) as [string, OptionSpec][]) {
     const flag = `${spec.short === undefined ? '    ' : `-${spec.short}, `}--${name}${spec.arg === undefined ? '' : ` ${spec.arg}`}`;
     const env = spec.env === undefined ? '' : ` [env ${spec.env}]`;

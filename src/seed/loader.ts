@@ -8,9 +8,11 @@ import { hashSecret } from '../identity/passwords.ts';
 import { conversationIdOf, threadIdOf } from '../resources/conversations/conversations.ids.ts';
 import { newPostRow, summaryOf } from '../resources/conversations/posts.compose.ts';
 import { defaultTeamSettings } from '../resources/teams/teams.schemas.ts';
+import { type ConversationRef, conversationRef } from '../resources/teamwork/teamwork.schemas.ts';
 import type { Store } from '../store/db.ts';
 import { type Handle, withTransaction } from '../store/transaction.ts';
 import { tenantTables } from '../store/schema.ts';
+import { referenceProblems, seedUserIds } from './seed.references.ts';
 import { type SeedConversation, SeedFile, type SeedMessage } from './seed.schemas.ts';
 import { allOf } from '../store/columns.ts';
 
@@ -22,7 +24,13 @@ const defaultUserKey = 'default_user_id';
 
 class SeedInvalid extends Error {}
 
-/** Reads and validates a tenant file; fails with one line that names the first problems. */
+/** How many problems of an invalid seed its one line names. */
+const problemsShown = 5;
+
+/**
+ * Reads and validates a tenant file, its shape and then its references (seed.references.ts), before
+ * anything is written; fails with one line that names the first problems.
+ */
 export async function readSeed(source: SeedSource): Promise<SeedFile | null> {
   if (source.kind === 'none') return null;
   const file = source.kind === 'demo' ? demoTenantFile : source.path;
@@ -32,9 +40,13 @@ export async function readSeed(source: SeedSource): Promise<SeedFile | null> {
   } catch (err) {
     throw new SeedInvalid(`cannot read seed file ${file}: ${(err as Error).message}`);
   }
-  const problems = [...Value.Errors(SeedFile, parsed)].slice(0, 3).map((error) => `${error.instancePath || '/'} ${error.message}`);
-  if (problems.length > 0) throw new SeedInvalid(`invalid seed file ${file}: ${problems.join('; ')}`);
-  return withStoredTimes(parsed) as SeedFile;
+  const invalid = (problems: readonly string[]) => new SeedInvalid(`invalid seed file ${file}: ${problems.slice(0, problemsShown).join('; ')}`);
+  if (!Value.Check(SeedFile, parsed)) throw invalid([...Value.Errors(SeedFile, parsed)].map((error) => `${error.instancePath || '/'} ${error.message}`));
+  const problems = referenceProblems(parsed);
+  if (problems.length > 0) throw invalid(problems);
+  // The editor's schema is no part of the tenant: adding it to a file leaves its fingerprint as it was.
+  const { $schema, ...seed } = parsed;
+  return withStoredTimes(seed) as SeedFile;
 }
 
 /**
@@ -170,17 +182,11 @@ async function hashPasswords(seed: SeedFile): Promise<Map<string, string>> {
   return hashes;
 }
 
+/** Writes a seed that readSeed checked: every user and tenant it names is one of its own. */
 async function insertSeed(tx: Handle, seed: SeedFile, hashes: Map<string, string>): Promise<void> {
-  const userIds = new Map<string, string>();
-  for (const user of seed.users) {
-    userIds.set(user.id, user.id);
-    userIds.set(user.userPrincipalName.toLowerCase(), user.id);
-  }
-  const userId = (ref: string): string => {
-    const id = userIds.get(ref) ?? userIds.get(ref.toLowerCase());
-    if (id === undefined) throw new SeedInvalid(`seed refers to unknown user ${ref}`);
-    return id;
-  };
+  const seedUserId = seedUserIds(seed);
+  const userId = (ref: string) => seedUserId(ref) as string;
+  const domains = new Map(seed.tenants.map((tenant) => [tenant.id, tenant.domain]));
   const now = new Date().toISOString();
 
   await tx
@@ -231,7 +237,7 @@ async function insertSeed(tx: Handle, seed: SeedFile, hashes: Map<string, string
       })
       .execute();
   }
-  for (const group of seed.groups ?? []) await insertGroup(tx, group, userId);
+  for (const group of seed.groups ?? []) await insertGroup(tx, group, domains.get(group.tenantId) as string, userId);
   for (const chat of seed.chats ?? []) await insertChat(tx, chat, userId);
   for (const community of seed.communities ?? []) {
     await tx.insertInto('engage_communities').values({ id: community.id, tenant_id: community.tenantId, display_name: community.displayName }).execute();
@@ -250,7 +256,7 @@ type Chat = NonNullable<SeedFile['chats']>[number];
 type Teamwork = NonNullable<SeedFile['teamwork']>[number];
 type UserId = (ref: string) => string;
 
-async function insertGroup(tx: Handle, group: Group, userId: UserId): Promise<void> {
+async function insertGroup(tx: Handle, group: Group, domain: string, userId: UserId): Promise<void> {
   const isUnified = group.groupTypes.includes('Unified');
   await tx
     .insertInto('groups')
@@ -260,7 +266,7 @@ async function insertGroup(tx: Handle, group: Group, userId: UserId): Promise<vo
       display_name: group.displayName,
       description: group.description ?? null,
       mail_nickname: group.mailNickname,
-      mail: isUnified ? `${group.mailNickname}@${await tenantDomain(tx, group.tenantId)}` : null,
+      mail: isUnified ? `${group.mailNickname}@${domain}` : null,
       visibility: group.visibility ?? 'Public',
       group_types: JSON.stringify(group.groupTypes),
       mail_enabled: isUnified ? 1 : 0,
@@ -273,7 +279,7 @@ async function insertGroup(tx: Handle, group: Group, userId: UserId): Promise<vo
   for (const owner of group.owners) roles.set(userId(owner), 'owner');
   for (const [memberId, role] of roles) await tx.insertInto('group_members').values({ group_id: group.id, user_id: memberId, role }).execute();
 
-  for (const conversation of group.conversations ?? []) await insertConversation(tx, group, conversation, userId);
+  for (const conversation of group.conversations ?? []) await insertConversation(tx, group, domain, conversation, userId);
   if (group.team === undefined) return;
   await tx
     .insertInto('teams')
@@ -321,7 +327,7 @@ async function insertGroup(tx: Handle, group: Group, userId: UserId): Promise<vo
 }
 
 /** One thread whose posts answer each other; ids derive from group and topic, so a reset keeps them. */
-async function insertConversation(tx: Handle, group: Group, seeded: SeedConversation, userId: UserId): Promise<void> {
+async function insertConversation(tx: Handle, group: Group, domain: string, seeded: SeedConversation, userId: UserId): Promise<void> {
   const key = createHash('sha256').update(`${group.id}/${seeded.topic}`).digest().subarray(0, 16);
   const place = { groupId: group.id, conversationId: conversationIdOf(group.id, key), threadId: threadIdOf(group.id, key, key) };
   const posts: ReturnType<typeof newPostRow>[] = [];
@@ -332,9 +338,9 @@ async function insertConversation(tx: Handle, group: Group, seeded: SeedConversa
     const at = new Date(post.createdDateTime).toISOString();
     posts.push(newPostRow({ ...place, inReplyToId: posts.at(-1)?.id ?? null }, { body }, author, at));
   }
-  const summary = summaryOf(posts);
-  if (summary === null) throw new SeedInvalid(`conversation ${seeded.topic} has no posts`);
-  const groupRecipient = { emailAddress: { name: group.displayName, address: `${group.mailNickname}@${await tenantDomain(tx, group.tenantId)}` } };
+  // The schema gives every conversation a post.
+  const summary = summaryOf(posts) as NonNullable<ReturnType<typeof summaryOf>>;
+  const groupRecipient = { emailAddress: { name: group.displayName, address: `${group.mailNickname}@${domain}` } };
   await tx
     .insertInto('group_conversations')
     .values({ id: place.conversationId, tenant_id: group.tenantId, group_id: group.id, topic: seeded.topic, ...summary })
@@ -353,12 +359,6 @@ async function insertConversation(tx: Handle, group: Group, seeded: SeedConversa
     })
     .execute();
   await tx.insertInto('group_posts').values(posts).execute();
-}
-
-async function tenantDomain(tx: Handle, tenantId: string): Promise<string> {
-  const tenant = await tx.selectFrom('tenants').select('domain').where('id', '=', tenantId).executeTakeFirst();
-  if (tenant === undefined) throw new SeedInvalid(`seed refers to unknown tenant ${tenantId}`);
-  return tenant.domain;
 }
 
 async function insertChat(tx: Handle, chat: Chat, userId: UserId): Promise<void> {
@@ -471,19 +471,15 @@ async function insertTeamwork(tx: Handle, teamwork: Teamwork, userId: UserId, se
       })
       .execute();
     for (const [position, itemId] of section.items.entries()) {
+      // As the add-item request files it: a bare community id becomes its thread id.
+      const item = conversationRef(itemId) as ConversationRef;
       await tx
         .insertInto('teamwork_section_items')
         .values({
           user_id: ownerId,
-          id: itemId,
+          id: item.id,
           section_id: section.id,
-          item_type: itemId.endsWith('@thread.tacv2')
-            ? 'channel'
-            : itemId.endsWith('@EngageCommunity')
-              ? 'community'
-              : itemId.startsWith('19:meeting_')
-                ? 'meeting'
-                : 'chat',
+          item_type: item.itemType,
           position,
           created_date_time: section.createdDateTime,
           last_modified_date_time: null,

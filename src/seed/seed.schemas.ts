@@ -1,6 +1,9 @@
 import Type, { type Static } from 'typebox';
 
 // The tenant file `--seed` loads (docs/seed-file.md). Users are referred to by id or userPrincipalName.
+// This is also the JSON Schema shipped as seed.schema.json: test/seed/seed-validation.test.ts fails when
+// they differ, and `npm run sync:seed-schema` writes it again. What a shape cannot say is checked by
+// seed.references.ts.
 const Id = Type.String({ minLength: 1 });
 const UserRef = Type.String({ minLength: 1, description: 'a user id or userPrincipalName' });
 const Timestamp = Type.String({ format: 'date-time' });
@@ -43,6 +46,7 @@ const SeedChannel = Type.Object(
 
 export const SeedFile = Type.Object(
   {
+    $schema: Type.Optional(Type.String({ description: 'the JSON Schema editors check this file against (seed.schema.json); ignored when loading' })),
     defaultUser: Type.Optional(UserRef),
     tenants: Type.Array(Type.Object({ id: Id, displayName: Type.String(), domain: Type.String() }, { additionalProperties: false }), { minItems: 1 }),
     applications: Type.Optional(
@@ -110,7 +114,7 @@ export const SeedFile = Type.Object(
       Type.Array(
         Type.Object(
           {
-            id: Id,
+            id: Type.String({ pattern: '^19:[^@]+@(thread\\.v2|unq\\.gbl\\.spaces)$' }),
             tenantId: Id,
             chatType: Type.Enum(['oneOnOne', 'group']),
             topic: Type.Optional(Type.String()),
@@ -144,7 +148,12 @@ export const SeedFile = Type.Object(
       ),
     ),
   },
-  { additionalProperties: false },
+  {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'teamgraph seed file',
+    description: 'The tenant `teamgraph --seed` loads: tenants, users, applications, groups and teams, chats, communities and teamwork sections.',
+    additionalProperties: false,
+  },
 );
 
 export type SeedFile = Static<typeof SeedFile>;
