@@ -7,7 +7,7 @@ import { AuthorityService } from './identity/authority.service.ts';
 import { isAuthorityPath, registerAuthorityRoutes } from './identity/authority.routes.ts';
 import { entraShape } from './identity/entra-errors.ts';
 import { devAuthenticator } from './identity/dev-authenticator.ts';
-import { KeyRing } from './identity/keys.ts';
+import type { KeyRing } from './identity/keys.ts';
 import { tokenAuthenticator } from './identity/verifier.ts';
 import { ChatAccess } from './resources/chats/chats.access.ts';
 import { ChatMembersService } from './resources/chats/chat-members.service.ts';
@@ -68,6 +68,9 @@ export interface AppDeps {
   readonly tls: TlsOptions | null;
   /** How the app stops: `main.ts` runs it on SIGTERM and SIGINT. */
   readonly drain: Drain;
+  readonly keys: KeyRing;
+  /** Settles once a signing key exists: the app is ready only then. */
+  readonly keyReady: Promise<void>;
 }
 
 const bodyLimitBytes = 4 * 1024 * 1024;
@@ -185,12 +188,7 @@ export interface BuiltApp {
 }
 
 /** Builds the server; the stages below run in this order for every request. */
-export async function buildApp({ config, store, seed, tls, drain }: AppDeps): Promise<BuiltApp> {
-  // A new signing key takes a while to generate (RSA, off the main thread): it is made while the app is
-  // built and its validators compiled, and the app is ready only once it is stored.
-  const keys = new KeyRing(store);
-  const keyReady = keys.ensureKey();
-  keyReady.catch(() => undefined); // awaited by the onReady hook below; this only keeps it from counting as unhandled meanwhile
+export async function buildApp({ config, store, seed, tls, drain, keys, keyReady }: AppDeps): Promise<BuiltApp> {
   // Failures found before a route is known (the URL, the HTTP exchange) take the shape of the path they name.
   const shapeFor = (url: string) => (isAuthorityPath(url) ? entraShape : graphShape);
   const app = Fastify({

@@ -2,6 +2,7 @@
 // or a command, `teamgraph <command>`, that does its one thing and exits.
 // `--help` and `--version` load nothing but the flags' table, so they answer at once.
 import { type CommandName, earlyAnswer, isCommand } from './cli-options.ts';
+import { prepareKeyPair } from './identity/key-pairs.ts';
 
 // Each command's module is loaded only when it runs, as the server's is.
 const commandModules: Record<CommandName, () => Promise<{ run(args: readonly string[]): Promise<void> }>> = {
@@ -26,6 +27,8 @@ if (isCommand(first)) {
 }
 
 async function serve(args: readonly string[]): Promise<void> {
+  // The signing key a new database needs is made on another core while the server's modules load.
+  prepareKeyPair();
   const { loadConfig } = await import('./config.ts');
   const loaded = loadConfig(args, process.env);
   if (loaded.kind === 'error') fail(loaded.message);

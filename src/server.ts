@@ -1,5 +1,7 @@
 import { type BuiltApp, buildApp } from './app.ts';
 import type { Config } from './config.ts';
+import { prepareKeyPair } from './identity/key-pairs.ts';
+import { KeyRing } from './identity/keys.ts';
 import { defaultPassword, loadSeed, readSeed } from './seed/loader.ts';
 import type { SeedFile } from './seed/seed.schemas.ts';
 import { type Store, openStore } from './store/db.ts';
@@ -32,15 +34,21 @@ export interface RunningServer extends BuiltApp {
 
 /** Opens the store (migrated, seeded), builds the app and listens: one way to start, for the CLI and for embedding. */
 export async function startServer(config: Config): Promise<RunningServer> {
+  prepareKeyPair();
   const seed = await readSeed(config.seed);
   const store = await openStore(config.database);
   const drain = new Drain();
   let started: { built: BuiltApp; tls: TlsOptions | null };
   try {
     await migrate(store);
+    // A new signing key takes a while to make (RSA, off the main thread): it is made while the seed
+    // loads and the app is built, and the app is ready only once it is stored.
+    const keys = new KeyRing(store);
+    const keyReady = keys.ensureKey();
+    keyReady.catch(() => undefined); // awaited by the app's onReady hook; this only keeps it from counting as unhandled meanwhile
     await loadSeed(store, seed, config.reseed);
     const tls = await loadTls(config);
-    const built = await buildApp({ config, store, seed, tls, drain });
+    const built = await buildApp({ config, store, seed, tls, drain, keys, keyReady });
     await built.app.listen({ port: config.port, host: config.host });
     started = { built, tls };
   } catch (err) {

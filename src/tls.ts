@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { generate } from 'selfsigned';
 import type { Config } from './config.ts';
 
 export interface TlsOptions {
@@ -37,6 +36,8 @@ async function selfSigned(dir: string): Promise<TlsOptions> {
   const keyPath = path.join(dir, 'localhost.key');
   const existing = await Promise.all([fs.readFile(certPath), fs.readFile(keyPath)]).catch(() => null);
   if (existing !== null) return { options: { cert: existing[0], key: existing[1] }, selfSignedCertPath: certPath };
+  // The certificate library is large and needed once per data directory: it is loaded only to make one.
+  const { generate } = (await import('selfsigned')).default;
   const notAfter = new Date();
   notAfter.setFullYear(notAfter.getFullYear() + 2);
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {

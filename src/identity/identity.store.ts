@@ -49,6 +49,11 @@ export function deleteSigningKeysRetiredBefore(h: Handle, cutoff: string) {
 }
 
 /** Claims a one-time marker; true for the one caller that inserted it. */
+export async function hasMarker(h: Handle, key: string): Promise<boolean> {
+  const row = await h.selectFrom('meta').select('key').where('key', '=', key).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function claimMarker(h: Handle, key: string): Promise<boolean> {
   const result = await h
     .insertInto('meta')

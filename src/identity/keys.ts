@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type CryptoKey, type JWK, exportJWK, generateKeyPair, importJWK } from 'jose';
+import { type CryptoKey, type JWK, importJWK } from 'jose';
 import type { Store } from '../store/db.ts';
 import { withTransaction } from '../store/transaction.ts';
 import * as identityStore from './identity.store.ts';
+import { takeKeyPair } from './key-pairs.ts';
 
 export const tokenLifetimeSeconds = 3599;
 // A retired key keeps verifying until every token it signed has expired (refresh tokens live a day).
@@ -22,17 +23,23 @@ export class KeyRing {
 
   constructor(private readonly store: Store) {}
 
-  /** Creates the first key once, whichever instance gets there first. */
+  /**
+   * Creates the first key once, whichever instance gets there first. The key pair is made outside the
+   * transaction, as RSA takes a few hundred milliseconds, and only while no instance has made one.
+   */
   async ensureKey(): Promise<void> {
+    if (await identityStore.hasMarker(this.store.db, keyBootstrapMarker)) return;
+    const pair = await newKeyPair();
     await withTransaction(this.store, async (tx) => {
-      if (await identityStore.claimMarker(tx, 'signing_key_bootstrap')) await this.insertNewKey(tx);
+      if (await identityStore.claimMarker(tx, keyBootstrapMarker)) await insertKey(tx, pair);
     });
   }
 
   /** Adds a new signing key and retires the others, which stay published for verification. */
   async rotate(): Promise<string> {
+    const pair = await newKeyPair();
     return withTransaction(this.store, async (tx) => {
-      const kid = await this.insertNewKey(tx);
+      const kid = await insertKey(tx, pair);
       const now = new Date();
       await identityStore.retireSigningKeysExcept(tx, kid, now.toISOString());
       await identityStore.deleteSigningKeysRetiredBefore(tx, new Date(now.getTime() - retiredKeyKeepMs).toISOString());
@@ -62,18 +69,29 @@ export class KeyRing {
     this.verifyKeys.set(kid, key);
     return key;
   }
+}
 
-  private async insertNewKey(tx: Parameters<typeof identityStore.insertSigningKey>[0]): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-    const kid = randomUUID().replace(/-/g, '');
-    const common = { kid, alg: 'RS256', use: 'sig' };
-    await identityStore.insertSigningKey(tx, {
-      kid,
-      private_jwk: JSON.stringify({ ...(await exportJWK(privateKey)), ...common }),
-      public_jwk: JSON.stringify({ ...(await exportJWK(publicKey)), kty: 'RSA', ...common }),
-      created_date_time: new Date().toISOString(),
-      retired_date_time: null,
-    });
-    return kid;
-  }
+const keyBootstrapMarker = 'signing_key_bootstrap';
+
+/** A new RS256 key pair, with its id and JWKs as they are stored and published. */
+async function newKeyPair() {
+  const { publicKey, privateKey } = await takeKeyPair();
+  const kid = randomUUID().replace(/-/g, '');
+  const common = { kid, alg: 'RS256', use: 'sig' };
+  return {
+    kid,
+    privateJwk: { ...privateKey.export({ format: 'jwk' }), ...common },
+    publicJwk: { ...publicKey.export({ format: 'jwk' }), kty: 'RSA', ...common },
+  };
+}
+
+async function insertKey(tx: Parameters<typeof identityStore.insertSigningKey>[0], pair: Awaited<ReturnType<typeof newKeyPair>>): Promise<string> {
+  await identityStore.insertSigningKey(tx, {
+    kid: pair.kid,
+    private_jwk: JSON.stringify(pair.privateJwk),
+    public_jwk: JSON.stringify(pair.publicJwk),
+    created_date_time: new Date().toISOString(),
+    retired_date_time: null,
+  });
+  return pair.kid;
 }

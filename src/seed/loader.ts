@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Value } from 'typebox/value';
 import type { SeedSource } from '../config.ts';
+import { packageFile } from '../package-files.ts';
 import { hashSecret } from '../identity/passwords.ts';
 import { conversationIdOf, threadIdOf } from '../resources/conversations/conversations.ids.ts';
 import { newPostRow, summaryOf } from '../resources/conversations/posts.compose.ts';
@@ -16,7 +15,7 @@ import { referenceProblems, seedUserIds } from './seed.references.ts';
 import { type SeedConversation, SeedFile, type SeedMessage } from './seed.schemas.ts';
 import { allOf } from '../store/columns.ts';
 
-const demoTenantFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo-tenant.json');
+const demoTenantFile = packageFile('src/seed/demo-tenant.json');
 export const defaultPassword = 'Passw0rd!';
 const seedMarker = 'seed';
 const seedDigestKey = 'seed_digest';
@@ -46,7 +45,11 @@ export async function readSeed(source: SeedSource): Promise<SeedFile | null> {
   if (problems.length > 0) throw invalid(problems);
   // The editor's schema is no part of the tenant: adding it to a file leaves its fingerprint as it was.
   const { $schema, ...seed } = parsed;
-  return withStoredTimes(seed) as SeedFile;
+  const valid = withStoredTimes(seed) as SeedFile;
+  // Loading it into an empty database needs its secrets hashed, slow by design: begun now, in Node's
+  // thread pool, while the database opens. A database that holds it already leaves them unused.
+  passwordHashes(valid).catch(() => undefined);
+  return valid;
 }
 
 /**
@@ -176,10 +179,12 @@ function passwordHashes(seed: SeedFile): Promise<Map<string, string>> {
 }
 
 async function hashPasswords(seed: SeedFile): Promise<Map<string, string>> {
-  const secrets = new Set([defaultPassword, ...seed.users.flatMap((user) => user.password ?? []), ...(seed.applications ?? []).map((app) => app.clientSecret)]);
-  const hashes = new Map<string, string>();
-  for (const secret of secrets) hashes.set(secret, await hashSecret(secret));
-  return hashes;
+  const secrets = [
+    ...new Set([defaultPassword, ...seed.users.flatMap((user) => user.password ?? []), ...(seed.applications ?? []).map((app) => app.clientSecret)]),
+  ];
+  // Each hash runs in Node's thread pool: together they take the time of the slowest, not the sum.
+  const hashes = await Promise.all(secrets.map((secret) => hashSecret(secret)));
+  return new Map(secrets.map((secret, index) => [secret, hashes[index] as string]));
 }
 
 /** Writes a seed that readSeed checked: every user and tenant it names is one of its own. */

@@ -1,7 +1,5 @@
-import { Kysely, sql } from 'kysely';
+import { type Dialect, Kysely, sql } from 'kysely';
 import type { DatabaseTarget } from '../config.ts';
-import { postgresDialect, postgresErrorKind } from './dialects/postgres.ts';
-import { sqliteDialect, sqliteErrorKind } from './dialects/sqlite.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -27,22 +25,14 @@ class StoreUnavailable extends Error {}
 
 /** Opens the database and checks that it answers; fails with one readable line when it does not. */
 export async function openStore(target: DatabaseTarget): Promise<Store> {
-  let db: Db;
-  if (target.kind === 'sqlite') {
-    try {
-      db = new Kysely<Database>({ dialect: sqliteDialect(target.file, target.synchronous) });
-    } catch (err) {
-      throw new StoreUnavailable(`cannot open SQLite database ${target.file}: ${(err as Error).message}`);
-    }
-  } else {
-    db = new Kysely<Database>({ dialect: postgresDialect(target.url) });
-  }
+  const { dialect, errorKind } = await dialectFor(target);
+  const db: Db = new Kysely<Database>({ dialect });
   const forgetters: (() => void)[] = [];
   const store: Store = {
     db,
     kind: target.kind,
     sqliteFile: target.kind === 'sqlite' ? target.file : null,
-    errorKind: target.kind === 'sqlite' ? sqliteErrorKind : postgresErrorKind,
+    errorKind,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -60,6 +50,20 @@ export async function openStore(target: DatabaseTarget): Promise<Store> {
     throw new StoreUnavailable(`cannot reach database ${where}: ${(err as Error).message}`);
   }
   return store;
+}
+
+/** The target's dialect; only its driver is loaded, so a server on SQLite never reads pg, and one on PostgreSQL never opens better-sqlite3. */
+async function dialectFor(target: DatabaseTarget): Promise<{ dialect: Dialect; errorKind: Store['errorKind'] }> {
+  if (target.kind === 'postgres') {
+    const { postgresDialect, postgresErrorKind } = await import('./dialects/postgres.ts');
+    return { dialect: postgresDialect(target.url), errorKind: postgresErrorKind };
+  }
+  const { sqliteDialect, sqliteErrorKind } = await import('./dialects/sqlite.ts');
+  try {
+    return { dialect: sqliteDialect(target.file, target.synchronous), errorKind: sqliteErrorKind };
+  } catch (err) {
+    throw new StoreUnavailable(`cannot open SQLite database ${target.file}: ${(err as Error).message}`);
+  }
 }
 
 function redactPassword(url: string): string {
