@@ -127,7 +127,14 @@ export function earlyAnswer(argv: readonly string[]): string | null {
 }
 
 function helpText(): string {
-  const lines = ['Usage: teamgraph [options]', '', 'A Microsoft Graph compatible server for Teams and Groups conversations.', '', 'Options:'];
+  const lines = [
+    'Usage: teamgraph [options]',
+    '       teamgraph export [options]   write the state of the database these options name as a seed file, to stdout',
+    '',
+    'A Microsoft Graph compatible server for Teams and Groups conversations.',
+    '',
+    'Options:',
+  ];
   for (const [name, spec] of Object.entries(options) as [string, OptionSpec][]) {
     const flag = `${spec.short === undefined ? '    ' : `-${spec.short}, `}--${name}${spec.arg === undefined ? '' : ` ${spec.arg}`}`;
     const env = spec.env === undefined ? '' : ` [env ${spec.env}]`;

@@ -1,4 +1,5 @@
-// Entry point of the CLI: flags and environment -> config -> a running server (src/server.ts) -> banner.
+// Entry point of the CLI: flags and environment -> config -> a running server (src/server.ts) -> banner;
+// or `teamgraph export`, which writes the database's state as a seed (src/seed/export-command.ts).
 // `--help` and `--version` load nothing but the flags' table, so they answer at once.
 import { earlyAnswer } from './cli-options.ts';
 
@@ -7,6 +8,14 @@ const answer = earlyAnswer(argv);
 if (answer !== null) {
   console.log(answer);
   process.exit(0);
+}
+// Subcommands are read before the server's flags, which take no positional argument.
+if (argv[0] === 'export') {
+  const { exportCommand } = await import('./seed/export-command.ts');
+  await exportCommand(argv.slice(1), process.env).then(
+    () => process.exit(0),
+    (err: unknown) => fail((err as Error).message),
+  );
 }
 const { loadConfig } = await import('./config.ts');
 const loaded = loadConfig(argv, process.env);
