@@ -216,6 +216,25 @@ async function answers(server: TestServer, paths: readonly string[]): Promise<Re
   return result;
 }
 
+describe('teamgraph export without a database', () => {
+  it('exits 1 with one line, and creates none', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teamgraph-export-none-'));
+    try {
+      const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [bin, 'export', '--data', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.once('exit', (exitCode) => resolve({ code: exitCode, stderr }));
+      });
+      assert.equal(code, 1);
+      assert.equal(stderr, `teamgraph: there is no database at ${path.join(dir, 'teamgraph.db')} (see --data and --database)\n`);
+      assert.deepEqual(fs.readdirSync(dir), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 for (const dialect of testDialects()) {
   describe(`export round trip on ${dialect}`, () => {
     let first: TestServer;
