@@ -41,10 +41,10 @@ function created(response: TestResponse, status = 201): TestResponse {
   return response;
 }
 
-/** Waits for the operation a 202 names in its Location. */
+/** Waits for the operation a 202 names in its Location (a shared channel's, in its Content-Location). */
 async function accepted(server: TestServer, response: TestResponse): Promise<void> {
   assertStatus(response, 202);
-  const operation = await awaitOperation(server, response.headers.get('location') ?? '');
+  const operation = await awaitOperation(server, response.headers.get('location') ?? response.headers.get('content-location') ?? '');
   assert.equal(operation.body.status, 'succeeded', operation.text);
 }
 
@@ -77,6 +77,18 @@ async function buildState(server: TestServer): Promise<string[]> {
       members: [member(users.adele, ['owner']), member(users.megan, [])],
     }),
   ).body.id as string;
+  // A shared channel, shared with another team too: its teams load after every team exists.
+  const architecture = '57fb72d0-d811-46f4-8947-305e6072eaa5';
+  await accepted(
+    server,
+    await post(`${teamUrl}/channels`, {
+      displayName: 'Shared',
+      membershipType: 'shared',
+      members: [member(users.adele, ['owner'])],
+      sharedWithTeams: [{ id: architecture }],
+    }),
+  );
+  const shared = (await server.request('GET', `${teamUrl}/channels?$filter=displayName eq 'Shared'`)).body.value[0].id as string;
   const channel = (id: string) => `${teamUrl}/channels/${encodeURIComponent(id)}`;
 
   // Channel messages: a reply, an edit, a soft delete, an importance, one from an application.
@@ -183,6 +195,8 @@ async function buildState(server: TestServer): Promise<string[]> {
     `${channel(roadmap)}/messages/${root}/replies/${reply}`,
     `${channel(roadmap)}/messages/${doomed}`,
     `${channel(secret)}/messages`,
+    `${channel(shared)}/sharedWithTeams`,
+    `/v1.0/teams/${architecture}/incomingChannels`,
     channel(imported),
     `${channel(imported)}/messages`,
     '/v1.0/me/chats?$expand=members',
