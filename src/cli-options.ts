@@ -113,6 +113,7 @@ export const booleanWords = { true: ['1', 'true', 'yes', 'on'], false: ['0', 'fa
 /** The commands, `teamgraph <command>`: each does its one thing and exits instead of starting the server. */
 const commands = {
   'seed-schema': { help: 'print the JSON Schema of --seed files (seed.schema.json) and exit' },
+  export: { help: 'write the state of the database the options name as a seed, to stdout' },
 } as const satisfies Record<string, { help: string }>;
 
 export type CommandName = keyof typeof commands;
@@ -143,7 +144,7 @@ export function earlyAnswer(argv: readonly string[]): string | null {
 function helpText(): string {
   const lines = [
     'Usage: teamgraph [options]',
-    '       teamgraph <command>',
+    '       teamgraph <command> [options]',
     '',
     'A Microsoft Graph compatible server for Teams and Groups conversations.',
     '',

@@ -3,6 +3,7 @@
 import type { OptionName } from './cli-options.ts';
 import { loadConfig } from './config.ts';
 import { defaultPassword } from './seed/loader.ts';
+import type { SeedFile } from './seed/seed.schemas.ts';
 import { type RunningServer, startServer } from './server.ts';
 
 /**
@@ -11,6 +12,8 @@ import { type RunningServer, startServer } from './server.ts';
  * environment. Unlike the CLI, a server is in memory (unless `database`, `data` or `memory: false`
  * say otherwise), on a port the system picks, and logs nothing.
  */
+export type { SeedFile };
+
 export type TeamgraphOptions = { readonly [name in OptionName]?: string | number | boolean };
 
 /** Whose token: a user of the seed by user principal name, or an application by client id. */
@@ -27,6 +30,8 @@ export interface Teamgraph {
   accessToken(who: TokenFor): Promise<string>;
   /** Back to the seed, as `POST /_teamgraph/reset` does. */
   reset(): Promise<void>;
+  /** The current state as a seed file that starts another server in it, as `GET /_teamgraph/export` answers (docs/seed-file.md). */
+  export(): Promise<SeedFile>;
   /** Stops the server and closes its database. */
   close(): Promise<void>;
 }
@@ -51,6 +56,7 @@ export async function startTeamgraph(options: TeamgraphOptions = {}): Promise<Te
     tenantId,
     accessToken: (who) => accessToken(server, tenantId, who),
     reset: () => server.control.reset(),
+    export: () => server.control.export(),
     close: () => server.close(),
   };
 }

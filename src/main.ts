@@ -7,6 +7,7 @@ import { prepareKeyPair } from './identity/key-pairs.ts';
 // Each command's module is loaded only when it runs, as the server's is.
 const commandModules: Record<CommandName, () => Promise<{ run(args: readonly string[]): Promise<void> }>> = {
   'seed-schema': () => import('./seed/seed-schema.command.ts'),
+  export: () => import('./seed/export.command.ts'),
 };
 
 const argv = process.argv.slice(2);

@@ -84,8 +84,11 @@ export function banner({ config, seed, tls, port, address, origin }: RunningServ
     const app0 = seed.applications?.[0];
     const users = seed.users.filter((user) => user.tenantId === tenant?.id && user.userType !== 'Guest').slice(0, 2);
     lines.push(`  tenant      ${tenant?.id ?? '-'} (${tenant?.domain ?? '-'})`);
-    if (app0 !== undefined) lines.push(`  demo app    client id ${app0.clientId}, secret ${app0.clientSecret}`);
-    for (const user of users) lines.push(`  user        ${user.userPrincipalName} / ${user.password ?? defaultPassword}`);
+    // An exported seed keeps secrets as hashes: those it cannot show.
+    const hashed = '(kept as a hash)';
+    if (app0 !== undefined) lines.push(`  demo app    client id ${app0.clientId}, secret ${app0.clientSecret ?? hashed}`);
+    for (const user of users)
+      lines.push(`  user        ${user.userPrincipalName} / ${user.password ?? (user.passwordHash === undefined ? defaultPassword : hashed)}`);
   }
   lines.push(`  authority   ${origin}/${seed?.tenants[0]?.id ?? '{tenant}'}/oauth2/v2.0/token (auth mode ${config.auth})`);
   if (tls !== null && tls.selfSignedCertPath !== null) {

@@ -21,6 +21,7 @@ export function controlRoutes(control: ControlService): ControlRoute[] {
         return { status: 204 };
       },
     },
+    { method: 'GET', url: '/export', handle: async () => ({ status: 200, body: await control.export() }) },
     // Key rotation without downtime: the new key signs at once; old keys keep verifying.
     { method: 'POST', url: '/keys/rotate', handle: async () => ({ status: 200, body: { kid: await control.rotateKeys() } }) },
   ];

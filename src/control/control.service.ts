@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { KeyRing } from '../identity/keys.ts';
+import { exportSeed } from '../seed/exporter.ts';
 import { resetToSeed } from '../seed/loader.ts';
 import type { SeedFile } from '../seed/seed.schemas.ts';
 import type { Store } from '../store/db.ts';
@@ -47,6 +48,11 @@ export class ControlService {
 
   async reset(): Promise<void> {
     await resetToSeed(this.store, this.seed);
+  }
+
+  /** The current state as a seed that loads back to it (docs/seed-file.md). */
+  export(): Promise<SeedFile> {
+    return exportSeed(this.store);
   }
 
   rotateKeys(): Promise<string> {

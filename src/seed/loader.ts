@@ -4,15 +4,17 @@ import { Value } from 'typebox/value';
 import type { SeedSource } from '../config.ts';
 import { packageFile } from '../package-files.ts';
 import { hashSecret } from '../identity/passwords.ts';
-import { conversationIdOf, threadIdOf } from '../resources/conversations/conversations.ids.ts';
+import { allHistory } from '../resources/chats/chats.service.ts';
+import { conversationIdOf, parseConversationId, threadIdOf } from '../resources/conversations/conversations.ids.ts';
 import { newPostRow, summaryOf } from '../resources/conversations/posts.compose.ts';
 import { defaultTeamSettings } from '../resources/teams/teams.schemas.ts';
 import { type ConversationRef, conversationRef } from '../resources/teamwork/teamwork.schemas.ts';
+import { sectionTime } from '../resources/teamwork/teamwork.access.ts';
 import type { Store } from '../store/db.ts';
 import { type Handle, withTransaction } from '../store/transaction.ts';
-import { tenantTables } from '../store/schema.ts';
-import { referenceProblems, seedUserIds } from './seed.references.ts';
-import { type SeedConversation, SeedFile, type SeedMessage } from './seed.schemas.ts';
+import { type GroupPostTable, tenantTables } from '../store/schema.ts';
+import { referenceProblems, seededConversationKey, seedUserIds } from './seed.references.ts';
+import { type SeedConversation, SeedFile, type SeedMessage, type SeedPost, type SeedReply, type SeedThread } from './seed.schemas.ts';
 import { allOf } from '../store/columns.ts';
 
 const demoTenantFile = packageFile('src/seed/demo-tenant.json');
@@ -180,7 +182,7 @@ function passwordHashes(seed: SeedFile): Promise<Map<string, string>> {
 
 async function hashPasswords(seed: SeedFile): Promise<Map<string, string>> {
   const secrets = [
-    ...new Set([defaultPassword, ...seed.users.flatMap((user) => user.password ?? []), ...(seed.applications ?? []).map((app) => app.clientSecret)]),
+    ...new Set([defaultPassword, ...seed.users.flatMap((user) => user.password ?? []), ...(seed.applications ?? []).flatMap((app) => app.clientSecret ?? [])]),
   ];
   // Each hash runs in Node's thread pool: together they take the time of the slowest, not the sum.
   const hashes = await Promise.all(secrets.map((secret) => hashSecret(secret)));
@@ -212,13 +214,14 @@ async function insertSeed(tx: Handle, seed: SeedFile, hashes: Map<string, string
         mail: u.mail ?? (u.userType === 'Guest' ? null : u.userPrincipalName),
         job_title: u.jobTitle ?? null,
         office_location: u.officeLocation ?? null,
-        preferred_language: 'en-US',
-        mobile_phone: null,
-        business_phones: '[]',
+        preferred_language: u.preferredLanguage ?? 'en-US',
+        mobile_phone: u.mobilePhone ?? null,
+        business_phones: JSON.stringify(u.businessPhones ?? []),
         user_type: u.userType ?? 'Member',
-        account_enabled: 1,
+        account_enabled: u.accountEnabled === false ? 0 : 1,
         is_admin: u.isAdmin === true ? 1 : 0,
-        password_hash: hashes.get(u.password ?? defaultPassword) ?? null,
+        // An exported seed keeps the hash (the password is not known; readSeed refuses both); a user with neither has the default password.
+        password_hash: u.passwordHash ?? hashes.get(u.password ?? defaultPassword) ?? null,
         created_date_time: u.createdDateTime ?? now,
       })),
     )
@@ -231,18 +234,35 @@ async function insertSeed(tx: Handle, seed: SeedFile, hashes: Map<string, string
       .execute();
 
   for (const app of seed.applications ?? []) {
+    // readSeed checked that an application has its secret or the secret's hash.
+    const hash = (app.clientSecret === undefined ? app.clientSecretHash : hashes.get(app.clientSecret)) as string;
     await tx
       .insertInto('applications')
       .values({
         client_id: app.clientId,
         tenant_id: app.tenantId,
         display_name: app.displayName,
-        secret_hash: hashes.get(app.clientSecret) as string,
+        secret_hash: hash,
         application_permissions: JSON.stringify(app.applicationPermissions),
       })
       .execute();
   }
   for (const group of seed.groups ?? []) await insertGroup(tx, group, domains.get(group.tenantId) as string, userId);
+  // A shared channel names teams of other groups: every team exists by now.
+  for (const channel of (seed.groups ?? []).flatMap((group) => (group.team?.channels ?? []).map((c) => ({ ...c, tenantId: group.tenantId })))) {
+    for (const shared of channel.sharedWithTeams ?? []) {
+      await tx
+        .insertInto('channel_shared_teams')
+        .values({
+          channel_id: channel.id,
+          team_id: shared.teamId,
+          tenant_id: channel.tenantId,
+          is_host_team: shared.isHostTeam ? 1 : 0,
+          created_date_time: shared.createdDateTime,
+        })
+        .execute();
+    }
+  }
   for (const chat of seed.chats ?? []) await insertChat(tx, chat, userId);
   for (const community of seed.communities ?? []) {
     await tx.insertInto('engage_communities').values({ id: community.id, tenant_id: community.tenantId, display_name: community.displayName }).execute();
@@ -254,12 +274,35 @@ async function insertSeed(tx: Handle, seed: SeedFile, hashes: Map<string, string
     }
   }
   for (const teamwork of seed.teamwork ?? []) await insertTeamwork(tx, teamwork, userId, seed);
+  for (const operation of seed.operations ?? []) {
+    await tx
+      .insertInto('operations')
+      .values({
+        id: operation.id,
+        tenant_id: operation.tenantId,
+        parent_kind: operation.parentKind,
+        parent_id: operation.parentId,
+        operation_type: operation.operationType,
+        status: operation.status,
+        target_resource_id: operation.targetResourceId ?? null,
+        target_resource_location: operation.targetResourceLocation ?? null,
+        payload: JSON.stringify(operation.payload),
+        error: operation.error === undefined ? null : JSON.stringify(operation.error),
+        attempts_count: operation.attemptsCount,
+        created_date_time: operation.createdDateTime,
+        last_action_date_time: operation.lastActionDateTime,
+        run_after: operation.runAfter,
+      })
+      .execute();
+  }
 }
 
 type Group = NonNullable<SeedFile['groups']>[number];
 type Chat = NonNullable<SeedFile['chats']>[number];
 type Teamwork = NonNullable<SeedFile['teamwork']>[number];
 type UserId = (ref: string) => string;
+
+const flag = (value: boolean | undefined): 0 | 1 => (value === true ? 1 : 0);
 
 async function insertGroup(tx: Handle, group: Group, domain: string, userId: UserId): Promise<void> {
   const isUnified = group.groupTypes.includes('Unified');
@@ -275,7 +318,7 @@ async function insertGroup(tx: Handle, group: Group, domain: string, userId: Use
       visibility: group.visibility ?? 'Public',
       group_types: JSON.stringify(group.groupTypes),
       mail_enabled: isUnified ? 1 : 0,
-      security_enabled: group.securityEnabled === true ? 1 : 0,
+      security_enabled: flag(group.securityEnabled),
       created_date_time: group.createdDateTime,
     })
     .execute();
@@ -285,24 +328,26 @@ async function insertGroup(tx: Handle, group: Group, domain: string, userId: Use
   for (const [memberId, role] of roles) await tx.insertInto('group_members').values({ group_id: group.id, user_id: memberId, role }).execute();
 
   for (const conversation of group.conversations ?? []) await insertConversation(tx, group, domain, conversation, userId);
-  if (group.team === undefined) return;
+  const team = group.team;
+  if (team === undefined) return;
   await tx
     .insertInto('teams')
     .values({
       id: group.id,
       tenant_id: group.tenantId,
-      display_name: group.displayName,
-      description: group.description ?? null,
-      internal_id: group.team.internalId,
-      visibility: group.visibility === 'Private' ? 'private' : 'public',
-      specialization: 'none',
-      classification: null,
-      is_archived: 0,
-      created_date_time: group.createdDateTime,
-      settings: JSON.stringify(defaultTeamSettings),
+      display_name: team.displayName ?? group.displayName,
+      description: team.description === undefined ? (group.description ?? null) : team.description,
+      internal_id: team.internalId,
+      visibility: team.visibility ?? (group.visibility === 'Private' ? 'private' : 'public'),
+      specialization: team.specialization ?? 'none',
+      classification: team.classification ?? null,
+      is_archived: flag(team.isArchived),
+      created_date_time: team.createdDateTime ?? group.createdDateTime,
+      settings: JSON.stringify(team.settings ?? defaultTeamSettings),
     })
     .execute();
-  for (const channel of group.team.channels) {
+  for (const channel of team.channels) {
+    const isFavorite = channel.isFavoriteByDefault === undefined ? channel.id === team.internalId : channel.isFavoriteByDefault;
     await tx
       .insertInto('channels')
       .values({
@@ -312,58 +357,104 @@ async function insertGroup(tx: Handle, group: Group, domain: string, userId: Use
         display_name: channel.displayName,
         description: channel.description ?? null,
         membership_type: channel.membershipType ?? 'standard',
-        layout_type: 'post',
-        is_favorite_by_default: channel.id === group.team.internalId ? 1 : 0,
-        is_archived: 0,
-        email: '',
-        migration_mode: null,
-        original_created_date_time: null,
+        layout_type: channel.layoutType ?? 'post',
+        is_favorite_by_default: isFavorite === null ? null : flag(isFavorite),
+        is_archived: flag(channel.isArchived),
+        email: channel.email ?? '',
+        migration_mode: channel.migrationMode ?? null,
+        original_created_date_time: channel.originalCreatedDateTime ?? null,
         created_date_time: channel.createdDateTime,
       })
       .execute();
     for (const member of channel.members ?? []) {
       await tx
         .insertInto('channel_members')
-        .values({ channel_id: channel.id, user_id: userId(member.user), roles: JSON.stringify(member.roles ?? []), created_date_time: channel.createdDateTime })
+        .values({
+          channel_id: channel.id,
+          user_id: userId(member.user),
+          roles: JSON.stringify(member.roles ?? []),
+          created_date_time: member.createdDateTime ?? channel.createdDateTime,
+        })
         .execute();
     }
     for (const message of channel.messages ?? []) await insertMessage(tx, { kind: 'channel', id: channel.id, teamId: group.id }, message, null, userId);
   }
 }
 
-/** One thread whose posts answer each other; ids derive from group and topic, so a reset keeps them. */
+/**
+ * A conversation and its threads, whose posts answer the one before unless they say otherwise. Ids
+ * not given derive from group and topic, so a reset keeps them; summaries follow the posts, as the
+ * service keeps them, and only a conversation without posts keeps the summary it was given.
+ */
 async function insertConversation(tx: Handle, group: Group, domain: string, seeded: SeedConversation, userId: UserId): Promise<void> {
-  const key = createHash('sha256').update(`${group.id}/${seeded.topic}`).digest().subarray(0, 16);
-  const place = { groupId: group.id, conversationId: conversationIdOf(group.id, key), threadId: threadIdOf(group.id, key, key) };
-  const posts: ReturnType<typeof newPostRow>[] = [];
-  for (const post of seeded.posts) {
-    const user = await tx.selectFrom('users').select(allOf('users')).where('id', '=', userId(post.from)).executeTakeFirstOrThrow();
-    const author = { emailAddress: { name: user.display_name, address: user.mail ?? user.user_principal_name } };
-    const body = typeof post.body === 'string' ? { contentType: 'text', content: post.body } : post.body;
-    const at = new Date(post.createdDateTime).toISOString();
-    posts.push(newPostRow({ ...place, inReplyToId: posts.at(-1)?.id ?? null }, { body }, author, at));
-  }
-  // The schema gives every conversation a post.
-  const summary = summaryOf(posts) as NonNullable<ReturnType<typeof summaryOf>>;
+  // readSeed checked that a given id is a conversation id of the group.
+  const key =
+    seeded.id === undefined
+      ? seededConversationKey(group.id, seeded.topic)
+      : (parseConversationId(seeded.id) as NonNullable<ReturnType<typeof parseConversationId>>).conversationKey;
+  const conversationId = seeded.id ?? conversationIdOf(group.id, key);
   const groupRecipient = { emailAddress: { name: group.displayName, address: `${group.mailNickname}@${domain}` } };
+  const threads: SeedThread[] =
+    seeded.threads ?? (seeded.posts === undefined ? [] : [{ id: threadIdOf(group.id, key, key), topic: seeded.topic, posts: seeded.posts }]);
+  const posts: GroupPostTable[] = [];
+  for (const thread of threads) {
+    let previous: string | null = null;
+    for (const post of thread.posts) {
+      const author = typeof post.from === 'string' ? await authorOf(tx, userId(post.from)) : post.from;
+      const body = typeof post.body === 'string' ? { contentType: 'text', content: post.body } : post.body;
+      const at = post.createdDateTime;
+      const place = { groupId: group.id, conversationId, threadId: thread.id, inReplyToId: post.inReplyToId === undefined ? previous : post.inReplyToId };
+      const row = newPostRow(place, { body, newParticipants: post.newParticipants }, author, at);
+      posts.push({
+        ...row,
+        id: post.id ?? row.id,
+        categories: JSON.stringify(post.categories ?? []),
+        change_key: post.changeKey ?? row.change_key,
+        last_modified_date_time: post.lastModifiedDateTime ?? at,
+        received_date_time: post.receivedDateTime ?? at,
+      });
+      previous = post.id ?? row.id;
+    }
+  }
+  // Oldest first, as the service reads them when it summarises.
+  posts.sort((a, b) => (a.created_date_time < b.created_date_time ? -1 : a.created_date_time > b.created_date_time ? 1 : a.id < b.id ? -1 : 1));
+  const given =
+    seeded.lastDeliveredDateTime === undefined
+      ? null
+      : {
+          has_attachments: flag(seeded.hasAttachments),
+          last_delivered_date_time: seeded.lastDeliveredDateTime,
+          preview: seeded.preview ?? '',
+          unique_senders: JSON.stringify(seeded.uniqueSenders ?? []),
+        };
+  // readSeed checked that a conversation without posts has a summary of its own.
+  const summary = (summaryOf(posts) ?? given) as NonNullable<ReturnType<typeof summaryOf>>;
   await tx
     .insertInto('group_conversations')
-    .values({ id: place.conversationId, tenant_id: group.tenantId, group_id: group.id, topic: seeded.topic, ...summary })
+    .values({ id: conversationId, tenant_id: group.tenantId, group_id: group.id, topic: seeded.topic, ...summary })
     .execute();
-  await tx
-    .insertInto('group_threads')
-    .values({
-      id: place.threadId,
-      conversation_id: place.conversationId,
-      group_id: group.id,
-      topic: seeded.topic,
-      to_recipients: JSON.stringify([groupRecipient]),
-      cc_recipients: '[]',
-      is_locked: 0,
-      ...summary,
-    })
-    .execute();
-  await tx.insertInto('group_posts').values(posts).execute();
+  for (const thread of threads) {
+    await tx
+      .insertInto('group_threads')
+      .values({
+        id: thread.id,
+        conversation_id: conversationId,
+        group_id: group.id,
+        topic: thread.topic,
+        to_recipients: JSON.stringify(thread.toRecipients ?? [groupRecipient]),
+        cc_recipients: JSON.stringify(thread.ccRecipients ?? []),
+        is_locked: flag(thread.isLocked),
+        ...(summaryOf(posts.filter((post) => post.thread_id === thread.id)) as NonNullable<ReturnType<typeof summaryOf>>),
+      })
+      .execute();
+  }
+  if (posts.length > 0) await tx.insertInto('group_posts').values(posts).execute();
+}
+
+/** A user's address as a post's sender, as the service writes it. */
+async function authorOf(tx: Handle, id: string): Promise<Exclude<SeedPost['from'], string>> {
+  const user = await tx.selectFrom('users').select(allOf('users')).where('id', '=', id).executeTakeFirstOrThrow();
+  return { emailAddress: { name: user.display_name, address: user.mail ?? user.user_principal_name } };
 }
 
 async function insertChat(tx: Handle, chat: Chat, userId: UserId): Promise<void> {
@@ -377,14 +468,14 @@ async function insertChat(tx: Handle, chat: Chat, userId: UserId): Promise<void>
       id: chat.id,
       tenant_id: chat.tenantId,
       chat_type: chat.chatType,
-      topic: chat.chatType === 'group' ? (chat.topic ?? null) : null,
-      created_by_user_id: userId(chat.createdBy),
-      created_by_app_id: null,
-      is_hidden_for_all_members: 0,
-      migration_mode: null,
-      original_created_date_time: null,
+      topic: chat.chatType === 'oneOnOne' ? null : (chat.topic ?? null),
+      created_by_user_id: chat.createdBy === undefined ? null : userId(chat.createdBy),
+      created_by_app_id: chat.createdByAppId ?? null,
+      is_hidden_for_all_members: flag(chat.isHiddenForAllMembers),
+      migration_mode: chat.migrationMode ?? null,
+      original_created_date_time: chat.originalCreatedDateTime ?? null,
       created_date_time: chat.createdDateTime,
-      last_updated_date_time: lastMessageAt ?? chat.createdDateTime,
+      last_updated_date_time: chat.lastUpdatedDateTime ?? lastMessageAt ?? chat.createdDateTime,
     })
     .execute();
   for (const member of chat.members) {
@@ -395,10 +486,22 @@ async function insertChat(tx: Handle, chat: Chat, userId: UserId): Promise<void>
       .values({
         chat_id: chat.id,
         user_id: memberId,
-        tenant_id: user.tenant_id,
+        tenant_id: member.tenantId ?? user.tenant_id,
         roles: JSON.stringify(member.roles ?? ['owner']),
-        visible_history_start_date_time: '0001-01-01T00:00:00Z',
-        created_date_time: chat.createdDateTime,
+        visible_history_start_date_time: member.visibleHistoryStartDateTime ?? allHistory,
+        created_date_time: member.createdDateTime ?? chat.createdDateTime,
+      })
+      .execute();
+  }
+  for (const app of chat.installedApps ?? []) {
+    await tx
+      .insertInto('chat_installed_apps')
+      .values({
+        chat_id: chat.id,
+        id: app.id,
+        teams_app_id: app.teamsAppId,
+        consented_permission_set: app.consentedPermissionSet === undefined ? null : JSON.stringify(app.consentedPermissionSet),
+        created_date_time: app.createdDateTime,
       })
       .execute();
   }
@@ -407,16 +510,13 @@ async function insertChat(tx: Handle, chat: Chat, userId: UserId): Promise<void>
 
 type Container = { kind: 'chat' | 'channel'; id: string; teamId: string | null };
 
-async function insertMessage(
-  tx: Handle,
-  container: Container,
-  message: SeedMessage | Omit<SeedMessage, 'replies' | 'subject'>,
-  replyToId: string | null,
-  userId: UserId,
-): Promise<void> {
+async function insertMessage(tx: Handle, container: Container, message: SeedMessage | SeedReply, replyToId: string | null, userId: UserId): Promise<void> {
   // Graph message ids are the creation time in epoch milliseconds (chatmessage resource).
-  const id = String(Date.parse(message.createdDateTime));
+  const id = message.id ?? String(Date.parse(message.createdDateTime));
   const body = typeof message.body === 'string' ? { contentType: 'text' as const, content: message.body } : message.body;
+  const fromUserId = message.from === undefined ? null : userId(message.from);
+  // The seeded users are already in the directory: the sender's name and tenant are theirs.
+  const sender = (column: 'display_name' | 'tenant_id') => (fromUserId === null ? null : tx.selectFrom('users').select(column).where('id', '=', fromUserId));
   await tx
     .insertInto('messages')
     .values({
@@ -425,23 +525,22 @@ async function insertMessage(
       container_kind: container.kind,
       team_id: container.teamId,
       reply_to_id: replyToId,
-      message_type: 'message',
-      from_user_id: userId(message.from),
-      // The seeded users are already in the directory: the sender's name and tenant are theirs.
-      from_display_name: tx.selectFrom('users').select('display_name').where('id', '=', userId(message.from)),
-      from_tenant_id: tx.selectFrom('users').select('tenant_id').where('id', '=', userId(message.from)),
-      from_app_id: null,
-      subject: 'subject' in message ? (message.subject ?? null) : null,
+      message_type: message.messageType ?? 'message',
+      from_user_id: fromUserId,
+      from_display_name: sender('display_name'),
+      from_tenant_id: sender('tenant_id'),
+      from_app_id: message.fromAppId ?? null,
+      subject: message.subject ?? null,
       body_content_type: body.contentType,
       body_content: body.content,
-      importance: 'normal',
-      attachments: '[]',
-      mentions: '[]',
-      reactions: '[]',
+      importance: message.importance ?? 'normal',
+      attachments: JSON.stringify(message.attachments ?? []),
+      mentions: JSON.stringify(message.mentions ?? []),
+      reactions: JSON.stringify(message.reactions ?? []),
       created_date_time: message.createdDateTime,
-      last_modified_date_time: message.createdDateTime,
-      last_edited_date_time: null,
-      deleted_date_time: null,
+      last_modified_date_time: message.lastModifiedDateTime ?? message.createdDateTime,
+      last_edited_date_time: message.lastEditedDateTime ?? null,
+      deleted_date_time: message.deletedDateTime ?? null,
     })
     .execute();
   for (const reply of 'replies' in message ? (message.replies ?? []) : []) await insertMessage(tx, container, reply, id, userId);
@@ -450,6 +549,8 @@ async function insertMessage(
 async function insertTeamwork(tx: Handle, teamwork: Teamwork, userId: UserId, seed: SeedFile): Promise<void> {
   const ownerId = userId(teamwork.user);
   const tenantId = seed.users.find((u) => u.id === ownerId)?.tenantId as string;
+  // Sections keep their times without a fraction, as the service writes them, so that they sort as one.
+  const at = (time: string) => sectionTime(new Date(time));
   await tx
     .insertInto('user_teamwork')
     .values({
@@ -466,28 +567,29 @@ async function insertTeamwork(tx: Handle, teamwork: Teamwork, userId: UserId, se
         id: section.id,
         user_id: ownerId,
         display_name: section.displayName,
-        display_icon: null,
-        is_expanded: 1,
-        sort_type: 'userDefinedCustomOrder',
-        section_type: 'userDefined',
-        system_name: null,
-        created_date_time: section.createdDateTime,
-        last_modified_date_time: section.createdDateTime,
+        display_icon: section.displayIcon ?? null,
+        is_expanded: section.isExpanded === false ? 0 : 1,
+        sort_type: section.sortType ?? 'userDefinedCustomOrder',
+        section_type: section.sectionType ?? 'userDefined',
+        system_name: section.systemName ?? null,
+        created_date_time: at(section.createdDateTime),
+        last_modified_date_time: at(section.lastModifiedDateTime ?? section.createdDateTime),
       })
       .execute();
-    for (const [position, itemId] of section.items.entries()) {
-      // As the add-item request files it: a bare community id becomes its thread id.
-      const item = conversationRef(itemId) as ConversationRef;
+    for (const [index, entry] of section.items.entries()) {
+      // As the add-item request files it: a bare community id becomes its thread id (readSeed checked every id).
+      const item = typeof entry === 'string' ? { id: entry } : entry;
+      const ref = conversationRef(item.id) as ConversationRef;
       await tx
         .insertInto('teamwork_section_items')
         .values({
           user_id: ownerId,
-          id: item.id,
+          id: ref.id,
           section_id: section.id,
-          item_type: item.itemType,
-          position,
-          created_date_time: section.createdDateTime,
-          last_modified_date_time: null,
+          item_type: ref.itemType,
+          position: item.position ?? index,
+          created_date_time: at(item.createdDateTime ?? section.createdDateTime),
+          last_modified_date_time: item.lastModifiedDateTime === undefined ? null : at(item.lastModifiedDateTime),
         })
         .execute();
     }

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import { conversationIdOf, newKey, newPostId, threadIdOf } from '../../src/resources/conversations/conversations.ids.ts';
+import { systemSectionId } from '../../src/resources/teamwork/teamwork.schemas.ts';
 import { loadSeed, readSeed } from '../../src/seed/loader.ts';
 import { SeedFile } from '../../src/seed/seed.schemas.ts';
 import { openStore } from '../../src/store/db.ts';
@@ -158,7 +160,7 @@ describe('seed cross-references', () => {
     ]);
   });
 
-  it('message ids, their times in epoch milliseconds, are unique in a chat or channel; a reply or a post comes after what it answers', async () => {
+  it('message ids, unless given their times in epoch milliseconds, are unique in a chat or channel; a reply or a post comes after what it answers', async () => {
     const seed = demo();
     const general = seed.groups[0].team.channels[0];
     // 10:41+02:00 is 08:41Z, the time of the first reply: the same id, written another way.
@@ -169,9 +171,9 @@ describe('seed cross-references', () => {
     seed.groups[1].conversations.push({ ...launch, posts: [launch.posts[0]] });
     assert.deepEqual(await problemsOf(seed), [
       '/groups/0/team/channels/0/messages/0/replies/1/createdDateTime: "2026-10-01T08:00:00Z" is before "2026-10-01T08:30:00Z" of /groups/0/team/channels/0/messages/0, the message it replies to',
-      '/groups/0/team/channels/0/messages/1/createdDateTime: "2026-10-01T10:41:00+02:00" is already at /groups/0/team/channels/0/messages/0/replies/0/createdDateTime (a message\'s id is its createdDateTime in epoch milliseconds, unique in its channel)',
+      '/groups/0/team/channels/0/messages/1/createdDateTime: "2026-10-01T10:41:00+02:00" is already at /groups/0/team/channels/0/messages/0/replies/0/createdDateTime (a message\'s id, unless given, is its createdDateTime in epoch milliseconds, unique in its channel)',
       '/groups/1/conversations/0/posts/2/createdDateTime: "2026-11-01T00:00:00Z" is before "2026-11-02T10:02:00Z" of /groups/1/conversations/0/posts/1, the post it answers',
-      '/groups/1/conversations/1/topic: "Mark 8 launch readiness" is already at /groups/1/conversations/0/topic (a conversation\'s id derives from its group and topic)',
+      '/groups/1/conversations/1/topic: "Mark 8 launch readiness" is already at /groups/1/conversations/0/topic (a conversation\'s id, unless given, derives from its group and topic, unique in its group)',
     ]);
   });
 
@@ -236,6 +238,179 @@ describe('seed cross-references', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('a password or a client secret is given once, as itself or as its hash as teamgraph stores it', async () => {
+    const seed = demo();
+    const hash = 'scrypt$c2FsdHNhbHQ$aGFzaGhhc2g';
+    seed.users[0].passwordHash = hash;
+    seed.users[0].password = 'Another1!';
+    seed.users[1].passwordHash = 'Passw0rd!';
+    const app = seed.applications[0];
+    const { clientSecret, ...withoutSecret } = app;
+    seed.applications.push(
+      { ...app, clientId: '00000000-0000-4000-8000-000000000001', clientSecretHash: hash },
+      { ...withoutSecret, clientId: '00000000-0000-4000-8000-000000000002' },
+      { ...withoutSecret, clientId: '00000000-0000-4000-8000-000000000003', clientSecretHash: `sha256$${clientSecret}` },
+    );
+    assert.deepEqual(await problemsOf(seed), [
+      '/users/0/passwordHash: a user has a password or its hash, not both',
+      '/users/1/passwordHash: is not a hash as teamgraph stores it (scrypt$<salt>$<hash>, both base64url)',
+      '/applications/1: an application has exactly one of clientSecret and clientSecretHash',
+      '/applications/2: an application has exactly one of clientSecret and clientSecretHash',
+      '/applications/3/clientSecretHash: is not a hash as teamgraph stores it (scrypt$<salt>$<hash>, both base64url)',
+    ]);
+  });
+
+  it("a shared channel's teams are teams of the seed, each once, its own team the host and no other", async () => {
+    const seed = demo();
+    const [architecture, mark8, allCompany] = seed.groups;
+    const at = '2026-04-01T09:00:00Z';
+    architecture.team.channels[1].sharedWithTeams = [{ teamId: mark8.id, isHostTeam: false, createdDateTime: at }];
+    Object.assign(mark8.team.channels[1], {
+      membershipType: 'shared',
+      messages: [],
+      sharedWithTeams: [
+        { teamId: mark8.id, isHostTeam: true, createdDateTime: at },
+        { teamId: allCompany.id, isHostTeam: false, createdDateTime: at },
+        { teamId: architecture.id, isHostTeam: true, createdDateTime: at },
+        { teamId: mark8.id, isHostTeam: true, createdDateTime: at },
+      ],
+    });
+    const shares = '/groups/1/team/channels/1/sharedWithTeams';
+    assert.deepEqual(await problemsOf(seed), [
+      '/groups/0/team/channels/1/sharedWithTeams: only a shared channel is shared with teams',
+      `${shares}/1/teamId: "${allCompany.id}" is not the id of a team of the seed`,
+      `${shares}/2/isHostTeam: the host team of a channel is its own team, "${mark8.id}", and no other`,
+      `${shares}/3/teamId: "${mark8.id}" is already at ${shares}/0/teamId (a channel is shared with a team once)`,
+    ]);
+  });
+
+  it("a conversation's id is one of its group, it has posts or threads or else its summary, and its threads' ids are its own", async () => {
+    const seed = demo();
+    const [allCompany, sales] = [seed.groups[2], seed.groups[3]];
+    const post = { from: 'adelev@contoso.com', body: 'Hello', createdDateTime: '2026-04-01T09:00:00Z' };
+    const key = newKey();
+    const elsewhere = conversationIdOf(sales.id, newKey());
+    const strayThread = threadIdOf(allCompany.id, newKey(), newKey());
+    allCompany.conversations = [
+      { topic: 'Both', posts: [post], threads: [] },
+      { topic: 'Nothing' },
+      { topic: 'Elsewhere', id: elsewhere, lastDeliveredDateTime: '2026-04-01T09:00:00Z' },
+      { topic: 'Stray', id: conversationIdOf(allCompany.id, key), threads: [{ id: strayThread, topic: 'Stray', posts: [post] }] },
+    ];
+    assert.deepEqual(await problemsOf(seed), [
+      '/groups/2/conversations/0: a conversation has posts (its one thread) or threads, not both',
+      '/groups/2/conversations/1: a conversation without posts or threads has the summary it was created with (lastDeliveredDateTime)',
+      `/groups/2/conversations/2/id: "${elsewhere}" is not the id of a conversation of group "${allCompany.id}"`,
+      `/groups/2/conversations/3/threads/0/id: "${strayThread}" is not the id of a thread of conversation "${conversationIdOf(allCompany.id, key)}"`,
+    ]);
+  });
+
+  it("thread and post ids are unique and of their kind; a post's sender is a user of the seed; inReplyToId names a post of its thread", async () => {
+    const seed = demo();
+    const allCompany = seed.groups[2];
+    const key = newKey();
+    const thread = threadIdOf(allCompany.id, key, newKey());
+    const postId = newPostId(allCompany.id);
+    const at = '2026-04-01T09:00:00Z';
+    allCompany.conversations = [
+      {
+        topic: 'Threads',
+        id: conversationIdOf(allCompany.id, key),
+        threads: [
+          {
+            id: thread,
+            topic: 'First',
+            posts: [
+              { from: 'adelev@contoso.com', body: 'a', createdDateTime: at, id: postId },
+              { from: 'ghost', body: 'b', createdDateTime: at, id: postId, inReplyToId: 'nope' },
+            ],
+          },
+          { id: thread, topic: 'Again', posts: [{ from: { emailAddress: { address: 'x@fabrikam.com' } }, body: 'c', createdDateTime: at, id: 'not-a-post' }] },
+        ],
+      },
+    ];
+    const threads = '/groups/2/conversations/0/threads';
+    assert.deepEqual(await problemsOf(seed), [
+      `${threads}/0/posts/1/id: "${postId}" is already at ${threads}/0/posts/0/id (post ids are unique)`,
+      `${threads}/0/posts/1/from: "ghost" is not the id or userPrincipalName of a user of the seed`,
+      `${threads}/0/posts/1/inReplyToId: "nope" is not the id of a post of its thread`,
+      `${threads}/1/id: "${thread}" is already at ${threads}/0/id (thread ids are unique)`,
+      `${threads}/1/posts/0/id: "not-a-post" is not a post id`,
+    ]);
+  });
+
+  it('given message ids are unique in their chat or channel, an application sends without a user; chat member tenants, installed apps and operations', async () => {
+    const seed = demo();
+    const general = seed.groups[0].team.channels[0];
+    general.messages[0].id = '1';
+    general.messages[1].id = '1';
+    const chat = seed.chats[0];
+    delete chat.messages[0].from;
+    chat.messages[0].fromAppId = seed.applications[0].clientId;
+    chat.members[0].tenantId = 'nowhere';
+    const app = { id: 'app', teamsAppId: 'teams-app', createdDateTime: '2026-04-01T09:00:00Z' };
+    chat.installedApps = [app, app];
+    const operation = {
+      id: 'op',
+      tenantId: seed.tenants[0].id,
+      parentKind: 'chat',
+      parentId: chat.id,
+      operationType: 'installApp',
+      status: 'succeeded',
+      payload: {},
+      attemptsCount: 1,
+      createdDateTime: '2026-04-01T09:00:00Z',
+      lastActionDateTime: '2026-04-01T09:00:00Z',
+      runAfter: '2026-04-01T09:00:00Z',
+    };
+    seed.operations = [operation, { ...operation, tenantId: 'nowhere' }];
+    assert.deepEqual(await problemsOf(seed), [
+      '/groups/0/team/channels/0/messages/1/id: "1" is already at /groups/0/team/channels/0/messages/0/id (a message\'s id, unless given, is its createdDateTime in epoch milliseconds, unique in its channel)',
+      '/chats/0/members/0/tenantId: "nowhere" is not the id of a tenant of the seed',
+      '/chats/0/installedApps/1/id: "app" is already at /chats/0/installedApps/0/id (an app is installed in a chat once)',
+      '/operations/1/id: "op" is already at /operations/0/id (operation ids are unique)',
+      '/operations/1/tenantId: "nowhere" is not the id of a tenant of the seed',
+    ]);
+  });
+
+  it('a system-defined section is one of the six, once, named and identified as the service provisions it, with its sort types and no items', async () => {
+    const seed = demo();
+    const { sections } = seed.teamwork[0];
+    const owner = seed.users.find((user: Json) => user.id === seed.teamwork[0].user);
+    const system = (name: string) => ({
+      id: systemSectionId(owner.tenantId, owner.id, name as never),
+      displayName: name,
+      createdDateTime: '2026-03-01T08:00:00Z',
+      items: [],
+      sectionType: 'systemDefined',
+      systemName: name,
+    });
+    sections.push(
+      { ...system('RecentChats'), sortType: 'nameAlphabetical' },
+      { ...system('MutedChats'), id: 'e5f6a7b8-0000-4000-8000-000000000002', displayName: 'Muted' },
+      { ...system('Bogus'), id: 'e5f6a7b8-0000-4000-8000-000000000003' },
+    );
+    assert.deepEqual(await problemsOf(seed), [
+      '/teamwork/0/sections/2/sortType: "nameAlphabetical" is not a sort type of this section',
+      '/teamwork/0/sections/3/displayName: a system section is named as its systemName, "MutedChats"',
+      `/teamwork/0/sections/3/id: the MutedChats section of "AdeleV@contoso.com" has the id "${system('MutedChats').id}"`,
+      '/teamwork/0/sections/4/systemName: a system-defined section has the name of a system section (QuickViews, RecentChats, TeamsAndChannels, MeetingChats, MutedChats, EngageCommunities)',
+    ]);
+    const items = demo();
+    const [phoenix, favorites] = items.teamwork[0].sections;
+    phoenix.systemName = 'QuickViews';
+    phoenix.items = [{ id: 'not-a-conversation' }];
+    favorites.items = [{ id: favorites.items[0], itemType: 'community', position: 0 }];
+    items.teamwork[0].sections.push({ ...system('QuickViews'), items: ['19:x@thread.v2'] });
+    assert.deepEqual(await problemsOf(items), [
+      '/teamwork/0/sections/0/systemName: only a system-defined section (sectionType "systemDefined") has a systemName',
+      '/teamwork/0/sections/0/items/0/id: "not-a-conversation" is not the id of a chat, channel, meeting or community',
+      `/teamwork/0/sections/1/items/0/itemType: "community" is not the kind of "${favorites.items[0].id}", which is a chat`,
+      '/teamwork/0/sections/2/items: a system-defined section lists no items',
+      '/teamwork/0/sections/2/items/0: "19:x@thread.v2" is not the id of a chat of the seed',
+    ]);
   });
 
   it('names at most five problems in its one line', async () => {

@@ -30,7 +30,7 @@ interface AppToInstall {
 const expandedMembersMax = 25;
 const topicLengthMax = 250;
 // Members with their whole history visible, as Graph creates them with a chat (chat-post.md).
-const allHistory = '0001-01-01T00:00:00Z';
+export const allHistory = '0001-01-01T00:00:00Z';
 
 /** A chat with the relationship the request expands: its members, or its newest message (null if none). */
 export interface ChatView {

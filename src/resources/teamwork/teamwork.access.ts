@@ -24,8 +24,9 @@ export interface Mutation {
   readonly now: string;
 }
 
-/** Graph writes these timestamps without a fraction (the sections pages' examples). */
-const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** Graph writes these timestamps without a fraction (the sections pages' examples); so does a seed's load. */
+export const sectionTime = (at: Date) => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+const nowIso = () => sectionTime(new Date());
 
 /**
  * Whose sections a request touches, and who may touch them: a delegated caller only their own, an
