@@ -8,7 +8,7 @@ import { allCompanyId } from '../helpers/conversations.ts';
 import { testDialects } from '../helpers/databases.ts';
 import { databaseArgs } from '../helpers/processes.ts';
 import { type TestResponse, type TestServer, assertStatus, startSharedTestServer, startTestServer } from '../helpers/server.ts';
-import { appToken, bearer } from '../helpers/tokens.ts';
+import { appToken, bearer, userToken } from '../helpers/tokens.ts';
 import { awaitOperation, member } from '../resources/channels/channels.fixtures.ts';
 import { users } from '../resources/chats/chat-fixtures.ts';
 
@@ -89,6 +89,9 @@ async function buildState(server: TestServer): Promise<string[]> {
     }),
   );
   const shared = (await server.request('GET', `${teamUrl}/channels?$filter=displayName eq 'Shared'`)).body.value[0].id as string;
+  // Megan leaves the team and stays on the private channel's roster, which removing a team member leaves as it is.
+  const meganInTeam = (await server.request('GET', `${teamUrl}/members`)).body.value.find((m: { userId: string }) => m.userId === users.megan);
+  assertStatus(await server.request('DELETE', `${teamUrl}/members/${meganInTeam.id}`), 204);
   const channel = (id: string) => `${teamUrl}/channels/${encodeURIComponent(id)}`;
 
   // Channel messages: a reply, an edit, a soft delete, an importance, one from an application.
@@ -124,6 +127,8 @@ async function buildState(server: TestServer): Promise<string[]> {
   const chatMessage = created(await post(`${chatUrl}/messages`, { body: { content: 'hello group' } })).body.id as string;
   await patch(`${chatUrl}/messages/${chatMessage}`, { body: { content: 'hello, group' } });
   created(await post(`${chatUrl}/members`, { ...member(users.patti, ['owner']), visibleHistoryStartDateTime: '2026-01-01T00:00:00.000Z' }));
+  // Lee writes, then leaves: the message stays, from someone no longer in the chat (as in Graph).
+  created(await post(`${chatUrl}/messages`, { body: { content: 'bye from Lee' } }, bearer(await userToken(server, 'LeeG@contoso.com'))));
   const leeInChat = (await server.request('GET', `${chatUrl}/members`)).body.value.find((m: { userId: string }) => m.userId === users.lee);
   assertStatus(await server.request('DELETE', `${chatUrl}/members/${leeInChat.id}`), 204);
   const oneOnOne = created(await post('/v1.0/chats', { chatType: 'oneOnOne', members: [member(users.adele), member(users.isaiah)] })).body.id as string;
@@ -166,6 +171,12 @@ async function buildState(server: TestServer): Promise<string[]> {
   version += 10;
   created(await post(`${sectionsUrl}/${section.body.id}/items`, { id: chat }, ifMatch()));
   version += 10;
+  // An item whose chat is deleted afterwards: the section keeps it.
+  const gone = created(await post('/v1.0/chats', { chatType: 'group', topic: 'Short-lived', members: [member(users.adele), member(users.megan)] })).body
+    .id as string;
+  created(await post(`${sectionsUrl}/${section.body.id}/items`, { id: gone }, ifMatch()));
+  version += 10;
+  assertStatus(await server.request('DELETE', `/v1.0/chats/${encodeURIComponent(gone)}`), 204);
   const order = [...(await server.request('GET', sectionsUrl)).body['@microsoft.graph.sectionsOrder']] as string[];
   const reordered = [order[0] as string, section.body.id as string, ...order.slice(1).filter((id) => id !== section.body.id)];
   assertStatus(await post(`${sectionsUrl}/reorder`, { sectionsOrder: reordered }, ifMatch()), 200);
