@@ -69,8 +69,6 @@ export interface AppDeps {
   /** How the app stops: `main.ts` runs it on SIGTERM and SIGINT. */
   readonly drain: Drain;
   readonly keys: KeyRing;
-  /** Settles once a signing key exists: the app is ready only then. */
-  readonly keyReady: Promise<void>;
 }
 
 const bodyLimitBytes = 4 * 1024 * 1024;
@@ -188,7 +186,7 @@ export interface BuiltApp {
 }
 
 /** Builds the server; the stages below run in this order for every request. */
-export async function buildApp({ config, store, seed, tls, drain, keys, keyReady }: AppDeps): Promise<BuiltApp> {
+export async function buildApp({ config, store, seed, tls, drain, keys }: AppDeps): Promise<BuiltApp> {
   // Failures found before a route is known (the URL, the HTTP exchange) take the shape of the path they name.
   const shapeFor = (url: string) => (isAuthorityPath(url) ? entraShape : graphShape);
   const app = Fastify({
@@ -217,7 +215,6 @@ export async function buildApp({ config, store, seed, tls, drain, keys, keyReady
   // Schemas are compiled on first use, and bodies' schemas carry Graph's wording for their 400s.
   app.setValidatorCompiler(lazyValidatorCompiler());
   app.server.maxConnections = config.maxConnections;
-  app.addHook('onReady', () => keyReady);
   app.addHook('onRequest', (request, reply, done) => {
     setRequestIdHeaders(request, reply);
     done();

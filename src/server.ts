@@ -17,6 +17,8 @@ export interface RunningServer extends BuiltApp {
   readonly seed: SeedFile | null;
   readonly tls: TlsOptions | null;
   readonly drain: Drain;
+  /** The authority's signing keys, as this server reads them (its first key may still be in the making). */
+  readonly keys: KeyRing;
   /** The port it listens on (the one the system chose for port 0). */
   readonly port: number;
   /** Where it listens: scheme, bound address and port. */
@@ -38,24 +40,23 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const seed = await readSeed(config.seed);
   const store = await openStore(config.database);
   const drain = new Drain();
-  let started: { built: BuiltApp; tls: TlsOptions | null };
+  let started: { built: BuiltApp; tls: TlsOptions | null; keys: KeyRing };
   try {
     await migrate(store);
-    // A new signing key takes a while to make (RSA, off the main thread): it is made while the seed
-    // loads and the app is built, and the app is ready only once it is stored.
+    // A new signing key takes a while to make (RSA, off the main thread): the server starts answering
+    // meanwhile, and whatever needs the key (a token, the published keys) waits for it.
     const keys = new KeyRing(store);
-    const keyReady = keys.ensureKey();
-    keyReady.catch(() => undefined); // awaited by the app's onReady hook; this only keeps it from counting as unhandled meanwhile
+    keys.ensureKey().catch(() => undefined); // its failure is each key read's, which answers 500 and is logged
     await loadSeed(store, seed, config.reseed);
     const tls = await loadTls(config);
-    const built = await buildApp({ config, store, seed, tls, drain, keys, keyReady });
+    const built = await buildApp({ config, store, seed, tls, drain, keys });
     await built.app.listen({ port: config.port, host: config.host });
-    started = { built, tls };
+    started = { built, tls, keys };
   } catch (err) {
     await store.close();
     throw err;
   }
-  const { built, tls } = started;
+  const { built, tls, keys } = started;
   const { app } = built;
   const close = async () => {
     await app.close();
@@ -69,7 +70,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const port = typeof bound === 'object' && bound !== null ? bound.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const address = `${tls === null ? 'http' : 'https'}://${host}:${port}`;
-  return { ...built, config, store, seed, tls, drain, port, address, origin: config.publicUrl ?? address, stop, close };
+  return { ...built, config, store, seed, tls, drain, keys, port, address, origin: config.publicUrl ?? address, stop, close };
 }
 
 /** The lines the CLI prints once it listens: where to connect, and as whom. */

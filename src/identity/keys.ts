@@ -20,6 +20,9 @@ export interface SigningKey {
  */
 export class KeyRing {
   private readonly verifyKeys = new Map<string, CryptoKey>();
+  // Settles once the first key exists: every read of the keys waits for it, so that a server can answer
+  // (health, dev-mode requests) while RSA is still at work, and a token is signed only once it is done.
+  private ready: Promise<void> = Promise.resolve();
 
   constructor(private readonly store: Store) {}
 
@@ -27,7 +30,12 @@ export class KeyRing {
    * Creates the first key once, whichever instance gets there first. The key pair is made outside the
    * transaction, as RSA takes a few hundred milliseconds, and only while no instance has made one.
    */
-  async ensureKey(): Promise<void> {
+  ensureKey(): Promise<void> {
+    this.ready = this.createFirstKey();
+    return this.ready;
+  }
+
+  private async createFirstKey(): Promise<void> {
     if (await identityStore.hasMarker(this.store.db, keyBootstrapMarker)) return;
     const pair = await newKeyPair();
     await withTransaction(this.store, async (tx) => {
@@ -37,6 +45,7 @@ export class KeyRing {
 
   /** Adds a new signing key and retires the others, which stay published for verification. */
   async rotate(): Promise<string> {
+    await this.ready;
     const pair = await newKeyPair();
     return withTransaction(this.store, async (tx) => {
       const kid = await insertKey(tx, pair);
@@ -48,6 +57,7 @@ export class KeyRing {
   }
 
   async signingKey(): Promise<SigningKey> {
+    await this.ready;
     const rows = await identityStore.listSigningKeys(this.store.db);
     const active = rows.find((row) => row.retired_date_time === null) ?? rows[0];
     if (active === undefined) throw new Error('no signing key: the authority was not initialised');
@@ -55,6 +65,7 @@ export class KeyRing {
   }
 
   async publicJwks(): Promise<{ keys: JWK[] }> {
+    await this.ready;
     const rows = await identityStore.listSigningKeys(this.store.db);
     return { keys: rows.map((row) => JSON.parse(row.public_jwk) as JWK) };
   }
@@ -63,6 +74,7 @@ export class KeyRing {
   async verificationKey(kid: string): Promise<CryptoKey | null> {
     const cached = this.verifyKeys.get(kid);
     if (cached !== undefined) return cached;
+    await this.ready;
     const row = (await identityStore.listSigningKeys(this.store.db)).find((key) => key.kid === kid);
     if (row === undefined) return null;
     const key = (await importJWK(JSON.parse(row.public_jwk) as JWK, 'RS256')) as CryptoKey;

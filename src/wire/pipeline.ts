@@ -38,6 +38,13 @@ export function renderErrors(app: FastifyInstance, routes: () => readonly GraphR
     await sendFailure(request, reply, graphError, graphShape);
   });
   app.setNotFoundHandler(async (request, reply) => {
+    // A HEAD is its GET without the body: the GET runs through the whole pipeline, and Node sends no
+    // body in answer to a HEAD.
+    if (request.method === 'HEAD') {
+      const get = await app.inject({ method: 'GET', url: request.url, headers: request.headers });
+      const { connection: _connection, 'transfer-encoding': _encoding, ...headers } = get.headers;
+      return reply.code(get.statusCode).headers(headers).send(get.rawPayload);
+    }
     const path = request.url.split('?')[0] ?? '/';
     const why = explainUnmatched(routes(), request.method, path);
     const error = why.kind === 'version' ? invalidVersion(why.segment) : why.kind === 'method' ? methodNotAllowed() : resourceSegmentNotFound(why.segment);

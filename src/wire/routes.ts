@@ -195,6 +195,9 @@ function registerForm(app: FastifyInstance, route: GraphRoute, form: RouteForm, 
   const params = paramsSchema(form.url);
   app.route({
     method: route.method,
+    // No HEAD twin per GET: they doubled the routes the router builds at start (decision 148); a HEAD
+    // is answered by the not-found handler as its GET would be (src/wire/pipeline.ts).
+    exposeHeadRoute: false,
     url: `/${version}${fastifyPath(form.url)}`,
     schema: {
       ...(params === undefined ? {} : { params }),

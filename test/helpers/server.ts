@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type DatabaseTarget, loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/server.ts';
+import type { KeyRing } from '../../src/identity/keys.ts';
 import type { Store } from '../../src/store/db.ts';
 import { type GraphRoute, findRouteForm } from '../../src/wire/routes.ts';
 import { type Dialect, createTestDatabase, type TestDatabase } from './databases.ts';
@@ -32,6 +33,8 @@ export interface RegisteredRoute {
 export interface TestServer {
   readonly url: string;
   readonly store: Store;
+  /** The server's signing keys, for tokens the authority would not issue. */
+  readonly keys: KeyRing;
   readonly dialect: Dialect;
   readonly args: readonly string[];
   readonly database: DatabaseTarget;
@@ -72,10 +75,11 @@ async function boot(dialect: Dialect, args: readonly string[], target: DatabaseT
   assert.equal(loaded.kind, 'run', loaded.kind === 'error' ? loaded.message : loaded.kind);
   const config = loaded.kind === 'run' ? { ...loaded.config, database: target } : (undefined as never);
   const server = await startServer(config);
-  const { app, routes, store, origin: url } = server;
+  const { app, routes, store, keys, origin: url } = server;
   return {
     url,
     store,
+    keys,
     dialect,
     args,
     database: target,

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
-import { KeyRing } from '../../src/identity/keys.ts';
 import { type TestServer, request } from './server.ts';
 
 export const demoTenantId = 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f';
@@ -51,7 +50,7 @@ export async function mintToken(
   lifetimeSeconds = 3600,
   without: readonly ('exp' | 'nbf' | 'iat')[] = [],
 ): Promise<string> {
-  const key = await new KeyRing(server.store).signingKey();
+  const key = await server.keys.signingKey();
   const now = Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = {
     aud: 'https://graph.microsoft.com',

@@ -63,6 +63,23 @@ for (const dialect of testDialects()) {
       assertGraphError(await server.request('POST', '/'), 400, 'BadRequest', 'Invalid version: ');
     });
 
+    it('HEAD answers as its GET would, without the body', async () => {
+      for (const [path, status] of [
+        ['/v1.0/me', 200],
+        ['/beta/users?$top=2', 200],
+        ['/v1.0/users/nobody@contoso.com', 404],
+        ['/v2.0/me', 400],
+      ] as const) {
+        const get = await fetch(`${server.url}${path}`);
+        const head = await fetch(`${server.url}${path}`, { method: 'HEAD' });
+        assert.equal(head.status, status, path);
+        assert.equal(get.status, status, path);
+        assert.equal(head.headers.get('content-type'), get.headers.get('content-type'), path);
+        assert.equal(head.headers.get('content-length'), String((await get.arrayBuffer()).byteLength), path);
+        assert.equal((await head.arrayBuffer()).byteLength, 0, path);
+      }
+    });
+
     it('405 for a known path asked with a method it does not take', async () => {
       assertGraphError(
         await server.request('DELETE', '/v1.0/users'),
