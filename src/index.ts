@@ -2,7 +2,7 @@
 // caller's process, for a test suite that wants one of its own (docs/embedding.md).
 import type { OptionName } from './cli-options.ts';
 import { loadConfig } from './config.ts';
-import { defaultPassword } from './seed/loader.ts';
+import { defaultPassword } from './seed/seed-secrets.ts';
 import type { SeedFile } from './seed/seed.schemas.ts';
 import { type RunningServer, startServer } from './server.ts';
 

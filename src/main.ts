@@ -33,6 +33,8 @@ async function serve(args: readonly string[]): Promise<void> {
   const { loadConfig } = await import('./config.ts');
   const loaded = loadConfig(args, process.env);
   if (loaded.kind === 'error') fail(loaded.message);
+  // So are the seed's secrets hashed (scrypt, slow by design) before the seed is loaded.
+  (await import('./seed/seed-secrets.ts')).prepareSeedSecrets(loaded.config.seed);
   try {
     const { banner, startServer } = await import('./server.ts');
     const server = await startServer(loaded.config);

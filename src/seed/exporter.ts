@@ -6,7 +6,7 @@ import { allOf } from '../store/columns.ts';
 import type { Store } from '../store/db.ts';
 import type { ChannelTable, GroupPostTable, MessageTable, TeamworkSectionItemTable } from '../store/schema.ts';
 import type { Handle } from '../store/transaction.ts';
-import { defaultPassword } from './loader.ts';
+import { defaultPassword } from './seed-secrets.ts';
 import type { SeedConversation, SeedFile, SeedMessage, SeedPost, SeedReply } from './seed.schemas.ts';
 
 // `teamgraph export`, GET /_teamgraph/export and the embedded handle's export(): the tenant data as a

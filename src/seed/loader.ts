@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { Value } from 'typebox/value';
 import type { SeedSource } from '../config.ts';
-import { packageFile } from '../package-files.ts';
-import { hashSecret } from '../identity/passwords.ts';
 import { allHistory } from '../resources/chats/chats.service.ts';
 import { conversationIdOf, parseConversationId, threadIdOf } from '../resources/conversations/conversations.ids.ts';
 import { newPostRow, summaryOf } from '../resources/conversations/posts.compose.ts';
@@ -16,9 +14,8 @@ import { type GroupPostTable, tenantTables } from '../store/schema.ts';
 import { referenceProblems, seededConversationKey, seedUserIds } from './seed.references.ts';
 import { type SeedConversation, SeedFile, type SeedMessage, type SeedPost, type SeedReply, type SeedThread } from './seed.schemas.ts';
 import { allOf } from '../store/columns.ts';
+import { defaultPassword, secretHash, seedFileOf, seedSecrets } from './seed-secrets.ts';
 
-const demoTenantFile = packageFile('src/seed/demo-tenant.json');
-export const defaultPassword = 'Passw0rd!';
 const seedMarker = 'seed';
 const seedDigestKey = 'seed_digest';
 const defaultUserKey = 'default_user_id';
@@ -34,7 +31,7 @@ const problemsShown = 5;
  */
 export async function readSeed(source: SeedSource): Promise<SeedFile | null> {
   if (source.kind === 'none') return null;
-  const file = source.kind === 'demo' ? demoTenantFile : source.path;
+  const file = seedFileOf(source);
   let parsed: unknown;
   try {
     parsed = JSON.parse(await fs.readFile(file, 'utf8'));
@@ -170,23 +167,9 @@ export async function resetToSeed(store: Store, seed: SeedFile | null): Promise<
   store.resetDone();
 }
 
-// scrypt is deliberately slow, so each distinct password of a seed is hashed once per process (one salt
-// for them all): a reset loads the same seed again, and a start on a seeded database hashes nothing.
-const hashesBySeed = new WeakMap<SeedFile, Promise<Map<string, string>>>();
-
-function passwordHashes(seed: SeedFile): Promise<Map<string, string>> {
-  const hashes = hashesBySeed.get(seed) ?? hashPasswords(seed);
-  hashesBySeed.set(seed, hashes);
-  return hashes;
-}
-
-async function hashPasswords(seed: SeedFile): Promise<Map<string, string>> {
-  const secrets = [
-    ...new Set([defaultPassword, ...seed.users.flatMap((user) => user.password ?? []), ...(seed.applications ?? []).flatMap((app) => app.clientSecret ?? [])]),
-  ];
-  // Each hash runs in Node's thread pool: together they take the time of the slowest, not the sum.
-  const hashes = await Promise.all(secrets.map((secret) => hashSecret(secret)));
-  return new Map(secrets.map((secret, index) => [secret, hashes[index] as string]));
+/** The hash of every secret of the seed (seed-secrets.ts), each made once per process. */
+async function passwordHashes(seed: SeedFile): Promise<Map<string, string>> {
+  return new Map(await Promise.all(seedSecrets(seed).map(async (secret) => [secret, await secretHash(secret)] as const)));
 }
 
 /** Writes a seed that readSeed checked: every user and tenant it names is one of its own. */
