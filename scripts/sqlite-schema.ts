@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import prettier from 'prettier';
 import { openStore } from '../src/store/db.ts';
-import { migratorOf, migrations } from '../src/store/migrate.ts';
+import { migrateToLatest, migrations } from '../src/store/migrate.ts';
 
 export const sqliteSchemaModule = 'src/store/sqlite-schema.ts';
 
@@ -19,8 +19,7 @@ export interface SqliteSchema {
 export async function sqliteSchemaFromMigrations(): Promise<SqliteSchema> {
   const store = await openStore({ kind: 'sqlite', file: ':memory:', synchronous: 'normal' });
   try {
-    const { error } = await migratorOf(store).migrateToLatest();
-    if (error !== undefined) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
+    await migrateToLatest(store);
     const { rows } = await sql<{ sql: string }>`select sql from sqlite_master where sql is not null order by rowid`.execute(store.db);
     return { migrations: Object.keys(migrations), statements: rows.map((row) => row.sql) };
   } finally {

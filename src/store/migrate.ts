@@ -79,7 +79,8 @@ export function migratorOf(store: Store, chosen: Readonly<Record<string, Migrati
   });
 }
 
-async function migrateToLatest(store: Store): Promise<void> {
+/** Runs every migration not yet recorded, one by one, without the SQLite schema (what sync:sqlite-schema replays). */
+export async function migrateToLatest(store: Store): Promise<void> {
   const { error } = await migratorOf(store).migrateToLatest();
   if (error !== undefined) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
 }
