@@ -9,6 +9,7 @@ import type { Store } from '../../src/store/db.ts';
 import { type GraphRoute, findRouteForm } from '../../src/wire/routes.ts';
 import { type Dialect, createTestDatabase, type TestDatabase } from './databases.ts';
 import { assertGraphResponse } from './graph-schema.ts';
+import { callerOf, recordExchange } from './traffic.ts';
 
 export interface TestResponse {
   readonly status: number;
@@ -83,7 +84,8 @@ async function boot(dialect: Dialect, args: readonly string[], target: DatabaseT
     dialect,
     args,
     database: target,
-    request: async (method, path, options = {}) => checkedResponse(routes, method, path, await request(url, method, path, options), options.body),
+    request: async (method, path, options = {}) =>
+      checkedResponse(routes, method, path, await request(url, method, path, options), options.body, callerOf(options.headers)),
     routes: () => registeredRoutes(app.printRoutes({ commonPrefix: false })),
     close: async () => {
       await server.close();
@@ -133,11 +135,19 @@ export async function request(baseUrl: string, method: string, path: string, opt
  * Every 2xx answer of a Graph route must carry what the route declares (decision 125): the test
  * fails here, whatever the test itself goes on to assert.
  */
-export function checkedResponse(routes: readonly GraphRoute[], method: string, path: string, response: TestResponse, sent?: unknown): TestResponse {
-  if (response.status < 200 || response.status > 299) return response;
+export function checkedResponse(
+  routes: readonly GraphRoute[],
+  method: string,
+  path: string,
+  response: TestResponse,
+  sent?: unknown,
+  caller = 'dev',
+): TestResponse {
   const found = findRouteForm(routes, method, path);
+  if (found !== null) recordExchange({ operation: found.route.operation, method, url: path, status: response.status, body: response.body, caller });
+  if (response.status < 200 || response.status > 299) return response;
   const batch = /^\/(v1\.0|beta)\/\$batch\b/i.exec(path);
-  if (found === null && batch !== null) checkBatchItems(routes, batch[1] as string, sent, response);
+  if (found === null && batch !== null) checkBatchItems(routes, batch[1] as string, sent, response, caller);
   if (found === null) return response;
   const isJson = /^application\/json/.test(response.headers.get('content-type') ?? '');
   assertGraphResponse(
@@ -150,19 +160,21 @@ export function checkedResponse(routes: readonly GraphRoute[], method: string, p
 }
 
 /** Each 2xx item of a JSON $batch answer, checked as the direct call would be (json-batching.md). */
-function checkBatchItems(routes: readonly GraphRoute[], version: string, sent: unknown, response: TestResponse): void {
+function checkBatchItems(routes: readonly GraphRoute[], version: string, sent: unknown, response: TestResponse, caller: string): void {
   const requests = (sent as { requests?: { id?: unknown; method?: unknown; url?: unknown }[] } | undefined)?.requests ?? [];
   for (const item of (response.body?.responses ?? []) as { id?: unknown; status?: number; headers?: Record<string, string>; body?: unknown }[]) {
     const sentItem = requests.find((candidate) => candidate.id === item.id);
     if (sentItem === undefined || typeof sentItem.url !== 'string' || typeof sentItem.method !== 'string' || item.status === undefined) continue;
     const itemPath = `/${version}/${sentItem.url.replace(/^\//, '')}`;
     const headers = new Headers({ ...(item.body === undefined ? {} : { 'content-type': 'application/json' }), ...item.headers });
-    checkedResponse(routes, sentItem.method, itemPath, {
-      status: item.status,
-      headers,
-      text: item.body === undefined ? '' : JSON.stringify(item.body),
-      body: item.body,
-    });
+    checkedResponse(
+      routes,
+      sentItem.method,
+      itemPath,
+      { status: item.status, headers, text: item.body === undefined ? '' : JSON.stringify(item.body), body: item.body },
+      undefined,
+      caller,
+    );
   }
 }
 

@@ -5,12 +5,15 @@ import { OperationsService } from '../../src/resources/operations/operations.ser
 import type { GraphRoute } from '../../src/wire/routes.ts';
 import { testDialects } from '../helpers/databases.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
-import { generalChannelId, mark8TeamId } from '../resources/channels/channels.fixtures.ts';
+import { architectureTeamId, generalChannelId, mark8TeamId } from '../resources/channels/channels.fixtures.ts';
 import { seededGroupChat, users } from '../resources/chats/chat-fixtures.ts';
+import { adeleId, favoritesId } from '../resources/teamwork/fixtures.ts';
 
 // Feeds random and mutated query strings to every collection route of the route table (so a new
 // route is covered the day it is added): every answer must be a 200 with a JSON collection or a 4xx
-// Graph envelope, never a 500, never a hang. Seeded, so a failure replays; bounded in time.
+// Graph envelope, never a 500, never a hang. Seeded, so a failure replays; bounded in time. The ids
+// in the paths belong together and are the dev-mode user's (Adele's), so that every form of every
+// route can answer 200: the test reports and asserts that reach.
 const requestsPerDialect: Readonly<Record<string, number>> = { sqlite: 10_000, postgres: 2_000 };
 const concurrency = 8;
 const requestTimeoutMs = 5_000;
@@ -191,26 +194,30 @@ for (const dialect of testDialects()) {
     before(async () => {
       server = await startTestServer(dialect);
       const routes = graphRoutes(createServices(server.store, new OperationsService(server.store, 0, () => undefined), true));
-      const thread = (await server.request('GET', `/v1.0/groups/${mark8TeamId}/threads?$top=1`)).body.value[0];
-      const message = (await server.request('GET', `/v1.0/chats/${encodeURIComponent(seededGroupChat)}/messages?$top=1`)).body.value[0];
+      // Ids that belong together: a conversation of the group and one of its threads, a message of
+      // the chat and one of the team's General channel, whose replies the channel routes list.
+      const first = async (path: string) => ((await server.request('GET', path)).body?.value?.[0]?.id as string | undefined) ?? 'none';
+      const conversationId = await first(`/v1.0/groups/${mark8TeamId}/conversations?$top=1`);
       const params: Readonly<Record<string, string>> = {
         chatId: seededGroupChat,
-        teamId: mark8TeamId,
+        teamId: architectureTeamId,
         groupId: mark8TeamId,
         channelId: generalChannelId,
-        userId: users.megan,
-        threadId: thread?.id ?? 'none',
-        conversationId: thread?.conversationId ?? 'none',
-        messageId: message?.id ?? 'none',
-        sectionId: 'none',
+        userId: adeleId,
+        conversationId,
+        threadId: await first(`/v1.0/groups/${mark8TeamId}/conversations/${encodeURIComponent(conversationId)}/threads?$top=1`),
+        chatMessageId: await first(`/v1.0/chats/${encodeURIComponent(seededGroupChat)}/messages?$top=1`),
+        channelMessageId: await first(`/v1.0/teams/${architectureTeamId}/channels/${encodeURIComponent(generalChannelId)}/messages?$top=1`),
+        sectionId: favoritesId,
       };
+      const valueOf = (url: string, name: string) => params[name === 'messageId' ? (url.includes('/channels/') ? 'channelMessageId' : 'chatMessageId') : name];
       // Collections: GET routes that page or filter. Entity routes share the option parser.
       collections = routes
         .filter((route) => route.method === 'GET' && (route.odata?.top !== undefined || route.odata?.fields !== undefined))
         .flatMap((route) =>
           route.forms.map((url) => ({
             route,
-            path: `/${(route.versions ?? ['v1.0'])[0] as string}${url.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(params[name] ?? 'none'))}`,
+            path: `/${(route.versions ?? ['v1.0'])[0] as string}${url.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(valueOf(url, name) ?? 'none'))}`,
           })),
         );
       assert.ok(collections.length >= 15, `only ${collections.length} collection routes found`);
@@ -220,10 +227,11 @@ for (const dialect of testDialects()) {
     it(
       `answers ${requestsPerDialect[dialect] ?? 0} random and mutated queries with a 200 or a Graph 4xx envelope, never a 500 or a hang`,
       { timeout: 120_000 },
-      async () => {
+      async (t) => {
         const random = prng(dialect === 'sqlite' ? 9 : 90);
         const total = requestsPerDialect[dialect] ?? 0;
         const statuses = new Map<number, number>();
+        const reach = new Map(collections.map(({ path }) => [path, new Set<number>()]));
         let next = 0;
         const worker = async () => {
           while (next < total) {
@@ -236,6 +244,7 @@ for (const dialect of testDialects()) {
             });
             const text = await response.text();
             statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+            reach.get(path)?.add(response.status);
             const context = `${route.operation} ?${query} -> ${response.status} ${text.slice(0, 300)}`;
             assert.ok(response.status === 200 || (response.status >= 400 && response.status < 500), context);
             const body = JSON.parse(text) as { value?: unknown; error?: { code?: unknown; message?: unknown; innerError?: unknown } };
@@ -252,6 +261,11 @@ for (const dialect of testDialects()) {
         // Both kinds of answer occur, so the generator reaches past the first checks.
         assert.ok((statuses.get(200) ?? 0) > total / 50, JSON.stringify([...statuses]));
         assert.ok((statuses.get(400) ?? 0) > total / 5, JSON.stringify([...statuses]));
+        // And they occur on every form of every collection route.
+        for (const [path, seen] of reach) t.diagnostic(`${path}: ${[...seen].sort().join(' ')}`);
+        const unreached = [...reach].filter(([, seen]) => !seen.has(200) || ![...seen].some((status) => status >= 400)).map(([path]) => path);
+        t.diagnostic(`${reach.size - unreached.length} of ${reach.size} collection paths answered both a 200 and a 4xx`);
+        assert.deepEqual(unreached, [], 'collection paths without both a 200 and a 4xx');
       },
     );
   });

@@ -193,6 +193,18 @@ for (const dialect of testDialects()) {
       assertStatus(await server.request('GET', `${channels}/${leadershipChannelId}/messages`, { headers: bearer(lee) }), 200);
     });
 
+    it('404 for a reply to a message the channel does not hold, or to a reply, writing nothing', async () => {
+      const root = await server.request('POST', `${general}/messages`, { body: { body: { content: 'a root' } } });
+      const reply = await server.request('POST', `${general}/messages/${root.body.id}/replies`, { body: { body: { content: 'a reply' } } });
+      assertStatus(reply, 201);
+      const before = await server.store.db.selectFrom('messages').select('id').execute();
+      for (const parent of ['1000000000000', reply.body.id as string]) {
+        const response = await server.request('POST', `${general}/messages/${parent}/replies`, { body: { body: { content: 'nowhere' } } });
+        assertGraphError(response, 404, 'NotFound');
+      }
+      assert.equal((await server.store.db.selectFrom('messages').select('id').execute()).length, before.length);
+    });
+
     it('400 when body is missing, writing nothing', async () => {
       const before = await server.store.db.selectFrom('messages').select('id').execute();
       assertGraphError(await server.request('POST', `${general}/messages`, { body: { subject: 'no body' } }), 400, 'BadRequest');

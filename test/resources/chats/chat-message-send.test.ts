@@ -52,5 +52,10 @@ for (const dialect of testDialects()) {
       assertGraphError(await server.request('POST', `${chatPath}/messages`, { body: { body: { content: 'hi' } }, headers: johanna }), 403, 'Forbidden');
       assert.equal(await count(), before);
     });
+
+    it('404 for a chat that does not exist', async () => {
+      const unknown = encodeURIComponent('19:00000000000000000000000000000000@thread.v2');
+      assertGraphError(await server.request('POST', `/v1.0/chats/${unknown}/messages`, { body: { body: { content: 'hi' } } }), 404, 'NotFound');
+    });
   });
 }

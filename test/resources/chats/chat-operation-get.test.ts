@@ -57,6 +57,11 @@ for (const dialect of testDialects()) {
         headers: megan,
       });
       assertStatus(one, 200);
+      // A caller outside the chat is refused its operation and its apps.
+      const adele = bearer(await userToken(server, 'AdeleV@contoso.com'));
+      assertGraphError(await server.request('GET', `/beta${location}`, { headers: adele }), 403, 'Forbidden');
+      const installation = `/v1.0/chats/${encodeURIComponent(chatId)}/installedApps/${encodeURIComponent(apps.body.value[0].id)}`;
+      assertGraphError(await server.request('GET', installation, { headers: adele }), 403, 'Forbidden');
     });
 
     it('202 Example 4 as the app: the RSC permission set is kept on the installation; the list shows the operation', async () => {

@@ -34,6 +34,14 @@ for (const dialect of testDialects()) {
       assert.deepEqual(response.body.uniqueSenders, ['Adele Vance']);
       const after = await conversationRowCounts(server);
       assert.deepEqual(after, { conversations: before.conversations + 1, threads: before.threads + 1, posts: before.posts + 1 });
+      const read = await server.request('GET', `/v1.0/groups/${allCompanyId}/threads/${response.body.id}`);
+      assertStatus(read, 200);
+      assert.equal(read.body.topic, 'New Conversation Thread Topic');
+      const posts = await server.request('GET', `/v1.0/groups/${allCompanyId}/threads/${response.body.id}/posts`);
+      assert.deepEqual(
+        posts.body.value.map((post: { body: { content: string } }) => post.body.content),
+        ['this is body content'],
+      );
     });
 
     it('201 POST /groups/{id}/conversations/{id}/threads adds a thread on the conversation topic, which leads the conversation', async () => {

@@ -26,6 +26,7 @@ for (const dialect of testDialects()) {
       const conversation = (await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations/${conversationId}`)).body;
       assert.equal(conversation.preview, 'older thread');
       assertStatus(await server.request('GET', threadPath(allCompanyId, threadId)), 200);
+      assertGraphError(await server.request('GET', threadPath(allCompanyId, added.body.id, conversationId)), 404, 'ErrorItemNotFound');
     });
 
     it('403 ErrorAccessDenied for a user outside a private group, in both address forms, with nothing deleted', async () => {
@@ -42,6 +43,7 @@ for (const dialect of testDialects()) {
     it('204 deleting the last thread (group form) removes the conversation too', async () => {
       const { conversationId, threadId } = await createConversation(server, allCompanyId);
       assertStatus(await server.request('DELETE', threadPath(allCompanyId, threadId)), 204);
+      assertGraphError(await server.request('GET', threadPath(allCompanyId, threadId)), 404, 'ErrorItemNotFound');
       assertGraphError(await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations/${conversationId}`), 404, 'ErrorItemNotFound');
       assertGraphError(await server.request('DELETE', threadPath(allCompanyId, threadId)), 404, 'ErrorItemNotFound');
     });

@@ -64,5 +64,18 @@ for (const dialect of testDialects()) {
       assertGraphError(await reply({ post: { body: { content: 'x' } } }, bearer(await appToken(server))), 403, 'Forbidden');
       assert.deepEqual(await conversationRowCounts(server), before);
     });
+
+    it('404 ErrorItemNotFound for a well-formed thread id that names no thread, nothing written', async () => {
+      const adele = bearer(await userToken(server, 'AdeleV@contoso.com'));
+      const { threadId } = await createConversation(server, allCompanyId, 'Unanswered', 'hello', adele);
+      const before = await conversationRowCounts(server);
+      const unknown = `${threadId.slice(0, -10)}AAAAAAAA==`; // the same length, another thread
+      const response = await server.request('POST', `${threadPath(allCompanyId, unknown)}/reply`, {
+        body: { post: { body: { content: 'x' } } },
+        headers: adele,
+      });
+      assertGraphError(response, 404, 'ErrorItemNotFound');
+      assert.deepEqual(await conversationRowCounts(server), before);
+    });
   });
 }

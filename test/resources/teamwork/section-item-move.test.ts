@@ -26,6 +26,14 @@ for (const dialect of testDialects()) {
       const state = await snapshot(server);
       assert.deepEqual(state.items[phoenixId], [oneOnOneChatId]);
       assert.deepEqual(state.items[favoritesId], []);
+      // And each section's own list says the same.
+      assert.deepEqual((await server.request('GET', `${sectionsUrl}/${favoritesId}/items`)).body.value, []);
+      const target = await server.request('GET', `${sectionsUrl}/${phoenixId}/items`);
+      assertStatus(target, 200);
+      assert.deepEqual(
+        target.body.value.map((item: { id: string; createdDateTime: string }) => [item.id, item.createdDateTime]),
+        [[oneOnOneChatId, response.body.createdDateTime]],
+      );
     });
 
     it('400 without targetSectionId or with the same section', async () => {
