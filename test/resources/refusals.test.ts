@@ -75,26 +75,21 @@ for (const dialect of testDialects()) {
         roles: ['owner'],
       };
       const forward = { toRecipients: [{ emailAddress: { address: 'MeganB@contoso.com' } }] };
-      const hidden = (operation: string, method: Refusal['method'], path: string, body?: unknown): Refusal => ({
-        operation,
-        method,
-        path,
-        ...(body === undefined ? {} : { body }),
-        allowed: 'AdeleV',
-        refused: 'MeganB',
-        status: 404,
-        code: 'NotFound',
-      });
-      const outsideGroup = (operation: string, method: Refusal['method'], path: string, body?: unknown): Refusal => ({
-        operation,
-        method,
-        path,
-        ...(body === undefined ? {} : { body }),
-        allowed: 'AdeleV',
-        refused: 'PattiF',
-        status: 403,
-        code: 'ErrorAccessDenied',
-      });
+      /** Rows where Adele is answered and `refused` gets `status` and `code`. */
+      const refusing =
+        (refused: Caller, status: Refusal['status'], code: string) =>
+        (operation: string, method: Refusal['method'], path: string, body?: unknown): Refusal => ({
+          operation,
+          method,
+          path,
+          ...(body === undefined ? {} : { body }),
+          allowed: 'AdeleV',
+          refused,
+          status,
+          code,
+        });
+      const hidden = refusing('MeganB', 404, 'NotFound');
+      const outsideGroup = refusing('PattiF', 403, 'ErrorAccessDenied');
       refusals = [
         // A private channel is hidden from the members of its team who are not its members.
         hidden('channel-member-list', 'GET', `${leadership}/members`),

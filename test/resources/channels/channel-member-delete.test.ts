@@ -3,11 +3,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { bearer, userToken } from '../../helpers/tokens.ts';
-import { channels, generalChannelId, leadershipChannelId, memberRows, reset } from './channels.fixtures.ts';
+import { channels, generalChannelId, leadership, leadershipChannelId, leeId, memberRows, resetToLeeInLeadership } from './channels.fixtures.ts';
 
 // channel-member-delete (channel-delete-members.md) on the Leadership private channel: Adele owns it, Lee is a member.
-const leadership = `${channels}/${leadershipChannelId}`;
-const leeId = '8c0a1a67-50ce-4114-bb6c-da9c5dbcf6ca';
 
 for (const dialect of testDialects()) {
   describe(`channel-member-delete on ${dialect}`, () => {
@@ -18,10 +16,7 @@ for (const dialect of testDialects()) {
     });
     after(() => server.close());
     beforeEach(async () => {
-      await reset(server);
-      const list = await server.request('GET', `${leadership}/members`);
-      assertStatus(list, 200);
-      leeMember = `${leadership}/members/${encodeURIComponent(list.body.value.find((m: { userId: string }) => m.userId === leeId).id)}`;
+      leeMember = await resetToLeeInLeadership(server);
     });
 
     it('204 removes the member: the roster no longer lists them and their membership is 404', async () => {

@@ -3,11 +3,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { testDialects } from '../../helpers/databases.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { bearer, userToken } from '../../helpers/tokens.ts';
-import { channels, generalChannelId, leadershipChannelId, memberRows, reset } from './channels.fixtures.ts';
+import { channels, generalChannelId, leadership, leadershipChannelId, leeId, memberRows, resetToLeeInLeadership } from './channels.fixtures.ts';
 
 // channel-member-update (conversationmember-update.md) on the Leadership private channel: Adele owns it, Lee is a member.
-const leadership = `${channels}/${leadershipChannelId}`;
-const leeId = '8c0a1a67-50ce-4114-bb6c-da9c5dbcf6ca';
 const roles = (value: string[]) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: value });
 
 for (const dialect of testDialects()) {
@@ -19,10 +17,7 @@ for (const dialect of testDialects()) {
     });
     after(() => server.close());
     beforeEach(async () => {
-      await reset(server);
-      const list = await server.request('GET', `${leadership}/members`);
-      assertStatus(list, 200);
-      leeMember = `${leadership}/members/${encodeURIComponent(list.body.value.find((m: { userId: string }) => m.userId === leeId).id)}`;
+      leeMember = await resetToLeeInLeadership(server);
     });
 
     it('200 makes a member an owner and back, each change read back by GET', async () => {

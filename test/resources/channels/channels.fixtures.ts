@@ -41,3 +41,15 @@ export const reset = async (server: TestServer) => {
   const response = await server.request('POST', '/_teamgraph/reset');
   assert.ok(response.status < 300, response.text);
 };
+
+/** The Leadership private channel: Adele owns it, Lee is a member, Megan is in its team but not in it. */
+export const leadership = `${channels}/${leadershipChannelId}`;
+export const leeId = '8c0a1a67-50ce-4114-bb6c-da9c5dbcf6ca';
+
+/** Resets the tenant and returns the path of Lee's membership of the Leadership channel. */
+export async function resetToLeeInLeadership(server: TestServer): Promise<string> {
+  await reset(server);
+  const list = await server.request('GET', `${leadership}/members`);
+  assert.equal(list.status, 200, list.text);
+  return `${leadership}/members/${encodeURIComponent(list.body.value.find((m: { userId: string }) => m.userId === leeId).id)}`;
+}
