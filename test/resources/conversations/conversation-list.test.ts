@@ -61,10 +61,33 @@ for (const dialect of testDialects()) {
       assert.equal(second.body['@odata.nextLink'], undefined);
     });
 
-    it('200 for an app with Group-Conversation.Read.All', async () => {
-      const response = await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations`, { headers: bearer(await appToken(server)) });
+    it('200 for an app with Group-Conversation.Read.All, in a public group and in a private one it is in no roster of', async () => {
+      const app = bearer(await appToken(server));
+      const response = await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations`, { headers: app });
       assertStatus(response, 200);
       assert.equal(response.body.value.length, 3);
+      const { conversationId } = await createConversation(server, salesId, 'Private pipeline', 'numbers', adele);
+      const privateGroup = await server.request('GET', `/v1.0/groups/${salesId}/conversations`, { headers: app });
+      assertStatus(privateGroup, 200);
+      assert.deepEqual(
+        privateGroup.body.value.map((conversation: { id: string }) => conversation.id),
+        [conversationId],
+      );
+      assertStatus(await server.request('DELETE', `/v1.0/groups/${salesId}/conversations/${conversationId}`, { headers: adele }), 204);
+    });
+
+    it('200 for a user of the tenant outside a public group: its conversations are open to the tenant', async () => {
+      const pattiId = '6d1e1501-7a3d-45b7-b71b-68d372e5ce14';
+      await server.store.db.deleteFrom('group_members').where('group_id', '=', allCompanyId).where('user_id', '=', pattiId).execute();
+      try {
+        const response = await server.request('GET', `/v1.0/groups/${allCompanyId}/conversations`, {
+          headers: bearer(await userToken(server, 'PattiF@contoso.com')),
+        });
+        assertStatus(response, 200);
+        assert.equal(response.body.value.length, 3);
+      } finally {
+        await server.store.db.insertInto('group_members').values({ group_id: allCompanyId, user_id: pattiId, role: 'member' }).execute();
+      }
     });
 
     it('200 empty for a private group the caller belongs to; 403 ErrorAccessDenied for one they do not', async () => {
