@@ -78,6 +78,12 @@ for (const dialect of testDialects()) {
       assert.equal(group.body.visibility, 'Private');
     });
 
+    it('204 for an owner who is not a tenant admin, read back by GET', async () => {
+      const lee = await userToken(server, 'LeeG@contoso.com');
+      assertStatus(await server.request('PATCH', team, { body: { description: 'By an owner' }, headers: bearer(lee) }), 204);
+      assert.equal((await server.request('GET', team)).body.description, 'By an owner');
+    });
+
     it('204 for an application with TeamSettings.ReadWrite.All', async () => {
       const token = await mintToken(server, { roles: ['TeamSettings.ReadWrite.All'] });
       assertStatus(await server.request('PATCH', team, { body: { description: 'By the app' }, headers: bearer(token) }), 204);
