@@ -3,12 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { testDialects } from '../helpers/databases.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../helpers/server.ts';
-import { appToken, bearer, mintToken, userToken } from '../helpers/tokens.ts';
+import { appToken, bearer, mintToken, partnerTenantId, userToken } from '../helpers/tokens.ts';
 
 // Who may use /_teamgraph/* in strict mode (decision 98): the control key, or a signed-in admin of the
 // home tenant as the database holds them now. Health stays open.
 const controlKey = 'control-key-for-tests-0123456789';
-const partnerTenantId = '4dc1fe35-8ac6-4f0d-904a-7ebcd364bea1';
 const megan = '8b081ef6-4792-4def-b2c9-c363a1bf41d5';
 const isHealth = (url: string) => url === '/_teamgraph/health';
 

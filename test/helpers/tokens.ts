@@ -3,6 +3,8 @@ import { SignJWT } from 'jose';
 import { type TestServer, request } from './server.ts';
 
 export const demoTenantId = 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f';
+/** The demo's second tenant (fabrikam.com), whose user is MiriamG@fabrikam.com. */
+export const partnerTenantId = '4dc1fe35-8ac6-4f0d-904a-7ebcd364bea1';
 export const demoClientId = '6e2b3c8a-1f4d-4b7e-9a21-7c5d0e3f9b14';
 export const demoClientSecret = 'teamgraph-demo-secret';
 export const demoPassword = 'Passw0rd!';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-// The coverage map (scripts/coverage-map.ts, docs/test-coverage.md) is built from what the suite
+// The coverage map (test/coverage/coverage-map.ts, docs/test-coverage.md) is built from what the suite
 // really sent and got back, not from what tests say they cover: with TEAMGRAPH_TEST_TRAFFIC naming a
 // folder, each test process writes there one line per Graph request its test client sent, in order.
 

@@ -4,9 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { testDialects } from '../helpers/databases.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../helpers/server.ts';
-import { appToken, bearer, demoTenantId, mintToken, userToken } from '../helpers/tokens.ts';
+import { appToken, bearer, demoTenantId, mintToken, partnerTenantId, userToken } from '../helpers/tokens.ts';
 
-const partnerTenantId = '4dc1fe35-8ac6-4f0d-904a-7ebcd364bea1';
 const megan = '8b081ef6-4792-4def-b2c9-c363a1bf41d5';
 
 for (const dialect of testDialects()) {
