@@ -4,7 +4,9 @@
 // requirement that test/coverage/known-gaps.ts does not list, or when a listed gap has been filled.
 import fs from 'node:fs';
 import path from 'node:path';
+import { openStore } from '../../src/store/db.ts';
 import type { GraphRoute } from '../../src/wire/routes.ts';
+import { routeTableOf } from '../helpers/route-table.ts';
 import type { Exchange } from '../helpers/traffic.ts';
 import { type KnownGap, knownGaps } from './known-gaps.ts';
 
@@ -115,13 +117,8 @@ function readTraffic(folder: string): Exchange[] {
 }
 
 async function main(folder: string): Promise<number> {
-  const [{ createServices, graphRoutes }, { OperationsService }, { openStore }] = await Promise.all([
-    import('../../src/app.ts'),
-    import('../../src/resources/operations/operations.service.ts'),
-    import('../../src/store/db.ts'),
-  ]);
   const store = await openStore({ kind: 'sqlite', file: ':memory:', synchronous: 'normal' });
-  const routes = graphRoutes(createServices(store, new OperationsService(store, 0, () => undefined), true));
+  const routes = routeTableOf(store);
   await store.close();
   const map = coverageMap(routes, readTraffic(folder));
   const required = map.reduce((sum, { required }) => sum + required.length, 0);

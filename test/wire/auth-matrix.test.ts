@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createServices, graphRoutes } from '../../src/app.ts';
-import { OperationsService } from '../../src/resources/operations/operations.service.ts';
 import { type GraphRoute, type RouteForm, routeForms } from '../../src/wire/routes.ts';
 import { testDialects } from '../helpers/databases.ts';
+import { routeTableOf } from '../helpers/route-table.ts';
 import { type TestServer, assertGraphError, describeResponse, startTestServer } from '../helpers/server.ts';
 import { bearer, mintToken } from '../helpers/tokens.ts';
 
@@ -25,7 +24,7 @@ for (const dialect of testDialects()) {
     let routes: GraphRoute[];
     before(async () => {
       server = await startTestServer(dialect, ['--auth', 'strict']);
-      routes = graphRoutes(createServices(server.store, new OperationsService(server.store, 0, () => undefined), true));
+      routes = routeTableOf(server.store);
     });
     after(() => server.close());
 

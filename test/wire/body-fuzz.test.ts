@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createServices, graphRoutes } from '../../src/app.ts';
-import { OperationsService } from '../../src/resources/operations/operations.service.ts';
 import type { GraphRoute } from '../../src/wire/routes.ts';
 import { testDialects } from '../helpers/databases.ts';
+import { routeTableOf } from '../helpers/route-table.ts';
 import { type TestResponse, type TestServer, assertStatus, describeResponse, startTestServer } from '../helpers/server.ts';
 
 // Feeds random and mutated JSON bodies to every route that takes one, on ids that exist and belong
@@ -180,7 +179,7 @@ for (const dialect of testDialects()) {
     let ids: Record<string, string>;
     before(async () => {
       server = await startTestServer(dialect, ['--log-level', 'error']);
-      routes = graphRoutes(createServices(server.store, new OperationsService(server.store, 0, () => undefined), true));
+      routes = routeTableOf(server.store);
       // Ids that belong together and to the caller (the demo's default user, Adele): a team she is in,
       // that team's General channel and one of its messages, a chat she is in, her own section and item.
       const db = server.store.db;

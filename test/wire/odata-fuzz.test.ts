@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createServices, graphRoutes } from '../../src/app.ts';
-import { OperationsService } from '../../src/resources/operations/operations.service.ts';
 import type { GraphRoute } from '../../src/wire/routes.ts';
 import { testDialects } from '../helpers/databases.ts';
+import { routeTableOf } from '../helpers/route-table.ts';
 import { type TestServer, startTestServer } from '../helpers/server.ts';
 import { architectureTeamId, generalChannelId, mark8TeamId } from '../resources/channels/channels.fixtures.ts';
 import { seededGroupChat, users } from '../resources/chats/chat-fixtures.ts';
@@ -193,7 +192,7 @@ for (const dialect of testDialects()) {
     let collections: { route: GraphRoute; path: string }[];
     before(async () => {
       server = await startTestServer(dialect);
-      const routes = graphRoutes(createServices(server.store, new OperationsService(server.store, 0, () => undefined), true));
+      const routes = routeTableOf(server.store);
       // Ids that belong together: a conversation of the group and one of its threads, a message of
       // the chat and one of the team's General channel, whose replies the channel routes list.
       const first = async (path: string) => ((await server.request('GET', path)).body?.value?.[0]?.id as string | undefined) ?? 'none';

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Teamgraph, startTeamgraph } from 'teamgraph';
-import { createServices, graphRoutes } from '../../src/app.ts';
-import { OperationsService } from '../../src/resources/operations/operations.service.ts';
 import { openStore } from '../../src/store/db.ts';
 import { lazyValidatorCompiler } from '../../src/wire/validation.ts';
+import { routeTableOf } from '../helpers/route-table.ts';
 
 // Schemas are compiled on their first use (decision 141): a schema the validator cannot compile would
 // surface on a request, not at start-up, so this test compiles every route's body schema up front.
@@ -12,7 +11,7 @@ describe('request validation', () => {
   it('compiles the body schema of every route', async () => {
     const store = await openStore({ kind: 'sqlite', file: ':memory:', synchronous: 'normal' });
     try {
-      const routes = graphRoutes(createServices(store, new OperationsService(store, 0, () => undefined), true));
+      const routes = routeTableOf(store);
       const bodies = new Set(routes.flatMap((route) => (route.body === undefined ? [] : [route.body])));
       assert.ok(bodies.size >= 20, `${bodies.size} body schemas`);
       const compile = lazyValidatorCompiler();
