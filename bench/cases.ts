@@ -30,6 +30,8 @@ export interface Case {
   readonly baseline: Target;
   /** A case about an SQLite setting, not run on PostgreSQL. */
   readonly isSqliteOnly?: boolean;
+  /** Subscriptions watching the Graph side's channel, each posting to the bench's receiver. */
+  readonly watchers?: number;
 }
 
 export const tenantId = 'b33cbe9f-8ebe-4f2a-912b-7e2a427f477f';
@@ -38,6 +40,10 @@ const chatId = '19:d5b2c3a4-e6f7-8901-abcd-ef3456789012@thread.v2';
 const teamId = '57fb72d0-d811-46f4-8947-305e6072eaa5';
 const channelId = '19:6a2c9e4b1d8f4c7ab0e5d3f2a1b4c6d8@thread.tacv2';
 const channelMessages = `/v1.0/teams/${teamId}/channels/${encodeURIComponent(channelId)}/messages`;
+// The notify case posts to two channels no other case posts to: the team's General channel, which no
+// subscription watches, and a copy of it the bench adds, which ten do.
+export const generalChannelId = '19:0b1f4a6e8c2d4e9fa7b3c5d6e7f80912@thread.tacv2';
+export const watchedChannel = { teamId, channelId: '19:benchwatchedchannel00000000000000@thread.tacv2' };
 let sequence = 0;
 const member = (userId: string) => ({
   '@odata.type': '#microsoft.graph.aadUserConversationMember',
@@ -102,6 +108,27 @@ export const cases: readonly Case[] = [
     operation: 'batch-get-20',
     graph: { method: 'POST', path: '/v1.0/$batch', body: () => batchOfUserGets, flavour: 'delegated' },
     baseline: { ...userGet, flavour: 'delegated', server: 'teamgraph', requestsPerOperation: batchSize },
+  },
+  {
+    // What change notifications cost a write (decision 152): the same post, to a channel ten
+    // subscriptions watch and to one none does, on one teamgraph; the deliveries run meanwhile.
+    name: 'channel-message-create-notify-10',
+    operation: 'channel-message-create-notify-10',
+    graph: {
+      method: 'POST',
+      path: `/v1.0/teams/${teamId}/channels/${encodeURIComponent(watchedChannel.channelId)}/messages`,
+      body: message,
+      flavour: 'delegated',
+      server: 'teamgraph',
+    },
+    baseline: {
+      method: 'POST',
+      path: `/v1.0/teams/${teamId}/channels/${encodeURIComponent(generalChannelId)}/messages`,
+      body: message,
+      flavour: 'delegated',
+      server: 'teamgraph',
+    },
+    watchers: 10,
   },
   {
     // What syncing every commit costs (decision 96): the same channel post, teamgraph with FULL against

@@ -1,6 +1,8 @@
 // `npm run bench`: load benchmarks that report every figure as a ratio against a baseline measured in
 // the same run, in interleaved rounds, because these machines are shared and noisy (docs/benchmarks.md).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +12,20 @@ import pg from 'pg';
 import { type Store, openStore } from '../src/store/db.ts';
 import type { MessageTable } from '../src/store/schema.ts';
 import { benchStartup } from './startup.ts';
-import { type Case, type Flavour, type Server, type Target, adele, cases, filterChatId, filterMessages, filterStart, tenantId } from './cases.ts';
+import {
+  type Case,
+  type Flavour,
+  type Server,
+  type Target,
+  adele,
+  cases,
+  filterChatId,
+  filterMessages,
+  filterStart,
+  tenantId,
+  generalChannelId,
+  watchedChannel,
+} from './cases.ts';
 
 const onlyCases = process.env.BENCH_CASES?.split(',');
 // A name selects one case (`user-get-app`); an operation, every flavour of it (`user-get`).
@@ -192,6 +207,80 @@ async function analyze(database: string): Promise<void> {
   if (database.startsWith('postgres')) await withStore(database, (store) => sql`analyze`.execute(store.db).then(() => undefined));
 }
 
+/** A webhook for the notify case: it answers validation, accepts every notification, and counts them. */
+interface BenchReceiver {
+  readonly url: string;
+  /** Notification items received, and when the first and the latest came. */
+  readonly received: { count: number; first: number; last: number };
+  close(): void;
+}
+
+async function startBenchReceiver(): Promise<BenchReceiver> {
+  const received = { count: 0, first: 0, last: 0 };
+  const server = http.createServer((req, res) => {
+    const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('validationToken');
+    if (token !== null) return res.writeHead(200, { 'content-type': 'text/plain' }).end(token);
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const now = Date.now();
+      received.count += (JSON.parse(body) as { value: unknown[] }).value.length;
+      if (received.first === 0) received.first = now;
+      received.last = now;
+      res.writeHead(202).end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/notify`, received, close: () => server.close() };
+}
+
+/**
+ * `count` subscriptions to the watched channel's messages, made through the API as an app would make
+ * them. One caller may hold one per set of change types (Graph's 409): the delegated user, the app and
+ * dev mode's caller each take the four sets that include `created`.
+ */
+/** The watched channel: a copy of the team's General channel under another id and name. */
+function seedWatchedChannel(database: string): Promise<void> {
+  return withStore(database, async (store) => {
+    const general = await store.db.selectFrom('channels').selectAll().where('id', '=', generalChannelId).executeTakeFirstOrThrow();
+    await store.db
+      .insertInto('channels')
+      .values({ ...general, id: watchedChannel.channelId, display_name: 'Watched', email: '' })
+      .execute();
+  });
+}
+
+async function subscribeWatchers(port: number, tokens: Tokens, receiver: BenchReceiver, count: number): Promise<void> {
+  const changeTypes = ['created', 'created,updated', 'created,deleted', 'created,updated,deleted'];
+  const callers = [tokens.delegated, tokens.app, tokens.dev];
+  const resource = `/teams/${watchedChannel.teamId}/channels/${watchedChannel.channelId}/messages`;
+  for (let n = 0; n < count; n++) {
+    const token = callers[Math.floor(n / changeTypes.length)] ?? null;
+    const response = await fetch(`http://127.0.0.1:${port}/v1.0/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify({
+        changeType: changeTypes[n % changeTypes.length],
+        notificationUrl: receiver.url,
+        resource,
+        expirationDateTime: new Date(Date.now() + 55 * 60_000).toISOString(),
+      }),
+    });
+    if (response.status !== 201) throw new Error(`subscription ${n + 1}: ${response.status} ${await response.text()}`);
+  }
+}
+
+/** Waits until no notification has come for a second: the outbox has drained. */
+async function drained(receiver: BenchReceiver): Promise<void> {
+  for (;;) {
+    const before = receiver.received.count;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (receiver.received.count === before) return;
+  }
+}
+
 const startTeamgraph = (database: string, args: string[] = []) =>
   startProcess(['bin/teamgraph.js', '--database', database, '--port', '0', '--log-level', 'silent', ...args], /listening on http:\/\/127\.0\.0\.1:(\d+)/);
 
@@ -209,10 +298,17 @@ async function benchStore(label: string, database: string): Promise<string[]> {
   const teamgraphFull = needsFull ? await startTeamgraph(database, ['--sqlite-synchronous', 'full']) : null;
   const ports: Record<Server, number> = { teamgraph: teamgraph.port, baseline: baseline.port, 'teamgraph-full': teamgraphFull?.port ?? 0 };
   const summary: string[] = [];
+  let receiver: BenchReceiver | null = null;
   try {
     const ratios = new Map<string, number[]>(storeCases.map((c) => [c.name, []]));
     const rates = new Map<string, { graph: number[]; base: number[] }>(storeCases.map((c) => [c.name, { graph: [], base: [] }]));
     const tokens = await tokensFrom(teamgraph.port);
+    const watchers = Math.max(0, ...storeCases.map((c) => c.watchers ?? 0));
+    if (watchers > 0) {
+      await seedWatchedChannel(database);
+      receiver = await startBenchReceiver();
+      await subscribeWatchers(teamgraph.port, tokens, receiver, watchers);
+    }
     const measure = (c: Case, side: Side) => operationsPerSecond(ports[c[side].server ?? defaultServers[side]], c[side], tokens);
     // Warm-up of both sides; the Graph side's also fills the channel past 50 messages.
     for (const c of storeCases) for (const side of sides) await measure(c, side);
@@ -239,7 +335,16 @@ async function benchStore(label: string, database: string): Promise<string[]> {
       );
       summary.push(`ratio ${c.name}${label === 'sqlite' ? '' : `-${label}`} ${median(r).toFixed(2)}`);
     }
+    if (receiver !== null) {
+      // Deliveries run beside the posts; what is still in the outbox after the last round is drained too.
+      await drained(receiver);
+      const { count, first, last } = receiver.received;
+      const perSecond = count / Math.max(0.001, (last - first) / 1000);
+      console.log(`${label} notifications: ${count} delivered to the local receiver, ${perSecond.toFixed(0)} per second`);
+      summary.push(`deliveries-per-second${label === 'sqlite' ? '' : `-${label}`} ${perSecond.toFixed(0)}`);
+    }
   } finally {
+    receiver?.close();
     await Promise.all(
       [teamgraph, baseline, teamgraphFull].flatMap((server) => (server === null ? [] : [new Promise((resolve) => server.child.once('close', resolve).kill())])),
     );

@@ -15,12 +15,14 @@ export interface SqliteSchema {
   readonly statements: readonly string[];
 }
 
-/** What replaying every migration on an empty SQLite database leaves: SQLite's own text of each table and index, in the order they were made. */
+/** What replaying every migration on an empty SQLite database leaves: SQLite's own text of each table and index, in the order they were made (SQLite makes its own tables, such as the counters of AUTOINCREMENT, itself). */
 export async function sqliteSchemaFromMigrations(): Promise<SqliteSchema> {
   const store = await openStore({ kind: 'sqlite', file: ':memory:', synchronous: 'normal' });
   try {
     await migrateToLatest(store);
-    const { rows } = await sql<{ sql: string }>`select sql from sqlite_master where sql is not null order by rowid`.execute(store.db);
+    const { rows } = await sql<{ sql: string }>`select sql from sqlite_master where sql is not null and name not like 'sqlite_%' order by rowid`.execute(
+      store.db,
+    );
     return { migrations: Object.keys(migrations), statements: rows.map((row) => row.sql) };
   } finally {
     await store.close();

@@ -43,6 +43,11 @@ import { teamMemberRoutes } from './resources/teams/team-members.routes.ts';
 import { TeamAccess } from './resources/teams/teams.access.ts';
 import { TeamsService } from './resources/teams/teams.service.ts';
 import { teamRoutes } from './resources/teams/teams.routes.ts';
+import { NotificationWorker } from './resources/subscriptions/notifications.worker.ts';
+import { RichContent } from './resources/subscriptions/notifications.content.ts';
+import { SubscriptionsAccess } from './resources/subscriptions/subscriptions.access.ts';
+import { subscriptionRoutes } from './resources/subscriptions/subscriptions.routes.ts';
+import { SubscriptionsService } from './resources/subscriptions/subscriptions.service.ts';
 import { UsersService } from './resources/users/users.service.ts';
 import { userRoutes } from './resources/users/users.routes.ts';
 import type { SeedFile } from './seed/seed.schemas.ts';
@@ -80,7 +85,8 @@ export function createServices(store: Store, operations: OperationsService, reme
   const groups = new GroupsService(store);
   const teamAccess = new TeamAccess(store, users, groups);
   const teams = new TeamsService(store, teamAccess, users, groups, operations);
-  const conversations = new ConversationsService(store, new ConversationsAccess(groups, users), users);
+  const conversationsAccess = new ConversationsAccess(groups, users);
+  const conversations = new ConversationsService(store, conversationsAccess, users);
   const chatAccess = new ChatAccess(store, users);
   const chatMembers = new ChatMembersService(store, users, chatAccess);
   const chats = new ChatsService(store, users, chatAccess, chatMembers, operations);
@@ -97,6 +103,7 @@ export function createServices(store: Store, operations: OperationsService, reme
   const channelArchive = new ChannelArchiveService(store, channelAccess, operations);
   const teamCreation = new TeamCreateService(store, groups, channels, channelMembers, operations);
   const teamMembers = new TeamMembersService(teamAccess, groups, channelMembers);
+  const subscriptions = new SubscriptionsService(store, new SubscriptionsAccess(chats, channels, teams, conversationsAccess, users));
   return {
     users,
     groups,
@@ -114,6 +121,7 @@ export function createServices(store: Store, operations: OperationsService, reme
     conversations,
     teamwork,
     teamworkItems,
+    subscriptions,
   };
 }
 
@@ -136,6 +144,7 @@ export function graphRoutes(services: ReturnType<typeof createServices>): GraphR
     conversations,
     teamwork,
     teamworkItems,
+    subscriptions,
   } = services;
   return [
     ...userRoutes(users),
@@ -153,6 +162,7 @@ export function graphRoutes(services: ReturnType<typeof createServices>): GraphR
     ...channelMemberRoutes(channelMembers),
     ...channelMessageRoutes(channelMessages),
     ...teamworkRoutes(teamwork, teamworkItems),
+    ...subscriptionRoutes(subscriptions),
   ];
 }
 
@@ -239,7 +249,13 @@ export async function buildApp({ config, store, seed, tls, drain, keys }: AppDep
 
   // 6. The control plane, outside the Graph surface; in strict mode every route but health needs the
   // control key or a home-tenant admin's token.
-  const control = new ControlService(store, config, seed, keys);
+  const notifications = new NotificationWorker(
+    store,
+    { retryMs: config.notificationRetryMs, retryWindowMs: config.notificationRetryWindowMs },
+    new RichContent(keys),
+    (err) => app.log.error({ err }, 'change notification pass failed'),
+  );
+  const control = new ControlService(store, config, seed, keys, notifications);
   registerControlPlane(app, control, new ControlAccess(config, authenticate, services.users, control.homeTenantId), controlRoutes(control));
 
   // 7. Graph routes under /v1.0 and /beta: authenticate, check permissions, validate, handle.
@@ -249,14 +265,16 @@ export async function buildApp({ config, store, seed, tls, drain, keys }: AppDep
   // 8. JSON $batch: each request it holds runs through stages 1-7 as a direct call would.
   registerBatchRoutes(app, authenticate);
 
-  // 9. The async-operation worker runs in every instance while it serves; closing waits for its step.
-  let stopWorker = (): Promise<void> => Promise.resolve();
+  // 9. The async-operation worker and the change-notification worker run in every instance while it
+  // serves; closing waits for their passes in progress.
+  let stopWorkers = (): Promise<unknown> => Promise.resolve();
   app.addHook('onReady', (done) => {
-    stopWorker = operations.start();
+    const stops = [operations.start(), notifications.start()];
+    stopWorkers = () => Promise.all(stops.map((stop) => stop()));
     done();
   });
   app.addHook('onClose', async () => {
-    await stopWorker();
+    await stopWorkers();
   });
   return { app, control, routes };
 }

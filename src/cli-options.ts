@@ -46,6 +46,18 @@ export const options = {
     arg: '<ms>',
     help: 'time each step of an async operation (202 Accepted) takes: notStarted -> inProgress -> done (default 250)',
   },
+  'notification-retry-ms': {
+    type: 'string',
+    env: 'TEAMGRAPH_NOTIFICATION_RETRY_MS',
+    arg: '<ms>',
+    help: 'wait before a failed change notification is posted again, doubled after each failure (default 10000)',
+  },
+  'notification-retry-window-ms': {
+    type: 'string',
+    env: 'TEAMGRAPH_NOTIFICATION_RETRY_WINDOW_MS',
+    arg: '<ms>',
+    help: 'how long a failed change notification is retried before it is dropped, as Graph does for 4 hours (default 14400000)',
+  },
   'headers-timeout-ms': {
     type: 'string',
     env: 'TEAMGRAPH_HEADERS_TIMEOUT_MS',

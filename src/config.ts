@@ -20,6 +20,8 @@ const RawConfig = Type.Object({
   'public-url': Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
   'log-level': LogLevel,
   'operation-delay-ms': Type.Integer({ minimum: 0, maximum: 3_600_000 }),
+  'notification-retry-ms': Type.Integer({ minimum: 10, maximum: 3_600_000 }),
+  'notification-retry-window-ms': Type.Integer({ minimum: 0, maximum: 86_400_000 }),
   'headers-timeout-ms': Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   'request-timeout-ms': Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   'keep-alive-timeout-ms': Type.Integer({ minimum: 100, maximum: 3_600_000 }),
@@ -57,6 +59,10 @@ export interface Config {
   readonly publicUrl: string | null;
   readonly logLevel: Static<typeof LogLevel>;
   readonly operationDelayMs: number;
+  /** The wait before a failed webhook delivery is tried again, doubled for each further failure. */
+  readonly notificationRetryMs: number;
+  /** How long a failed delivery is tried again before it is dropped (Graph: 4 hours). */
+  readonly notificationRetryWindowMs: number;
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
@@ -79,6 +85,8 @@ const defaults = {
   data: '.teamgraph',
   'log-level': 'info',
   'operation-delay-ms': '250',
+  'notification-retry-ms': '10000',
+  'notification-retry-window-ms': '14400000',
   'headers-timeout-ms': '10000',
   'request-timeout-ms': '20000',
   'keep-alive-timeout-ms': '5000',
@@ -90,6 +98,8 @@ const defaults = {
 const integerOptions = [
   'port',
   'operation-delay-ms',
+  'notification-retry-ms',
+  'notification-retry-window-ms',
   'headers-timeout-ms',
   'request-timeout-ms',
   'keep-alive-timeout-ms',
@@ -181,6 +191,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       publicUrl: valid['public-url'] ?? null,
       logLevel: valid['log-level'],
       operationDelayMs: valid['operation-delay-ms'],
+      notificationRetryMs: valid['notification-retry-ms'],
+      notificationRetryWindowMs: valid['notification-retry-window-ms'],
       headersTimeoutMs: valid['headers-timeout-ms'],
       requestTimeoutMs: valid['request-timeout-ms'],
       keepAliveTimeoutMs: valid['keep-alive-timeout-ms'],

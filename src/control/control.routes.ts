@@ -22,6 +22,7 @@ export function controlRoutes(control: ControlService): ControlRoute[] {
       },
     },
     { method: 'GET', url: '/export', handle: async () => ({ status: 200, body: await control.export() }) },
+    { method: 'GET', url: '/notifications', handle: async () => ({ status: 200, body: { value: await control.recentNotifications() } }) },
     // Key rotation without downtime: the new key signs at once; old keys keep verifying.
     { method: 'POST', url: '/keys/rotate', handle: async () => ({ status: 200, body: { kid: await control.rotateKeys() } }) },
   ];

@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { KeyRing } from '../identity/keys.ts';
+import type { NotificationWorker } from '../resources/subscriptions/notifications.worker.ts';
 import { exportSeed } from '../seed/exporter.ts';
 import { resetToSeed } from '../seed/loader.ts';
 import type { SeedFile } from '../seed/seed.schemas.ts';
@@ -13,6 +14,7 @@ export class ControlService {
     private readonly config: Config,
     private readonly seed: SeedFile | null,
     private readonly keys: KeyRing,
+    private readonly notifications: NotificationWorker,
   ) {}
 
   /** The server's own tenant: the seed's first, whose administrators may use the control plane. */
@@ -53,6 +55,11 @@ export class ControlService {
   /** The current state as a seed that loads back to it (docs/seed-file.md). */
   export(): Promise<SeedFile> {
     return exportSeed(this.store);
+  }
+
+  /** Recent change and lifecycle notifications, with their delivery state: what a test waits on instead of sleeping. */
+  recentNotifications() {
+    return this.notifications.recent();
   }
 
   rotateKeys(): Promise<string> {

@@ -41,9 +41,33 @@ async function sign(keys: KeyRing, claims: Record<string, unknown>, lifetimeSeco
     .sign(key.privateKey);
 }
 
+/** The id of an application's service principal in its tenant: the `oid` of its tokens, the creatorId of its subscriptions. */
+export const servicePrincipalIdOf = (clientId: string) => derivedGuid(`service-principal:${clientId}`);
+
+/** The application Graph's change notifications come from: the `appid` of their validation tokens (change-notifications-with-resource-data.md). */
+const changeTrackingAppId = '0bf30f3b-4a52-48df-9a82-234910c4a086';
+
+/** A rich notification's validation token, for one application and tenant: the receiver checks it as Graph's (aud, appid, issuer, keys). */
+export function notificationValidationToken(keys: KeyRing, tenantId: string, audience: string): Promise<string> {
+  return sign(
+    keys,
+    {
+      aud: audience,
+      iss: v1Issuer(tenantId),
+      idp: v1Issuer(tenantId),
+      tid: tenantId,
+      appid: changeTrackingAppId,
+      appidacr: '2',
+      ver: '1.0',
+      uti: randomBytes(16).toString('base64url'),
+    },
+    8 * 3600,
+  );
+}
+
 /** An application token: `roles` holds the app permissions (Entra's client credentials flow). */
 export function appAccessToken(keys: KeyRing, app: ApplicationTable, roles: readonly string[], audience: GraphAudience): Promise<string> {
-  const servicePrincipalId = derivedGuid(`service-principal:${app.client_id}`);
+  const servicePrincipalId = servicePrincipalIdOf(app.client_id);
   return sign(
     keys,
     { ...baseClaims(app.tenant_id, app, audience), appidacr: '1', idtyp: 'app', oid: servicePrincipalId, sub: servicePrincipalId, roles },

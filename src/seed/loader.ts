@@ -91,6 +91,7 @@ export async function loadSeed(store: Store, seed: SeedFile | null, reseed: bool
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
     await tx.insertInto('meta').values({ key: seedDigestKey, value: digest }).execute();
     await insertSeed(tx, seed, hashes);
+    await forgetChanges(tx);
     return true;
   });
   // Another instance loaded a seed first: it is checked as any seed found loaded.
@@ -156,15 +157,22 @@ export async function resetToSeed(store: Store, seed: SeedFile | null): Promise<
   await withTransaction(store, async (tx) => {
     for (const table of tenantTables) await tx.deleteFrom(table).execute();
     await tx.deleteFrom('meta').where('key', 'in', [seedMarker, seedDigestKey, defaultUserKey]).execute();
-    if (seed === null) return;
-    await tx.insertInto('meta').values({ key: seedMarker, value: new Date().toISOString() }).execute();
-    await tx
-      .insertInto('meta')
-      .values({ key: seedDigestKey, value: seedDigest(seed) })
-      .execute();
-    await insertSeed(tx, seed, hashes);
+    if (seed !== null) {
+      await tx.insertInto('meta').values({ key: seedMarker, value: new Date().toISOString() }).execute();
+      await tx
+        .insertInto('meta')
+        .values({ key: seedDigestKey, value: seedDigest(seed) })
+        .execute();
+      await insertSeed(tx, seed, hashes);
+    }
+    await forgetChanges(tx);
   });
   store.resetDone();
+}
+
+/** A seed is where the data starts, not a change to it: loading one raises no change notification. */
+async function forgetChanges(tx: Handle): Promise<void> {
+  await tx.deleteFrom('changes').execute();
 }
 
 /** The hash of every secret of the seed (seed-secrets.ts), each made once per process. */

@@ -14,6 +14,7 @@ import * as listIndexes from './migrations/0011-list-indexes.ts';
 import * as rootMessages from './migrations/0012-root-messages.ts';
 import * as messageSenders from './migrations/0013-message-senders.ts';
 import * as foreignKeys from './migrations/0014-foreign-keys.ts';
+import * as changes from './migrations/0015-changes.ts';
 import { sqliteSchema } from './sqlite-schema.ts';
 
 // Append-only: a released migration is never edited; a change is a new file here.
@@ -31,6 +32,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0012-root-messages': rootMessages,
   '0013-message-senders': messageSenders,
   '0014-foreign-keys': foreignKeys,
+  '0015-changes': changes,
 };
 
 /**

@@ -1,3 +1,5 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
 // Table types for Kysely. The same columns exist on SQLite and PostgreSQL: timestamps are ISO 8601 UTC
 // text (they sort as strings), booleans are 0/1 integers and structured values are JSON text, so one
 // store module serves both dialects (docs/decisions.md, "One column type per value on both dialects").
@@ -293,6 +295,81 @@ export interface GroupPostTable {
   received_date_time: string;
 }
 
+/** One change to a resource a subscription can name, appended by a trigger in the transaction that made it (migration 0015). */
+export interface ChangeTable {
+  seq: Generated<number>;
+  tenant_id: string;
+  resource: ChangeResource;
+  change_type: 'created' | 'updated' | 'deleted';
+  /** The chat, team or group the resource lives in. */
+  container_id: string;
+  channel_id: string | null;
+  /** The message or the conversation; for a member, its membership id before base64 (the user's id last). */
+  item_id: string | null;
+  reply_to_id: string | null;
+  changed_date_time: string;
+}
+
+/** A change as read back (on PostgreSQL `seq`, a bigint, reads as a string). */
+export type Change = Selectable<ChangeTable>;
+/** A notification as read back, and as written (its sequence assigned by the database). */
+export type Notification = Selectable<NotificationTable>;
+export type NewNotification = Insertable<NotificationTable>;
+
+export type ChangeResource = 'chatMessage' | 'channelMessage' | 'chat' | 'team' | 'channel' | 'chatMember' | 'teamMember' | 'channelMember' | 'conversation';
+
+export interface SubscriptionTable {
+  id: string;
+  tenant_id: string;
+  application_id: string;
+  /** The user who created it, or for an application its service principal (resources/subscription.md). */
+  creator_id: string;
+  /** The signed-in user of a delegated subscription: what it may see is what this user may see. */
+  user_id: string | null;
+  resource: string;
+  /** What the resource names, as JSON (subscriptions.targets.ts). */
+  target: string;
+  change_type: string;
+  notification_url: string;
+  lifecycle_notification_url: string | null;
+  client_state: string | null;
+  expiration_date_time: string;
+  include_resource_data: number;
+  encryption_certificate: string | null;
+  encryption_certificate_id: string | null;
+  latest_supported_tls_version: string;
+  notification_query_options: string | null;
+  /** The audience of the validation tokens of its rich notifications, when not the application. */
+  notification_url_app_id: string | null;
+  created_date_time: string;
+  /** When a reauthorizationRequired lifecycle notification is next due; null when it has no lifecycle URL. */
+  reauthorize_after: string | null;
+}
+
+/** One POST to a subscriber, from the outbox any instance delivers (notifications.worker.ts). */
+export interface NotificationTable {
+  /** Assigned in insertion order, so that a receiver gets changes in the order they were made. */
+  seq: Generated<number>;
+  tenant_id: string;
+  subscription_id: string;
+  kind: 'change' | 'lifecycle';
+  url: string;
+  /** The changeNotification item, as JSON. */
+  payload: string;
+  /** For a notification with resource data, the application its validation token is for. */
+  token_audience: string | null;
+  status: 'pending' | 'delivered' | 'dropped';
+  attempts: number;
+  /** The receiver's status code, or why there was none. */
+  last_result: string | null;
+  created_date_time: string;
+  /** When it is due; while an instance delivers it, the end of that instance's lease. */
+  next_attempt_date_time: string;
+  /** After this, a failed delivery is dropped. */
+  retry_until: string;
+  last_attempt_date_time: string | null;
+}
+
 export interface Database {
   meta: MetaTable;
   tenants: TenantTable;
@@ -318,6 +395,9 @@ export interface Database {
   group_conversations: GroupConversationTable;
   group_threads: GroupThreadTable;
   group_posts: GroupPostTable;
+  changes: ChangeTable;
+  subscriptions: SubscriptionTable;
+  notifications: NotificationTable;
 }
 
 /**
@@ -326,6 +406,8 @@ export interface Database {
  * runs goes with the parent too (docs/decisions.md 93).
  */
 export const tenantTables = [
+  'notifications',
+  'subscriptions',
   'group_posts',
   'group_threads',
   'group_conversations',

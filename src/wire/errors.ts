@@ -3,6 +3,7 @@
 // test/wire/error-catalogue.test.ts keeps the two in step.
 export const graphErrorStatus = {
   BadRequest: 400,
+  InvalidRequest: 400,
   ErrorInvalidIdMalformed: 400,
   ErrorInvalidRecipients: 400,
   InvalidAuthenticationToken: 401,

@@ -23,4 +23,9 @@ export const knownGaps: readonly KnownGap[] = [
     lacks: 'refusal',
     why: "the list is the caller's tenant's: there is no object to refuse, and another tenant's caller lists its own",
   },
+  {
+    operation: 'subscription-list',
+    lacks: 'refusal',
+    why: "the list is the caller's own subscriptions (subscription-list.md): there is no object to refuse, and another caller lists its own",
+  },
 ];

@@ -393,6 +393,20 @@ describe('README.md: every code block runs as written, or shows what teamgraph p
     });
   });
 
+  describe('Receive change notifications', () => {
+    const example = take('Receive change notifications', 'js');
+
+    it('the receiver example passes under `node --test` as the file a reader saves it as', async () => {
+      assert.ok(example !== undefined && example.code.includes('/v1.0/subscriptions'));
+      const file = path.join(projectScratch(), 'notifications.test.mjs');
+      fs.writeFileSync(file, example.code);
+      const { code, stdout, stderr } = await run(process.execPath, ['--test', file], readerEnv);
+      assert.equal(code, 0, `${stdout}\n${stderr}`);
+      assert.match(stdout, /^# pass 1$/m);
+      assert.match(stdout, /^# fail 0$/m);
+    });
+  });
+
   describe('PostgreSQL and several instances', () => {
     const instances = take('PostgreSQL and several instances', 'sh');
     const skip = testDialects().includes('postgres') ? false : 'no PostgreSQL answers';

@@ -42,9 +42,12 @@ async function copy(store: Store | Handle, table: keyof Database, changes: Recor
     .execute();
 }
 
-async function counts(store: Store): Promise<Record<(typeof tenantTables)[number], number>> {
+// The tables of change notifications (migration 0015) come after the release the upgrade starts from.
+const notificationTables: readonly string[] = ['notifications', 'subscriptions', 'changes'];
+
+async function counts(store: Store, tables: readonly (typeof tenantTables)[number][] = tenantTables): Promise<Record<(typeof tenantTables)[number], number>> {
   const entries = await Promise.all(
-    tenantTables.map(async (table) => {
+    tables.map(async (table) => {
       const row = await untyped(store)
         .selectFrom(table)
         .select(sql<number | string>`count(*)`.as('count'))
@@ -200,9 +203,13 @@ for (const dialect of testDialects()) {
       const store = await open();
       const released = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0014'));
       assert.equal((await migratorOf(store, released).migrateToLatest()).error, undefined);
+      // Today's seed loader empties the change log, which that release lacks: a stand-in holds nothing meanwhile.
+      await sql`create table changes (seq integer)`.execute(store.db);
       await seeded(store);
+      await sql`drop table changes`.execute(store.db);
       await insertAppAndSharedTeam(store);
-      const kept = await counts(store);
+      const olderTables = tenantTables.filter((table) => !notificationTables.includes(table));
+      const kept = await counts(store, olderTables);
       const indexesBefore = await indexNames(store);
 
       // What 0013 let live on without its parent, and what lives under that.
@@ -238,13 +245,13 @@ for (const dialect of testDialects()) {
       await copy(store, 'teamwork_section_items', { user_id: 'gone-user', section_id: 'orphan-section' });
       await copy(store, 'teamwork_section_items', { id: 'orphan-item', section_id: 'gone-section' });
       await copy(store, 'engage_community_members', { community_id: 'gone-community' });
-      assert.notDeepEqual(await counts(store), kept);
+      assert.notDeepEqual(await counts(store, olderTables), kept);
 
       await migrate(store);
-      assert.deepEqual(await counts(store), kept);
+      assert.deepEqual(await counts(store, olderTables), kept);
       const indexesAfter = await indexNames(store);
       assert.deepEqual(
-        indexesAfter.filter((name) => !indexesBefore.includes(name)),
+        indexesAfter.filter((name) => !indexesBefore.includes(name) && !notificationTables.some((table) => name.includes(table))),
         ['messages_channel_id', 'messages_chat_id'],
       );
       assert.deepEqual(

@@ -1,0 +1,311 @@
+import type { Store } from '../../store/db.ts';
+import type { Change, NewNotification, Notification, NotificationTable, SubscriptionTable } from '../../store/schema.ts';
+import { type Handle, withSingleWrite, withTransaction } from '../../store/transaction.ts';
+import { pollDelay } from '../operations/operations.service.ts';
+import { messageQueryOf, targetOf } from './subscriptions.service.ts';
+import * as subscriptionsStore from './subscriptions.store.ts';
+import { type Target, changedResource } from './subscriptions.targets.ts';
+import type { RichContent } from './notifications.content.ts';
+import { postNotification } from './webhooks.ts';
+
+// Change notifications leave through an outbox (docs/decisions.md 152). Each poll, in any instance:
+// 1. dispatch: changes the triggers appended become one notification per matching subscription, and
+//    leave `changes`, in one transaction, so a change is dispatched once however many instances poll;
+// 2. deliver: due notifications are leased (their next attempt moved past the time a POST can take)
+//    and posted, those for one URL together; a 2xx marks them delivered, anything else schedules the
+//    next attempt, and an instance that dies mid-POST leaves them due again when the lease ends;
+// 3. lifecycle: expired subscriptions are removed, and lifecycle URLs told what Graph tells them.
+
+export interface NotificationTiming {
+  /** The first retry's wait, doubled for each further failure. */
+  readonly retryMs: number;
+  /** How long after its change a notification is retried before it is dropped. */
+  readonly retryWindowMs: number;
+}
+
+/** Graph counts a delivery made on a 2xx within 3 s, and gives retries 10 s (change-notifications-delivery-webhooks.md). */
+const firstAttemptTimeoutMs = 3_000;
+const retryTimeoutMs = 10_000;
+/** Longer than any POST may take, so that a lease ends only for an instance that died. */
+const leaseMs = retryTimeoutMs + 5_000;
+const changesPerPoll = 500;
+const deliveriesPerPoll = 200;
+/** Notifications per POST: Graph batches several in one `value`. */
+const batchMax = 50;
+/** Delivered and dropped notifications are listed on the control plane this long, then forgotten. */
+const keepFinishedMs = 60 * 60_000;
+/** A subscription with a lifecycle URL is told to reauthorize this long before it expires. */
+const reauthorizeBeforeMs = 15 * 60_000;
+const pollMs = 50;
+/** Expiry and reauthorization are matters of minutes: their pass runs once a second at most. */
+const lifecycleEveryMs = 1_000;
+
+export class NotificationWorker {
+  private lifecycleAt = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly timing: NotificationTiming,
+    private readonly content: RichContent,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** One pass of the three steps; true when it found work, so that the next pass comes at once. */
+  async runOnce(): Promise<boolean> {
+    const dispatched = await this.dispatch();
+    const delivered = await this.deliver();
+    if (Date.now() - this.lifecycleAt >= lifecycleEveryMs) {
+      this.lifecycleAt = Date.now();
+      await this.lifecycle();
+    }
+    return dispatched > 0 || delivered > 0;
+  }
+
+  /** Polls until the returned function is called, which resolves once the pass in progress has ended (as OperationsService.start). */
+  start(): () => Promise<void> {
+    let failures = 0;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let polling: Promise<void> = Promise.resolve();
+    const schedule = (busy: boolean) => {
+      timer = setTimeout(poll, busy ? 0 : pollDelay(pollMs, failures));
+      timer.unref();
+    };
+    const poll = () => {
+      let busy = false;
+      polling = this.runOnce()
+        .then(
+          (found) => {
+            failures = 0;
+            busy = found;
+          },
+          (err: unknown) => {
+            failures++;
+            this.onError(err);
+          },
+        )
+        .finally(() => {
+          if (!stopped) schedule(busy);
+        });
+    };
+    schedule(false);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      return polling;
+    };
+  }
+
+  /** The latest deliveries, newest first, as the control plane lists them (GET /_teamgraph/notifications). */
+  async recent(limit = 200) {
+    const rows = await subscriptionsStore.recentNotifications(this.store.db, limit);
+    return rows.map((row) => ({
+      id: String(row.seq),
+      subscriptionId: row.subscription_id,
+      kind: row.kind,
+      url: row.url,
+      status: row.status,
+      attempts: row.attempts,
+      lastResult: row.last_result,
+      createdDateTime: row.created_date_time,
+      lastAttemptDateTime: row.last_attempt_date_time,
+      nextAttemptDateTime: row.status === 'pending' ? row.next_attempt_date_time : null,
+      notification: JSON.parse(row.payload) as unknown,
+    }));
+  }
+
+  /** Turns pending changes into notifications; returns how many changes it took. */
+  async dispatch(): Promise<number> {
+    return withTransaction(this.store, async (tx) => {
+      const changes = await subscriptionsStore.claimChanges(tx, this.store.kind === 'postgres', changesPerPoll);
+      if (changes.length === 0) return 0;
+      const tenants = [...new Set(changes.map((change) => change.tenant_id))];
+      const now = new Date();
+      const subscriptions = (await subscriptionsStore.subscriptionsOfTenants(tx, tenants)).filter((row) => row.expiration_date_time > now.toISOString());
+      const watching = subscriptions.map((subscription) => ({ subscription, target: targetOf(subscription) }));
+      const rows: NewNotification[] = [];
+      for (const change of changes) {
+        for (const { subscription, target } of watching) {
+          if (await matches(tx, subscription, target, change)) rows.push(await this.notificationOf(tx, subscription, change, now));
+        }
+      }
+      await subscriptionsStore.insertNotifications(tx, rows);
+      await subscriptionsStore.deleteChanges(
+        tx,
+        changes.map((change) => change.seq),
+      );
+      return changes.length;
+    });
+  }
+
+  private async notificationOf(h: Handle, subscription: SubscriptionTable, change: Change, now: Date): Promise<NewNotification> {
+    const { resource, type, id } = changedResource(change);
+    const item: Record<string, unknown> = {
+      subscriptionId: subscription.id,
+      subscriptionExpirationDateTime: subscription.expiration_date_time,
+      changeType: change.change_type,
+      resource,
+      resourceData: { id, '@odata.type': type, '@odata.id': resource },
+      clientState: subscription.client_state,
+      tenantId: subscription.tenant_id,
+    };
+    if (subscription.include_resource_data === 0) return this.outboxRow(subscription, 'change', subscription.notification_url, item, now);
+    item.encryptedContent = await this.content.encrypted(h, subscription, change);
+    const row = this.outboxRow(subscription, 'change', subscription.notification_url, item, now);
+    return { ...row, token_audience: subscription.notification_url_app_id ?? subscription.application_id };
+  }
+
+  private outboxRow(subscription: SubscriptionTable, kind: NotificationTable['kind'], url: string, item: object, now: Date): NewNotification {
+    return {
+      token_audience: null,
+      tenant_id: subscription.tenant_id,
+      subscription_id: subscription.id,
+      kind,
+      url,
+      payload: JSON.stringify(item),
+      status: 'pending',
+      attempts: 0,
+      last_result: null,
+      created_date_time: now.toISOString(),
+      next_attempt_date_time: now.toISOString(),
+      retry_until: new Date(now.getTime() + this.timing.retryWindowMs).toISOString(),
+      last_attempt_date_time: null,
+    };
+  }
+
+  /** Posts what is due; returns how many notifications it posted. */
+  async deliver(): Promise<number> {
+    const now = new Date();
+    const leased = await withSingleWrite(this.store, (h) =>
+      subscriptionsStore.leaseDueNotifications(
+        h,
+        this.store.kind === 'postgres',
+        now.toISOString(),
+        new Date(now.getTime() + leaseMs).toISOString(),
+        deliveriesPerPoll,
+      ),
+    );
+    if (leased.length === 0) return 0;
+    // A change notification whose subscription is gone or expired is not sent (change-notifications-overview.md).
+    const live = new Map<string, boolean>();
+    for (const id of new Set(leased.map((row) => row.subscription_id))) {
+      const subscription = await subscriptionsStore.findSubscription(this.store.db, id);
+      live.set(id, subscription !== undefined && subscription.expiration_date_time > now.toISOString());
+    }
+    const orphaned = leased.filter((row) => row.kind === 'change' && live.get(row.subscription_id) !== true);
+    if (orphaned.length > 0) await this.finish(orphaned, 'dropped', 'subscription removed');
+    const sendable = leased.filter((row) => !orphaned.includes(row));
+    await Promise.all(batches(sendable).map((batch) => this.post(batch)));
+    return leased.length;
+  }
+
+  private async post(batch: readonly Notification[]): Promise<void> {
+    const first = batch[0] as Notification;
+    const timeoutMs = batch.every((row) => row.attempts === 1) ? firstAttemptTimeoutMs : retryTimeoutMs;
+    const value = batch.map((row) => JSON.parse(row.payload) as Record<string, unknown>);
+    const validationTokens = await this.content.validationTokens(batch);
+    const { delivered, result } = await postNotification(first.url, validationTokens === null ? { value } : { value, validationTokens }, timeoutMs);
+    if (delivered) {
+      await this.finish(batch, 'delivered', result);
+      return;
+    }
+    const now = Date.now();
+    const retry = batch.filter((row) => now + this.retryDelay(row.attempts) <= Date.parse(row.retry_until));
+    const dropped = batch.filter((row) => !retry.includes(row));
+    for (const row of retry) {
+      await withSingleWrite(this.store, (h) =>
+        subscriptionsStore.updateNotifications(h, [row.seq], {
+          last_result: result,
+          next_attempt_date_time: new Date(now + this.retryDelay(row.attempts)).toISOString(),
+        }),
+      );
+    }
+    if (dropped.length > 0) await this.drop(dropped, result);
+  }
+
+  private retryDelay(attempts: number): number {
+    return this.timing.retryMs * 2 ** Math.min(attempts - 1, 20);
+  }
+
+  private finish(rows: readonly Notification[], status: NotificationTable['status'], result: string) {
+    return withSingleWrite(this.store, (h) =>
+      subscriptionsStore.updateNotifications(
+        h,
+        rows.map((row) => row.seq),
+        { status, last_result: result },
+      ),
+    );
+  }
+
+  /** Past its retry window a notification is dropped, and the subscription's lifecycle URL told it `missed` some. */
+  private async drop(rows: readonly Notification[], result: string): Promise<void> {
+    await withTransaction(this.store, async (tx) => {
+      await subscriptionsStore.updateNotifications(
+        tx,
+        rows.map((row) => row.seq),
+        { status: 'dropped', last_result: result },
+      );
+      const missed = new Set(rows.filter((row) => row.kind === 'change').map((row) => row.subscription_id));
+      for (const id of missed) {
+        const subscription = await subscriptionsStore.findSubscription(tx, id);
+        if (subscription !== undefined) await this.lifecycleEvent(tx, subscription, 'missed', new Date());
+      }
+    });
+  }
+
+  /** Removes expired subscriptions and sends the lifecycle notifications that are due. */
+  async lifecycle(): Promise<void> {
+    const now = new Date();
+    await withTransaction(this.store, async (tx) => {
+      // Another instance may take the same rows: only the one whose statement changed a row sends its event.
+      for (const subscription of await subscriptionsStore.expiredSubscriptions(tx, now.toISOString(), 100)) {
+        const { numDeletedRows } = await subscriptionsStore.deleteSubscription(tx, subscription.id);
+        if (numDeletedRows > 0n) await this.lifecycleEvent(tx, subscription, 'subscriptionRemoved', now);
+      }
+      for (const subscription of await subscriptionsStore.dueForReauthorization(tx, new Date(now.getTime() + reauthorizeBeforeMs).toISOString(), 100)) {
+        const { numUpdatedRows } = await subscriptionsStore.markReauthorizationSent(tx, subscription.id);
+        if (numUpdatedRows > 0n) await this.lifecycleEvent(tx, subscription, 'reauthorizationRequired', now);
+      }
+      await subscriptionsStore.pruneNotifications(tx, new Date(now.getTime() - keepFinishedMs).toISOString());
+    });
+  }
+
+  /** A lifecycle notification (change-notifications-lifecycle-events.md), for a subscription that has a lifecycle URL. */
+  private async lifecycleEvent(h: Handle, subscription: SubscriptionTable, event: 'missed' | 'subscriptionRemoved' | 'reauthorizationRequired', now: Date) {
+    if (subscription.lifecycle_notification_url === null) return;
+    const item = {
+      subscriptionId: subscription.id,
+      subscriptionExpirationDateTime: subscription.expiration_date_time,
+      tenantId: subscription.tenant_id,
+      clientState: subscription.client_state,
+      lifecycleEvent: event,
+    };
+    await subscriptionsStore.insertNotifications(h, [this.outboxRow(subscription, 'lifecycle', subscription.lifecycle_notification_url, item, now)]);
+  }
+}
+
+/** Whether a change is one a subscription watches: its tenant, change type, resource, and the words or mention its query asks for. */
+async function matches(h: Handle, subscription: SubscriptionTable, target: Target, change: Change): Promise<boolean> {
+  if (subscription.tenant_id !== change.tenant_id || !subscription.change_type.split(',').includes(change.change_type)) return false;
+  if (target.kind.resource !== change.resource || !target.kind.matches(change, target.ids)) return false;
+  if (target.ids.userId !== undefined && (await subscriptionsStore.isChatMember(h, change.container_id, target.ids.userId)) === undefined) return false;
+  const { search, mentionedUserId } = messageQueryOf(target);
+  if (search === null && mentionedUserId === null) return true;
+  const message = await subscriptionsStore.findMessage(h, change.channel_id ?? change.container_id, change.item_id ?? '');
+  if (message === undefined) return false;
+  if (search !== null && !`${message.subject ?? ''} ${message.body_content}`.toLowerCase().includes(search.toLowerCase())) return false;
+  if (mentionedUserId !== null) {
+    const mentions = JSON.parse(message.mentions) as { mentioned?: { user?: { id?: string } } }[];
+    if (!mentions.some((mention) => mention.mentioned?.user?.id === mentionedUserId)) return false;
+  }
+  return true;
+}
+
+/** Notifications for one URL, in batches of at most `batchMax`. */
+function batches(rows: readonly Notification[]): Notification[][] {
+  const byUrl = new Map<string, Notification[]>();
+  for (const row of rows) byUrl.set(row.url, [...(byUrl.get(row.url) ?? []), row]);
+  return [...byUrl.values()].flatMap((group) =>
+    Array.from({ length: Math.ceil(group.length / batchMax) }, (_unused, at) => group.slice(at * batchMax, (at + 1) * batchMax)),
+  );
+}
