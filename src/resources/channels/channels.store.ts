@@ -136,6 +136,10 @@ export function scopeUnchanged(h: Handle, params: ScopeParams, facts: Readonly<R
 }
 
 /** A channel of the given name in the team, compared as the unique index does: case-insensitively. */
+export function findChannel(h: Handle, channelId: string) {
+  return h.selectFrom('channels').select(allOf('channels')).where('id', '=', channelId).executeTakeFirst();
+}
+
 export function findChannelByName(h: Handle, teamId: string, displayName: string) {
   return h
     .selectFrom('channels')

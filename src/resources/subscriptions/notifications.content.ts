@@ -1,14 +1,20 @@
 import { X509Certificate, constants, createCipheriv, createHmac, publicEncrypt, randomBytes } from 'node:crypto';
 import type { KeyRing } from '../../identity/keys.ts';
 import { notificationValidationToken } from '../../identity/tokens.ts';
-import { allOf } from '../../store/columns.ts';
 import type { Change, Notification, SubscriptionTable } from '../../store/schema.ts';
 import type { Handle } from '../../store/transaction.ts';
+import * as channelMessagesStore from '../channels/channel-messages.store.ts';
 import { channelMessageJson } from '../channels/channel-messages.schemas.ts';
 import { channelJson, conversationMemberJson } from '../channels/channels.schemas.ts';
+import * as channelsStore from '../channels/channels.store.ts';
+import * as chatMessagesStore from '../chats/chat-messages.store.ts';
 import { chatJson, memberJson } from '../chats/chats.schemas.ts';
+import * as chatsStore from '../chats/chats.store.ts';
+import * as groupsStore from '../groups/groups.store.ts';
 import { chatMessageJson, senderOf } from '../messages/messages.schemas.ts';
 import { teamJson } from '../teams/teams.schemas.ts';
+import * as teamsStore from '../teams/teams.store.ts';
+import * as usersStore from '../users/users.store.ts';
 import { changedResource } from './subscriptions.targets.ts';
 
 /** What a notification with resource data carries (api-reference/v1.0/resources/changenotificationencryptedcontent.md). */
@@ -62,68 +68,48 @@ function encrypt(json: string, certificateBase64: string, certificateId: string)
   };
 }
 
-/** The changed resource as its GET writes it, read now; undefined when it is gone. */
+/** The changed resource as its GET writes it, read now through its family's store; undefined when it is gone. */
 async function resourceJson(h: Handle, change: Change): Promise<object | undefined> {
   const item = change.item_id ?? '';
-  const userOf = (membership: string) => membership.split('##').at(-1) ?? '';
+  const userId = item.split('##').at(-1) ?? '';
   switch (change.resource) {
-    case 'chatMessage':
+    case 'chatMessage': {
+      const row = await chatMessagesStore.findMessage(h, change.container_id, item);
+      return row === undefined ? undefined : chatMessageJson(row, senderOf(row), null, null);
+    }
     case 'channelMessage': {
-      const container = change.channel_id ?? change.container_id;
-      const row = await h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', container).where('id', '=', item).executeTakeFirst();
-      if (row === undefined) return undefined;
-      return change.resource === 'chatMessage' ? chatMessageJson(row, senderOf(row), null, null) : channelMessageJson(row);
+      const row = await channelMessagesStore.findMessage(h, change.channel_id ?? '', item, change.reply_to_id);
+      return row === undefined ? undefined : channelMessageJson(row);
     }
     case 'chat': {
-      const row = await h.selectFrom('chats').select(allOf('chats')).where('id', '=', change.container_id).executeTakeFirst();
+      const row = await chatsStore.findChat(h, change.container_id);
       return row === undefined ? undefined : chatJson(row, false);
     }
     case 'team': {
-      const row = await h.selectFrom('teams').select(allOf('teams')).where('id', '=', change.container_id).executeTakeFirst();
+      const row = await teamsStore.findTeam(h, change.tenant_id, change.container_id);
       return row === undefined ? undefined : teamJson(row);
     }
     case 'channel': {
-      const row = await h
-        .selectFrom('channels')
-        .select(allOf('channels'))
-        .where('id', '=', change.channel_id ?? '')
-        .executeTakeFirst();
+      const row = await channelsStore.findChannel(h, change.channel_id ?? '');
       return row === undefined ? undefined : channelJson(row, false);
     }
     case 'chatMember': {
-      const row = await h
-        .selectFrom('chat_members')
-        .innerJoin('users', 'users.id', 'chat_members.user_id')
-        .select([...allOf('chat_members'), 'users.display_name', 'users.mail'])
-        .where('chat_members.chat_id', '=', change.container_id)
-        .where('chat_members.user_id', '=', userOf(item))
-        .executeTakeFirst();
+      const row = await chatsStore.findMember(h, change.container_id, userId);
       return row === undefined ? undefined : memberJson(row);
     }
-    case 'teamMember':
+    case 'teamMember': {
+      const [user, membership] = await Promise.all([
+        usersStore.findUser(h, change.tenant_id, userId),
+        groupsStore.findMembership(h, change.container_id, userId),
+      ]);
+      return user === undefined || membership === undefined
+        ? undefined
+        : conversationMemberJson(change.container_id, user, membership.role === 'owner' ? ['owner'] : []);
+    }
     case 'channelMember': {
-      const user = await h.selectFrom('users').select(allOf('users')).where('id', '=', userOf(item)).executeTakeFirst();
-      const roles =
-        change.resource === 'teamMember'
-          ? (
-              await h
-                .selectFrom('group_members')
-                .select('role')
-                .where('group_id', '=', change.container_id)
-                .where('user_id', '=', userOf(item))
-                .executeTakeFirst()
-            )?.role
-          : (
-              await h
-                .selectFrom('channel_members')
-                .select('roles')
-                .where('channel_id', '=', change.channel_id ?? '')
-                .where('user_id', '=', userOf(item))
-                .executeTakeFirst()
-            )?.roles;
-      if (user === undefined || roles === undefined) return undefined;
-      const roleList = change.resource === 'teamMember' ? (roles === 'owner' ? ['owner'] : []) : (JSON.parse(roles) as string[]);
-      return conversationMemberJson(change.channel_id ?? change.container_id, user, roleList);
+      const channelId = change.channel_id ?? '';
+      const [user, membership] = await Promise.all([usersStore.findUser(h, change.tenant_id, userId), channelsStore.findMember(h, channelId, userId)]);
+      return user === undefined || membership === undefined ? undefined : conversationMemberJson(channelId, user, JSON.parse(membership.roles) as string[]);
     }
     case 'conversation':
       return undefined;

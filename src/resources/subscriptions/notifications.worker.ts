@@ -3,6 +3,9 @@ import type { Change, NewNotification, Notification, NotificationTable, Subscrip
 import { type Handle, withSingleWrite, withTransaction } from '../../store/transaction.ts';
 import { pollDelay } from '../operations/operations.service.ts';
 import { messageQueryOf, targetOf } from './subscriptions.service.ts';
+import * as channelMessagesStore from '../channels/channel-messages.store.ts';
+import * as chatMessagesStore from '../chats/chat-messages.store.ts';
+import * as chatsStore from '../chats/chats.store.ts';
 import * as subscriptionsStore from './subscriptions.store.ts';
 import { type Target, changedResource } from './subscriptions.targets.ts';
 import type { RichContent } from './notifications.content.ts';
@@ -288,10 +291,13 @@ export class NotificationWorker {
 async function matches(h: Handle, subscription: SubscriptionTable, target: Target, change: Change): Promise<boolean> {
   if (subscription.tenant_id !== change.tenant_id || !subscription.change_type.split(',').includes(change.change_type)) return false;
   if (target.kind.resource !== change.resource || !target.kind.matches(change, target.ids)) return false;
-  if (target.ids.userId !== undefined && (await subscriptionsStore.isChatMember(h, change.container_id, target.ids.userId)) === undefined) return false;
+  if (target.ids.userId !== undefined && (await chatsStore.findMember(h, change.container_id, target.ids.userId)) === undefined) return false;
   const { search, mentionedUserId } = messageQueryOf(target);
   if (search === null && mentionedUserId === null) return true;
-  const message = await subscriptionsStore.findMessage(h, change.channel_id ?? change.container_id, change.item_id ?? '');
+  const message =
+    change.channel_id === null
+      ? await chatMessagesStore.findMessage(h, change.container_id, change.item_id ?? '')
+      : await channelMessagesStore.findMessage(h, change.channel_id, change.item_id ?? '', change.reply_to_id);
   if (message === undefined) return false;
   if (search !== null && !`${message.subject ?? ''} ${message.body_content}`.toLowerCase().includes(search.toLowerCase())) return false;
   if (mentionedUserId !== null) {

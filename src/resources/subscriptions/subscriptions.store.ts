@@ -76,14 +76,6 @@ export function subscriptionsOfTenants(h: Handle, tenantIds: readonly string[]) 
   return h.selectFrom('subscriptions').select(allOf('subscriptions')).where('tenant_id', 'in', tenantIds).execute();
 }
 
-export function isChatMember(h: Handle, chatId: string, userId: string) {
-  return h.selectFrom('chat_members').select('user_id').where('chat_id', '=', chatId).where('user_id', '=', userId).executeTakeFirst();
-}
-
-export function findMessage(h: Handle, containerId: string, id: string) {
-  return h.selectFrom('messages').select(allOf('messages')).where('container_id', '=', containerId).where('id', '=', id).executeTakeFirst();
-}
-
 export async function insertNotifications(h: Handle, rows: readonly NewNotification[]): Promise<void> {
   // A few hundred rows per statement stays far below either database's limit on parameters.
   for (let at = 0; at < rows.length; at += 200)
