@@ -67,11 +67,13 @@ const triggers: readonly ChangeTrigger[] = [
     select: `select channels.tenant_id, 'channelMember', ${changeType(event)}, channels.team_id, channels.id, channels.id || '##' || ${row(event)}.user_id, null
       from channels where channels.id = ${row(event)}.channel_id`,
   })),
+  // A conversation is inserted as a shell dated before any post, and its first post gives it its
+  // summary in the same transaction (conversations.service.ts): that completes its creation, and is no update.
   ...events.map((event) => ({
     table: 'group_conversations',
     event,
     select: `select groups.tenant_id, 'conversation', ${changeType(event)}, groups.id, null, ${row(event)}.id, null
-      from groups where groups.id = ${row(event)}.group_id`,
+      from groups where groups.id = ${row(event)}.group_id${event === 'update' ? ` and OLD.last_delivered_date_time <> '${new Date(0).toISOString()}'` : ''}`,
   })),
 ];
 

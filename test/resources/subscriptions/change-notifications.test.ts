@@ -5,7 +5,17 @@ import { assertGraphType } from '../../helpers/graph-schema.ts';
 import { type Receiver, startReceiver } from '../../helpers/receiver.ts';
 import { type TestServer, assertGraphError, assertStatus, startTestServer } from '../../helpers/server.ts';
 import { appToken, bearer, demoTenantId, userToken } from '../../helpers/tokens.ts';
-import { architectureTeamId, awaitOperation, generalChannelId, leadership, leadershipChannelId, member, meganId } from '../channels/channels.fixtures.ts';
+import {
+  architectureTeamId,
+  awaitOperation,
+  generalChannelId,
+  leadership,
+  leadershipChannelId,
+  member,
+  meganId,
+  resetToLeeInLeadership,
+} from '../channels/channels.fixtures.ts';
+import { createConversation, threadPath } from '../../helpers/conversations.ts';
 import { member as chatMember, seededGroupChat, seededOneOnOne, users } from '../chats/chat-fixtures.ts';
 import { awaitItems, chatPath, itemsOf, subscribe, subscriptionBody } from './subscriptions.fixtures.ts';
 
@@ -228,6 +238,40 @@ for (const dialect of testDialects()) {
       // The team exists once its createTeam operation has run; then its creation is a change like any other.
       const teamId = /teams\('([^']+)'\)/.exec(created.headers.get('location') ?? '')?.[1];
       await receiver.waitFor(() => itemsOf(receiver, teams).some((item) => item.resource === `teams('${teamId}')`));
+    });
+
+    it("the other change types: a channel member's roles changed and removed; a conversation replied to and deleted", async () => {
+      const members = await subscribe(
+        server,
+        subscriptionBody(receiver, `/teams/${architectureTeamId}/channels/${leadershipChannelId}/members`, 'updated,deleted'),
+      );
+      const conversations = await subscribe(server, subscriptionBody(receiver, `/groups/${architectureTeamId}/conversations`, 'updated,deleted'));
+      const lee = await resetToLeeInLeadership(server);
+      // The reset removed the subscriptions with everything else: they are made again after it.
+      const [memberWatch, conversationWatch] = [
+        await subscribe(server, subscriptionBody(receiver, `/teams/${architectureTeamId}/channels/${leadershipChannelId}/members`, 'updated,deleted')),
+        await subscribe(server, subscriptionBody(receiver, `/groups/${architectureTeamId}/conversations`, 'updated,deleted')),
+      ];
+      assert.ok(members !== memberWatch && conversations !== conversationWatch);
+      assertStatus(await server.request('PATCH', lee, { body: { '@odata.type': '#microsoft.graph.aadUserConversationMember', roles: ['owner'] } }), 200);
+      assertStatus(await server.request('DELETE', lee), 204);
+      const { conversationId, threadId } = await createConversation(server, architectureTeamId);
+      assertStatus(
+        await server.request('POST', `${threadPath(architectureTeamId, threadId)}/reply`, { body: { post: { body: { contentType: 'text', content: 'Re' } } } }),
+        202,
+      );
+      assertStatus(await server.request('DELETE', `/v1.0/groups/${architectureTeamId}/conversations/${conversationId}`), 204);
+      const memberItems = await awaitItems(receiver, memberWatch, 2);
+      assert.deepEqual(
+        memberItems.map((item) => item.changeType),
+        ['updated', 'deleted'],
+      );
+      const conversationItems = await awaitItems(receiver, conversationWatch, 2);
+      assert.deepEqual(kinds(conversationItems), [
+        `updated groups('${architectureTeamId}')/conversations('${conversationId}')`,
+        `deleted groups('${architectureTeamId}')/conversations('${conversationId}')`,
+      ]);
+      assert.deepEqual(itemsOf(receiver, members), [], 'a subscription removed by the reset hears nothing');
     });
 
     it('a deleted subscription gets nothing more', async () => {
