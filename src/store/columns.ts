@@ -270,7 +270,7 @@ export const tableColumns = {
   notifications: every<NotificationTable>({
     seq: true,
     tenant_id: true,
-    subscription_id: true,
+    subscription_ids: true,
     kind: true,
     url: true,
     payload: true,

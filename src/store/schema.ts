@@ -346,15 +346,16 @@ export interface SubscriptionTable {
   reauthorize_after: string | null;
 }
 
-/** One POST to a subscriber, from the outbox any instance delivers (notifications.worker.ts). */
+/** What one change (or lifecycle event) has to tell one URL, from the outbox any instance delivers (notifications.worker.ts). */
 export interface NotificationTable {
   /** Assigned in insertion order, so that a receiver gets changes in the order they were made. */
   seq: Generated<number>;
   tenant_id: string;
-  subscription_id: string;
+  /** The subscriptions its items are for, as a JSON array: those of one change that share a URL go in one POST. */
+  subscription_ids: string;
   kind: 'change' | 'lifecycle';
   url: string;
-  /** The changeNotification item, as JSON. */
+  /** The changeNotification items, as a JSON array. */
   payload: string;
   /** For a notification with resource data, the application its validation token is for. */
   token_audience: string | null;

@@ -104,7 +104,7 @@ export class NotificationWorker {
     const rows = await subscriptionsStore.recentNotifications(this.store.db, limit);
     return rows.map((row) => ({
       id: String(row.seq),
-      subscriptionId: row.subscription_id,
+      subscriptionIds: JSON.parse(row.subscription_ids) as string[],
       kind: row.kind,
       url: row.url,
       status: row.status,
@@ -113,7 +113,7 @@ export class NotificationWorker {
       createdDateTime: row.created_date_time,
       lastAttemptDateTime: row.last_attempt_date_time,
       nextAttemptDateTime: row.status === 'pending' ? row.next_attempt_date_time : null,
-      notification: JSON.parse(row.payload) as unknown,
+      notifications: JSON.parse(row.payload) as unknown[],
     }));
   }
 
@@ -128,9 +128,18 @@ export class NotificationWorker {
       const watching = subscriptions.map((subscription) => ({ subscription, target: targetOf(subscription) }));
       const rows: NewNotification[] = [];
       for (const change of changes) {
+        // The items of one change for subscriptions that share a URL (and a validation token's audience) travel together.
+        const byEndpoint = new Map<string, Endpoint>();
         for (const { subscription, target } of watching) {
-          if (await matches(tx, subscription, target, change)) rows.push(await this.notificationOf(tx, subscription, change, now));
+          if (!(await matches(tx, subscription, target, change))) continue;
+          const { item, audience } = await this.itemOf(tx, subscription, change);
+          const key = `${subscription.notification_url} ${audience ?? ''}`;
+          const endpoint = byEndpoint.get(key) ?? { url: subscription.notification_url, audience, subscriptionIds: [], items: [] };
+          endpoint.subscriptionIds.push(subscription.id);
+          endpoint.items.push(item);
+          byEndpoint.set(key, endpoint);
         }
+        for (const endpoint of byEndpoint.values()) rows.push(this.outboxRow(change.tenant_id, 'change', endpoint, now));
       }
       await subscriptionsStore.insertNotifications(tx, rows);
       await subscriptionsStore.deleteChanges(
@@ -141,7 +150,8 @@ export class NotificationWorker {
     });
   }
 
-  private async notificationOf(h: Handle, subscription: SubscriptionTable, change: Change, now: Date): Promise<NewNotification> {
+  /** A subscription's changeNotification of a change, and for a rich one the audience of its validation token. */
+  private async itemOf(h: Handle, subscription: SubscriptionTable, change: Change): Promise<{ item: Record<string, unknown>; audience: string | null }> {
     const { resource, type, id } = changedResource(change);
     const item: Record<string, unknown> = {
       subscriptionId: subscription.id,
@@ -152,20 +162,19 @@ export class NotificationWorker {
       clientState: subscription.client_state,
       tenantId: subscription.tenant_id,
     };
-    if (subscription.include_resource_data === 0) return this.outboxRow(subscription, 'change', subscription.notification_url, item, now);
+    if (subscription.include_resource_data === 0) return { item, audience: null };
     item.encryptedContent = await this.content.encrypted(h, subscription, change);
-    const row = this.outboxRow(subscription, 'change', subscription.notification_url, item, now);
-    return { ...row, token_audience: subscription.notification_url_app_id ?? subscription.application_id };
+    return { item, audience: subscription.notification_url_app_id ?? subscription.application_id };
   }
 
-  private outboxRow(subscription: SubscriptionTable, kind: NotificationTable['kind'], url: string, item: object, now: Date): NewNotification {
+  private outboxRow(tenantId: string, kind: NotificationTable['kind'], endpoint: Endpoint, now: Date): NewNotification {
     return {
-      token_audience: null,
-      tenant_id: subscription.tenant_id,
-      subscription_id: subscription.id,
+      tenant_id: tenantId,
+      subscription_ids: JSON.stringify(endpoint.subscriptionIds),
       kind,
-      url,
-      payload: JSON.stringify(item),
+      url: endpoint.url,
+      payload: JSON.stringify(endpoint.items),
+      token_audience: endpoint.audience,
       status: 'pending',
       attempts: 0,
       last_result: null,
@@ -190,31 +199,36 @@ export class NotificationWorker {
     );
     if (leased.length === 0) return 0;
     // A change notification whose subscription is gone or expired is not sent (change-notifications-overview.md).
-    const live = new Map<string, boolean>();
-    for (const id of new Set(leased.map((row) => row.subscription_id))) {
+    const subscriptionIds = new Set(leased.flatMap((row) => JSON.parse(row.subscription_ids) as string[]));
+    const live = new Set<string>();
+    for (const id of subscriptionIds) {
       const subscription = await subscriptionsStore.findSubscription(this.store.db, id);
-      live.set(id, subscription !== undefined && subscription.expiration_date_time > now.toISOString());
+      if (subscription !== undefined && subscription.expiration_date_time > now.toISOString()) live.add(id);
     }
-    const orphaned = leased.filter((row) => row.kind === 'change' && live.get(row.subscription_id) !== true);
+    const sendable = leased.map((row) => {
+      const items = JSON.parse(row.payload) as { subscriptionId: string }[];
+      return { row, items: row.kind === 'change' ? items.filter((item) => live.has(item.subscriptionId)) : items };
+    });
+    const orphaned = sendable.filter(({ items }) => items.length === 0).map(({ row }) => row);
     if (orphaned.length > 0) await this.finish(orphaned, 'dropped', 'subscription removed');
-    const sendable = leased.filter((row) => !orphaned.includes(row));
-    await Promise.all(batches(sendable).map((batch) => this.post(batch)));
+    await Promise.all(batches(sendable.filter(({ items }) => items.length > 0)).map((batch) => this.post(batch)));
     return leased.length;
   }
 
-  private async post(batch: readonly Notification[]): Promise<void> {
-    const first = batch[0] as Notification;
-    const timeoutMs = batch.every((row) => row.attempts === 1) ? firstAttemptTimeoutMs : retryTimeoutMs;
-    const value = batch.map((row) => JSON.parse(row.payload) as Record<string, unknown>);
-    const validationTokens = await this.content.validationTokens(batch);
+  private async post(batch: readonly Outgoing[]): Promise<void> {
+    const rows = batch.map(({ row }) => row);
+    const first = rows[0] as Notification;
+    const timeoutMs = rows.every((row) => row.attempts === 1) ? firstAttemptTimeoutMs : retryTimeoutMs;
+    const value = batch.flatMap(({ items }) => items);
+    const validationTokens = await this.content.validationTokens(rows);
     const { delivered, result } = await postNotification(first.url, validationTokens === null ? { value } : { value, validationTokens }, timeoutMs);
     if (delivered) {
-      await this.finish(batch, 'delivered', result);
+      await this.finish(rows, 'delivered', result);
       return;
     }
     const now = Date.now();
-    const retry = batch.filter((row) => now + this.retryDelay(row.attempts) <= Date.parse(row.retry_until));
-    const dropped = batch.filter((row) => !retry.includes(row));
+    const retry = rows.filter((row) => now + this.retryDelay(row.attempts) <= Date.parse(row.retry_until));
+    const dropped = rows.filter((row) => !retry.includes(row));
     for (const row of retry) {
       await withSingleWrite(this.store, (h) =>
         subscriptionsStore.updateNotifications(h, [row.seq], {
@@ -248,7 +262,7 @@ export class NotificationWorker {
         rows.map((row) => row.seq),
         { status: 'dropped', last_result: result },
       );
-      const missed = new Set(rows.filter((row) => row.kind === 'change').map((row) => row.subscription_id));
+      const missed = new Set(rows.filter((row) => row.kind === 'change').flatMap((row) => JSON.parse(row.subscription_ids) as string[]));
       for (const id of missed) {
         const subscription = await subscriptionsStore.findSubscription(tx, id);
         if (subscription !== undefined) await this.lifecycleEvent(tx, subscription, 'missed', new Date());
@@ -283,7 +297,8 @@ export class NotificationWorker {
       clientState: subscription.client_state,
       lifecycleEvent: event,
     };
-    await subscriptionsStore.insertNotifications(h, [this.outboxRow(subscription, 'lifecycle', subscription.lifecycle_notification_url, item, now)]);
+    const endpoint = { url: subscription.lifecycle_notification_url, audience: null, subscriptionIds: [subscription.id], items: [item] };
+    await subscriptionsStore.insertNotifications(h, [this.outboxRow(subscription.tenant_id, 'lifecycle', endpoint, now)]);
   }
 }
 
@@ -307,11 +322,30 @@ async function matches(h: Handle, subscription: SubscriptionTable, target: Targe
   return true;
 }
 
-/** Notifications for one URL, in batches of at most `batchMax`. */
-function batches(rows: readonly Notification[]): Notification[][] {
-  const byUrl = new Map<string, Notification[]>();
-  for (const row of rows) byUrl.set(row.url, [...(byUrl.get(row.url) ?? []), row]);
-  return [...byUrl.values()].flatMap((group) =>
-    Array.from({ length: Math.ceil(group.length / batchMax) }, (_unused, at) => group.slice(at * batchMax, (at + 1) * batchMax)),
-  );
+/** The changeNotification items of one change for one URL, and who they are for. */
+interface Endpoint {
+  readonly url: string;
+  readonly audience: string | null;
+  readonly subscriptionIds: string[];
+  readonly items: Record<string, unknown>[];
+}
+
+/** A leased outbox row and the items of it still to send (those of live subscriptions). */
+interface Outgoing {
+  readonly row: Notification;
+  readonly items: readonly object[];
+}
+
+/** Rows for one URL, in POSTs of at most `batchMax` items (a row's items always travel together). */
+function batches(outgoing: readonly Outgoing[]): Outgoing[][] {
+  const byUrl = new Map<string, Outgoing[][]>();
+  for (const entry of outgoing) {
+    const posts = byUrl.get(entry.row.url) ?? [[]];
+    const last = posts.at(-1) as Outgoing[];
+    const count = last.reduce((sum, { items }) => sum + items.length, 0);
+    if (last.length > 0 && count + entry.items.length > batchMax) posts.push([entry]);
+    else last.push(entry);
+    byUrl.set(entry.row.url, posts);
+  }
+  return [...byUrl.values()].flat();
 }

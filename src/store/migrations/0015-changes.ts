@@ -128,7 +128,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // In the order of the changes they tell of, which their receiver gets them in.
     .addColumn('seq', isPostgres ? 'bigserial' : 'integer', (c) => (isPostgres ? c.primaryKey() : c.primaryKey().autoIncrement()))
     .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('subscription_id', 'text', (c) => c.notNull())
+    .addColumn('subscription_ids', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('url', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())

@@ -31,8 +31,8 @@ export async function awaitItems(receiver: Receiver, subscriptionId: string, cou
 export async function deliveriesOf(server: TestServer, subscriptionId: string) {
   const response = await server.request('GET', '/_teamgraph/notifications');
   assert.equal(response.status, 200, response.text);
-  return (response.body.value as { subscriptionId: string; kind: string; status: string; attempts: number; lastResult: string | null }[]).filter(
-    (delivery) => delivery.subscriptionId === subscriptionId,
+  return (response.body.value as { subscriptionIds: string[]; kind: string; status: string; attempts: number; lastResult: string | null }[]).filter(
+    (delivery) => delivery.subscriptionIds.includes(subscriptionId),
   );
 }
 
