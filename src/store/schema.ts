@@ -355,7 +355,7 @@ export interface NotificationTable {
   subscription_ids: string;
   kind: 'change' | 'lifecycle';
   url: string;
-  /** The changeNotification items, as a JSON array. */
+  /** As JSON, the change it tells of (its changeNotifications are built when posted), or a lifecycle notification. */
   payload: string;
   /** For a notification with resource data, the application its validation token is for. */
   token_audience: string | null;

@@ -113,7 +113,8 @@ export class NotificationWorker {
       createdDateTime: row.created_date_time,
       lastAttemptDateTime: row.last_attempt_date_time,
       nextAttemptDateTime: row.status === 'pending' ? row.next_attempt_date_time : null,
-      notifications: JSON.parse(row.payload) as unknown[],
+      // A change notification is built when it is posted; what the row keeps is the change it tells of.
+      ...(row.kind === 'change' ? { change: JSON.parse(row.payload) as unknown } : { notification: JSON.parse(row.payload) as unknown }),
     }));
   }
 
@@ -128,18 +129,17 @@ export class NotificationWorker {
       const watching = subscriptions.map((subscription) => ({ subscription, target: targetOf(subscription) }));
       const rows: NewNotification[] = [];
       for (const change of changes) {
-        // The items of one change for subscriptions that share a URL (and a validation token's audience) travel together.
+        // One change's notifications for subscriptions that share a URL (and a validation token's audience) travel together.
         const byEndpoint = new Map<string, Endpoint>();
         for (const { subscription, target } of watching) {
           if (!(await matches(tx, subscription, target, change))) continue;
-          const { item, audience } = await this.itemOf(tx, subscription, change);
+          const audience = subscription.include_resource_data === 1 ? (subscription.notification_url_app_id ?? subscription.application_id) : null;
           const key = `${subscription.notification_url} ${audience ?? ''}`;
-          const endpoint = byEndpoint.get(key) ?? { url: subscription.notification_url, audience, subscriptionIds: [], items: [] };
+          const endpoint = byEndpoint.get(key) ?? { url: subscription.notification_url, audience, subscriptionIds: [] };
           endpoint.subscriptionIds.push(subscription.id);
-          endpoint.items.push(item);
           byEndpoint.set(key, endpoint);
         }
-        for (const endpoint of byEndpoint.values()) rows.push(this.outboxRow(change.tenant_id, 'change', endpoint, now));
+        for (const endpoint of byEndpoint.values()) rows.push(this.outboxRow(change.tenant_id, 'change', endpoint, change, now));
       }
       await subscriptionsStore.insertNotifications(tx, rows);
       await subscriptionsStore.deleteChanges(
@@ -150,8 +150,8 @@ export class NotificationWorker {
     });
   }
 
-  /** A subscription's changeNotification of a change, and for a rich one the audience of its validation token. */
-  private async itemOf(h: Handle, subscription: SubscriptionTable, change: Change): Promise<{ item: Record<string, unknown>; audience: string | null }> {
+  /** A subscription's changeNotification of a change, built as it is posted: a rich one holds the resource as it is then. */
+  private async itemOf(h: Handle, subscription: SubscriptionTable, change: Change): Promise<Record<string, unknown>> {
     const { resource, type, id } = changedResource(change);
     const item: Record<string, unknown> = {
       subscriptionId: subscription.id,
@@ -162,18 +162,22 @@ export class NotificationWorker {
       clientState: subscription.client_state,
       tenantId: subscription.tenant_id,
     };
-    if (subscription.include_resource_data === 0) return { item, audience: null };
-    item.encryptedContent = await this.content.encrypted(h, subscription, change);
-    return { item, audience: subscription.notification_url_app_id ?? subscription.application_id };
+    if (subscription.include_resource_data === 1) item.encryptedContent = await this.content.encrypted(h, subscription, change);
+    return item;
   }
 
-  private outboxRow(tenantId: string, kind: NotificationTable['kind'], endpoint: Endpoint, now: Date): NewNotification {
+  /**
+   * An outbox row: who it is for and where it goes, and what it tells: the change, whose notifications
+   * are built when they are posted, or a lifecycle notification. The row stays small, so that its lease
+   * and its result, which rewrite it, cost little.
+   */
+  private outboxRow(tenantId: string, kind: NotificationTable['kind'], endpoint: Endpoint, content: object, now: Date): NewNotification {
     return {
       tenant_id: tenantId,
       subscription_ids: JSON.stringify(endpoint.subscriptionIds),
       kind,
       url: endpoint.url,
-      payload: JSON.stringify(endpoint.items),
+      payload: JSON.stringify(content),
       token_audience: endpoint.audience,
       status: 'pending',
       attempts: 0,
@@ -200,15 +204,21 @@ export class NotificationWorker {
     if (leased.length === 0) return 0;
     // A change notification whose subscription is gone or expired is not sent (change-notifications-overview.md).
     const subscriptionIds = new Set(leased.flatMap((row) => JSON.parse(row.subscription_ids) as string[]));
-    const live = new Set<string>();
+    const live = new Map<string, SubscriptionTable>();
     for (const id of subscriptionIds) {
       const subscription = await subscriptionsStore.findSubscription(this.store.db, id);
-      if (subscription !== undefined && subscription.expiration_date_time > now.toISOString()) live.add(id);
+      if (subscription !== undefined && subscription.expiration_date_time > now.toISOString()) live.set(id, subscription);
     }
-    const sendable = leased.map((row) => {
-      const items = JSON.parse(row.payload) as { subscriptionId: string }[];
-      return { row, items: row.kind === 'change' ? items.filter((item) => live.has(item.subscriptionId)) : items };
-    });
+    const sendable: Outgoing[] = [];
+    for (const row of leased) {
+      if (row.kind === 'lifecycle') {
+        sendable.push({ row, items: [JSON.parse(row.payload) as object] });
+        continue;
+      }
+      const change = JSON.parse(row.payload) as Change;
+      const watchers = (JSON.parse(row.subscription_ids) as string[]).flatMap((id) => live.get(id) ?? []);
+      sendable.push({ row, items: await Promise.all(watchers.map((subscription) => this.itemOf(this.store.db, subscription, change))) });
+    }
     const orphaned = sendable.filter(({ items }) => items.length === 0).map(({ row }) => row);
     if (orphaned.length > 0) await this.finish(orphaned, 'dropped', 'subscription removed');
     await Promise.all(batches(sendable.filter(({ items }) => items.length > 0)).map((batch) => this.post(batch)));
@@ -297,8 +307,8 @@ export class NotificationWorker {
       clientState: subscription.client_state,
       lifecycleEvent: event,
     };
-    const endpoint = { url: subscription.lifecycle_notification_url, audience: null, subscriptionIds: [subscription.id], items: [item] };
-    await subscriptionsStore.insertNotifications(h, [this.outboxRow(subscription.tenant_id, 'lifecycle', endpoint, now)]);
+    const endpoint = { url: subscription.lifecycle_notification_url, audience: null, subscriptionIds: [subscription.id] };
+    await subscriptionsStore.insertNotifications(h, [this.outboxRow(subscription.tenant_id, 'lifecycle', endpoint, item, now)]);
   }
 }
 
@@ -322,12 +332,11 @@ async function matches(h: Handle, subscription: SubscriptionTable, target: Targe
   return true;
 }
 
-/** The changeNotification items of one change for one URL, and who they are for. */
+/** Where one change's notifications go, and the subscriptions they are for. */
 interface Endpoint {
   readonly url: string;
   readonly audience: string | null;
   readonly subscriptionIds: string[];
-  readonly items: Record<string, unknown>[];
 }
 
 /** A leased outbox row and the items of it still to send (those of live subscriptions). */
