@@ -28,6 +28,48 @@ export function pollDelay(interval: number, failures: number): number {
 }
 
 /**
+ * Runs `pass` every `interval` until the returned function is called; that function resolves once the
+ * pass in progress, if any, has finished, so that the database can then be closed under no pass. A
+ * pass that answers true found more work than it took, and the next comes at once. While the database
+ * fails (down, restarting, unreachable), each failure doubles the wait before the next pass, up to
+ * `pollBackoffMaxMs`: a pass is a connection attempt and a log line, and ten of each a second from
+ * every instance would only add to the outage. The first pass that succeeds restores the pace.
+ */
+export function startPolling(interval: number, pass: () => Promise<boolean>, onError: (err: unknown) => void): () => Promise<void> {
+  let failures = 0;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let polling: Promise<void> = Promise.resolve();
+  const schedule = (busy: boolean) => {
+    timer = setTimeout(poll, busy ? 0 : pollDelay(interval, failures));
+    timer.unref();
+  };
+  const poll = () => {
+    let busy = false;
+    polling = pass()
+      .then(
+        (found) => {
+          failures = 0;
+          busy = found;
+        },
+        (err: unknown) => {
+          failures++;
+          onError(err);
+        },
+      )
+      .finally(() => {
+        if (!stopped) schedule(busy);
+      });
+  };
+  schedule(false);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    return polling;
+  };
+}
+
+/**
  * Operations Graph answers with 202 Accepted. A request inserts a row in its own transaction; a
  * worker in every instance moves due rows notStarted -> inProgress -> succeeded (or failed), one
  * step per `delayMs`, claiming each row so that two instances never run the same step.
@@ -85,45 +127,17 @@ export class OperationsService {
     return steps;
   }
 
-  /**
-   * Polls for due work until the returned function is called; that function resolves once the poll
-   * in progress, if any, has finished, so that the database can then be closed under no step. While
-   * the database fails (down, restarting, unreachable), each failure doubles the wait before the next
-   * poll, up to `pollBackoffMaxMs`: a poll is a connection attempt and a log line, and ten of each a
-   * second from every instance would only add to the outage. The first poll that succeeds restores
-   * the pace.
-   */
+  /** Polls for due work (startPolling) until the returned function is called; each poll runs what is due, then waits. */
   start(): () => Promise<void> {
     const interval = Math.max(10, Math.min(this.delayMs, 100));
-    let failures = 0;
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    let polling: Promise<void> = Promise.resolve();
-    const schedule = () => {
-      timer = setTimeout(poll, pollDelay(interval, failures));
-      timer.unref();
-    };
-    const poll = () => {
-      polling = this.runDue()
-        .then(
-          () => {
-            failures = 0;
-          },
-          (err: unknown) => {
-            failures++;
-            this.onError(err);
-          },
-        )
-        .finally(() => {
-          if (!stopped) schedule();
-        });
-    };
-    schedule();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-      return polling;
-    };
+    return startPolling(
+      interval,
+      async () => {
+        await this.runDue();
+        return false;
+      },
+      this.onError,
+    );
   }
 
   private async step(): Promise<boolean> {

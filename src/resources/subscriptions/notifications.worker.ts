@@ -1,8 +1,8 @@
 import type { Store } from '../../store/db.ts';
 import type { Change, NewNotification, Notification, NotificationTable, SubscriptionTable } from '../../store/schema.ts';
 import { type Handle, withSingleWrite, withTransaction } from '../../store/transaction.ts';
-import { pollDelay } from '../operations/operations.service.ts';
-import { messageQueryOf, targetOf } from './subscriptions.service.ts';
+import { startPolling } from '../operations/operations.service.ts';
+import { type MessageQuery, messageQueryOf, targetOf } from './subscriptions.service.ts';
 import * as channelMessagesStore from '../channels/channel-messages.store.ts';
 import * as chatMessagesStore from '../chats/chat-messages.store.ts';
 import * as chatsStore from '../chats/chats.store.ts';
@@ -12,8 +12,9 @@ import type { RichContent } from './notifications.content.ts';
 import { postNotification } from './webhooks.ts';
 
 // Change notifications leave through an outbox (docs/decisions.md 152). Each poll, in any instance:
-// 1. dispatch: changes the triggers appended become one notification per matching subscription, and
-//    leave `changes`, in one transaction, so a change is dispatched once however many instances poll;
+// 1. dispatch: each change the triggers appended becomes one outbox row per URL its matching
+//    subscriptions share, and leaves `changes`, in one transaction, so a change is dispatched once
+//    however many instances poll;
 // 2. deliver: due notifications are leased (their next attempt moved past the time a POST can take)
 //    and posted, those for one URL together; a 2xx marks them delivered, anything else schedules the
 //    next attempt, and an instance that dies mid-POST leaves them due again when the lease ends;
@@ -64,39 +65,9 @@ export class NotificationWorker {
     return dispatched > 0 || delivered > 0;
   }
 
-  /** Polls until the returned function is called, which resolves once the pass in progress has ended (as OperationsService.start). */
+  /** Passes until the returned function is called, which resolves once the pass in progress has ended. */
   start(): () => Promise<void> {
-    let failures = 0;
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    let polling: Promise<void> = Promise.resolve();
-    const schedule = (busy: boolean) => {
-      timer = setTimeout(poll, busy ? 0 : pollDelay(pollMs, failures));
-      timer.unref();
-    };
-    const poll = () => {
-      let busy = false;
-      polling = this.runOnce()
-        .then(
-          (found) => {
-            failures = 0;
-            busy = found;
-          },
-          (err: unknown) => {
-            failures++;
-            this.onError(err);
-          },
-        )
-        .finally(() => {
-          if (!stopped) schedule(busy);
-        });
-    };
-    schedule(false);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-      return polling;
-    };
+    return startPolling(pollMs, () => this.runOnce(), this.onError);
   }
 
   /** The latest deliveries, newest first, as the control plane lists them (GET /_teamgraph/notifications). */
@@ -126,13 +97,16 @@ export class NotificationWorker {
       const tenants = [...new Set(changes.map((change) => change.tenant_id))];
       const now = new Date();
       const subscriptions = (await subscriptionsStore.subscriptionsOfTenants(tx, tenants)).filter((row) => row.expiration_date_time > now.toISOString());
-      const watching = subscriptions.map((subscription) => ({ subscription, target: targetOf(subscription) }));
+      const watching = subscriptions.map((subscription) => {
+        const target = targetOf(subscription);
+        return { subscription, target, query: messageQueryOf(target) };
+      });
       const rows: NewNotification[] = [];
       for (const change of changes) {
         // One change's notifications for subscriptions that share a URL (and a validation token's audience) travel together.
         const byEndpoint = new Map<string, Endpoint>();
-        for (const { subscription, target } of watching) {
-          if (!(await matches(tx, subscription, target, change))) continue;
+        for (const { subscription, target, query } of watching) {
+          if (!(await matches(tx, subscription, target, query, change))) continue;
           const audience = subscription.include_resource_data === 1 ? (subscription.notification_url_app_id ?? subscription.application_id) : null;
           const key = `${subscription.notification_url} ${audience ?? ''}`;
           const endpoint = byEndpoint.get(key) ?? { url: subscription.notification_url, audience, subscriptionIds: [] };
@@ -203,12 +177,12 @@ export class NotificationWorker {
     );
     if (leased.length === 0) return 0;
     // A change notification whose subscription is gone or expired is not sent (change-notifications-overview.md).
-    const subscriptionIds = new Set(leased.flatMap((row) => JSON.parse(row.subscription_ids) as string[]));
-    const live = new Map<string, SubscriptionTable>();
-    for (const id of subscriptionIds) {
-      const subscription = await subscriptionsStore.findSubscription(this.store.db, id);
-      if (subscription !== undefined && subscription.expiration_date_time > now.toISOString()) live.set(id, subscription);
-    }
+    const subscriptionIds = [...new Set(leased.flatMap((row) => JSON.parse(row.subscription_ids) as string[]))];
+    const live = new Map(
+      (await subscriptionsStore.findSubscriptions(this.store.db, subscriptionIds))
+        .filter((subscription) => subscription.expiration_date_time > now.toISOString())
+        .map((subscription) => [subscription.id, subscription]),
+    );
     const sendable: Outgoing[] = [];
     for (const row of leased) {
       if (row.kind === 'lifecycle') {
@@ -313,11 +287,16 @@ export class NotificationWorker {
 }
 
 /** Whether a change is one a subscription watches: its tenant, change type, resource, and the words or mention its query asks for. */
-async function matches(h: Handle, subscription: SubscriptionTable, target: Target, change: Change): Promise<boolean> {
+async function matches(
+  h: Handle,
+  subscription: SubscriptionTable,
+  target: Target,
+  { search, mentionedUserId }: MessageQuery,
+  change: Change,
+): Promise<boolean> {
   if (subscription.tenant_id !== change.tenant_id || !subscription.change_type.split(',').includes(change.change_type)) return false;
   if (target.kind.resource !== change.resource || !target.kind.matches(change, target.ids)) return false;
   if (target.ids.userId !== undefined && (await chatsStore.findMember(h, change.container_id, target.ids.userId)) === undefined) return false;
-  const { search, mentionedUserId } = messageQueryOf(target);
   if (search === null && mentionedUserId === null) return true;
   const message =
     change.channel_id === null

@@ -9,7 +9,7 @@ import { GraphError, notFound } from '../../wire/errors.ts';
 import type { SubscriptionsAccess } from './subscriptions.access.ts';
 import type { SubscriptionCreateBody, SubscriptionUpdateBody } from './subscriptions.schemas.ts';
 import * as subscriptionsStore from './subscriptions.store.ts';
-import { type Target, type TargetKind, parseTarget } from './subscriptions.targets.ts';
+import { type Target, type TargetKind, parseTarget, targetKinds } from './subscriptions.targets.ts';
 import { assertWebhookUrl, validateEndpoint } from './webhooks.ts';
 
 const minute = 60_000;
@@ -150,12 +150,9 @@ export class SubscriptionsService {
 /** A stored subscription's target, as it was understood when it was made. */
 export function targetOf(row: SubscriptionTable): Target {
   const stored = JSON.parse(row.target) as { path: string; ids: Record<string, string>; query: Record<string, string> };
-  const target = parseTarget(
-    stored.path.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(stored.ids[name] ?? '')),
-    null,
-  );
-  if (target === null) throw new Error(`subscription ${row.id} names a resource no longer known: ${stored.path}`);
-  return { ...target, query: stored.query };
+  const kind = targetKinds.find((known) => known.path === stored.path);
+  if (kind === undefined) throw new Error(`subscription ${row.id} names a resource no longer known: ${stored.path}`);
+  return { kind, ids: stored.ids, query: stored.query };
 }
 
 /** The `$search` and mentions `$filter` a message subscription gives (teams-changenotifications-chatmessage.md). */

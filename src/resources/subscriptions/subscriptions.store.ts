@@ -10,6 +10,11 @@ export function findSubscription(h: Handle, id: string) {
   return h.selectFrom('subscriptions').select(allOf('subscriptions')).where('id', '=', id).executeTakeFirst();
 }
 
+export function findSubscriptions(h: Handle, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return h.selectFrom('subscriptions').select(allOf('subscriptions')).where('id', 'in', ids).execute();
+}
+
 /** The live subscriptions an application made, those of one of its users when `userId` is given. */
 export function listSubscriptions(h: Handle, tenantId: string, applicationId: string, userId: string | null, now: string) {
   return h
