@@ -14,10 +14,12 @@ import { postNotification } from './webhooks.ts';
 // Change notifications leave through an outbox (docs/decisions.md 152). Each poll, in any instance:
 // 1. dispatch: each change the triggers appended becomes one outbox row per URL its matching
 //    subscriptions share, and leaves `changes`, in one transaction, so a change is dispatched once
-//    however many instances poll;
-// 2. deliver: due notifications are leased (their next attempt moved past the time a POST can take)
-//    and posted, those for one URL together; a 2xx marks them delivered, anything else schedules the
-//    next attempt, and an instance that dies mid-POST leaves them due again when the lease ends;
+//    however many instances poll; the rows are written already leased to the dispatching instance
+//    (their next attempt past the time a POST can take), which posts them in the same pass;
+// 2. deliver: those rows, and the ones due again (retries, lifecycle notifications, rows whose
+//    instance died), leased the same way, are posted, those for one URL together; a 2xx marks them
+//    delivered, anything else schedules the next attempt, and an instance that dies mid-POST leaves
+//    them due again when the lease ends. A pass's results are written together;
 // 3. lifecycle: expired subscriptions are removed, and lifecycle URLs told what Graph tells them.
 
 export interface NotificationTiming {
@@ -35,7 +37,7 @@ const leaseMs = retryTimeoutMs + 5_000;
 const changesPerPoll = 500;
 const deliveriesPerPoll = 200;
 /** Notifications per POST: Graph batches several in one `value`. */
-const batchMax = 50;
+const batchMax = 200;
 /** Delivered and dropped notifications are listed on the control plane this long, then forgotten. */
 const keepFinishedMs = 60 * 60_000;
 /** A subscription with a lifecycle URL is told to reauthorize this long before it expires. */
@@ -56,13 +58,13 @@ export class NotificationWorker {
 
   /** One pass of the three steps; true when it found work, so that the next pass comes at once. */
   async runOnce(): Promise<boolean> {
-    const dispatched = await this.dispatch();
-    const delivered = await this.deliver();
+    const { changes, leased } = await this.dispatch();
+    const delivered = await this.deliver(leased);
     if (Date.now() - this.lifecycleAt >= lifecycleEveryMs) {
       this.lifecycleAt = Date.now();
       await this.lifecycle();
     }
-    return dispatched > 0 || delivered > 0;
+    return changes > 0 || delivered > 0;
   }
 
   /** Passes until the returned function is called, which resolves once the pass in progress has ended. */
@@ -89,11 +91,15 @@ export class NotificationWorker {
     }));
   }
 
-  /** Turns pending changes into notifications; returns how many changes it took. */
-  async dispatch(): Promise<number> {
+  /**
+   * Turns pending changes into notifications: how many changes it took, and the outbox rows it leased
+   * to this instance (up to a pass's worth; the rest wait as due). Leasing them as they are written
+   * saves each a write of its own before its POST.
+   */
+  async dispatch(): Promise<{ changes: number; leased: Notification[] }> {
     return withTransaction(this.store, async (tx) => {
       const changes = await subscriptionsStore.claimChanges(tx, this.store.kind === 'postgres', changesPerPoll);
-      if (changes.length === 0) return 0;
+      if (changes.length === 0) return { changes: 0, leased: [] };
       const tenants = [...new Set(changes.map((change) => change.tenant_id))];
       const now = new Date();
       const subscriptions = (await subscriptionsStore.subscriptionsOfTenants(tx, tenants)).filter((row) => row.expiration_date_time > now.toISOString());
@@ -113,14 +119,17 @@ export class NotificationWorker {
           endpoint.subscriptionIds.push(subscription.id);
           byEndpoint.set(key, endpoint);
         }
-        for (const endpoint of byEndpoint.values()) rows.push(this.outboxRow(change.tenant_id, 'change', endpoint, change, now));
+        for (const endpoint of byEndpoint.values()) {
+          const row = this.outboxRow(change.tenant_id, 'change', endpoint, change, now);
+          rows.push(rows.length < deliveriesPerPoll ? { ...row, ...leaseOf(now) } : row);
+        }
       }
-      await subscriptionsStore.insertNotifications(tx, rows);
+      const inserted = await subscriptionsStore.insertNotifications(tx, rows);
       await subscriptionsStore.deleteChanges(
         tx,
         changes.map((change) => change.seq),
       );
-      return changes.length;
+      return { changes: changes.length, leased: inserted.filter((row) => row.attempts > 0) };
     });
   }
 
@@ -163,18 +172,23 @@ export class NotificationWorker {
     };
   }
 
-  /** Posts what is due; returns how many notifications it posted. */
-  async deliver(): Promise<number> {
+  /** Posts `dispatched` and what else is due, up to a pass's worth; returns how many outbox rows it posted. */
+  async deliver(dispatched: readonly Notification[]): Promise<number> {
     const now = new Date();
-    const leased = await withSingleWrite(this.store, (h) =>
-      subscriptionsStore.leaseDueNotifications(
-        h,
-        this.store.kind === 'postgres',
-        now.toISOString(),
-        new Date(now.getTime() + leaseMs).toISOString(),
-        deliveriesPerPoll,
-      ),
-    );
+    const due =
+      dispatched.length >= deliveriesPerPoll
+        ? []
+        : await withSingleWrite(this.store, (h) => {
+            const lease = leaseOf(now);
+            return subscriptionsStore.leaseDueNotifications(
+              h,
+              this.store.kind === 'postgres',
+              lease.last_attempt_date_time,
+              lease.next_attempt_date_time,
+              deliveriesPerPoll - dispatched.length,
+            );
+          });
+    const leased = [...dispatched, ...due];
     if (leased.length === 0) return 0;
     // A change notification whose subscription is gone or expired is not sent (change-notifications-overview.md).
     const subscriptionIds = [...new Set(leased.flatMap((row) => JSON.parse(row.subscription_ids) as string[]))];
@@ -194,22 +208,38 @@ export class NotificationWorker {
       sendable.push({ row, items: await Promise.all(watchers.map((subscription) => this.itemOf(this.store.db, subscription, change))) });
     }
     const orphaned = sendable.filter(({ items }) => items.length === 0).map(({ row }) => row);
-    if (orphaned.length > 0) await this.finish(orphaned, 'dropped', 'subscription removed');
-    await Promise.all(batches(sendable.filter(({ items }) => items.length > 0)).map((batch) => this.post(batch)));
+    const posted = await Promise.all(batches(sendable.filter(({ items }) => items.length > 0)).map((batch) => this.post(batch)));
+    // One write per outcome for the whole pass: a POST's own write would cost the posts in flight a
+    // round trip each through the pool they share.
+    const finished = new Map<string, { status: NotificationTable['status']; result: string; rows: Notification[] }>();
+    const finish = (status: NotificationTable['status'], result: string, rows: readonly Notification[]) => {
+      const entry = finished.get(`${status} ${result}`) ?? { status, result, rows: [] };
+      entry.rows.push(...rows);
+      finished.set(`${status} ${result}`, entry);
+    };
+    if (orphaned.length > 0) finish('dropped', 'subscription removed', orphaned);
+    for (const { rows, result } of posted) if (result !== null) finish('delivered', result, rows);
+    for (const { status, result, rows } of finished.values()) {
+      await withSingleWrite(this.store, (h) =>
+        subscriptionsStore.updateNotifications(
+          h,
+          rows.map((row) => row.seq),
+          { status, last_result: result },
+        ),
+      );
+    }
     return leased.length;
   }
 
-  private async post(batch: readonly Outgoing[]): Promise<void> {
+  /** Posts one batch; the rows and their result when delivered (null when a retry or a drop was recorded instead). */
+  private async post(batch: readonly Outgoing[]): Promise<{ rows: Notification[]; result: string | null }> {
     const rows = batch.map(({ row }) => row);
     const first = rows[0] as Notification;
     const timeoutMs = rows.every((row) => row.attempts === 1) ? firstAttemptTimeoutMs : retryTimeoutMs;
     const value = batch.flatMap(({ items }) => items);
     const validationTokens = await this.content.validationTokens(rows);
     const { delivered, result } = await postNotification(first.url, validationTokens === null ? { value } : { value, validationTokens }, timeoutMs);
-    if (delivered) {
-      await this.finish(rows, 'delivered', result);
-      return;
-    }
+    if (delivered) return { rows, result };
     const now = Date.now();
     const retry = rows.filter((row) => now + this.retryDelay(row.attempts) <= Date.parse(row.retry_until));
     const dropped = rows.filter((row) => !retry.includes(row));
@@ -222,20 +252,11 @@ export class NotificationWorker {
       );
     }
     if (dropped.length > 0) await this.drop(dropped, result);
+    return { rows, result: null };
   }
 
   private retryDelay(attempts: number): number {
     return this.timing.retryMs * 2 ** Math.min(attempts - 1, 20);
-  }
-
-  private finish(rows: readonly Notification[], status: NotificationTable['status'], result: string) {
-    return withSingleWrite(this.store, (h) =>
-      subscriptionsStore.updateNotifications(
-        h,
-        rows.map((row) => row.seq),
-        { status, last_result: result },
-      ),
-    );
   }
 
   /** Past its retry window a notification is dropped, and the subscription's lifecycle URL told it `missed` some. */
@@ -309,6 +330,11 @@ async function matches(
     if (!mentions.some((mention) => mention.mentioned?.user?.id === mentionedUserId)) return false;
   }
   return true;
+}
+
+/** What leasing a row to this instance sets: an attempt, and the next one only once a POST can no longer be under way. */
+function leaseOf(now: Date) {
+  return { attempts: 1, last_attempt_date_time: now.toISOString(), next_attempt_date_time: new Date(now.getTime() + leaseMs).toISOString() };
 }
 
 /** Where one change's notifications go, and the subscriptions they are for. */

@@ -81,14 +81,23 @@ export function subscriptionsOfTenants(h: Handle, tenantIds: readonly string[]) 
   return h.selectFrom('subscriptions').select(allOf('subscriptions')).where('tenant_id', 'in', tenantIds).execute();
 }
 
-export async function insertNotifications(h: Handle, rows: readonly NewNotification[]): Promise<void> {
+/** Appends to the outbox; the rows as stored, oldest first. */
+export async function insertNotifications(h: Handle, rows: readonly NewNotification[]): Promise<Notification[]> {
+  const inserted: Notification[] = [];
   // A few hundred rows per statement stays far below either database's limit on parameters.
   for (let at = 0; at < rows.length; at += 200)
-    await h
-      .insertInto('notifications')
-      .values(rows.slice(at, at + 200))
-      .execute();
+    inserted.push(
+      ...(await h
+        .insertInto('notifications')
+        .values(rows.slice(at, at + 200))
+        .returning(allOf('notifications'))
+        .execute()),
+    );
+  // RETURNING keeps no order; PostgreSQL's bigint sequence reads as a string.
+  return inserted.sort(bySeq);
 }
+
+const bySeq = (a: Notification, b: Notification) => Number(a.seq) - Number(b.seq);
 
 /**
  * Takes up to `limit` due deliveries for this instance: each is leased until `leaseUntil` (its next
@@ -111,8 +120,7 @@ export async function leaseDueNotifications(h: Handle, isPostgres: boolean, now:
     )
     .returning(allOf('notifications'))
     .execute();
-  // RETURNING keeps no order; PostgreSQL's bigint sequence reads as a string.
-  return leased.sort((a, b) => Number(a.seq) - Number(b.seq));
+  return leased.sort(bySeq);
 }
 
 export function updateNotifications(h: Handle, seqs: readonly number[], changes: Partial<Omit<NotificationTable, 'seq'>>) {
