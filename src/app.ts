@@ -58,6 +58,7 @@ import { loadOrCreateSecret } from './store/meta.ts';
 import { PageTokens } from './wire/odata/page-tokens.ts';
 import { registerBatchRoutes } from './wire/batch.ts';
 import type { Drain } from './wire/drain.ts';
+import { Faults } from './wire/faults.ts';
 import { graphShape } from './wire/failures.ts';
 import { lazyValidatorCompiler } from './wire/validation.ts';
 import { acceptJsonBodies, renderErrors } from './wire/pipeline.ts';
@@ -231,6 +232,9 @@ export async function buildApp({ config, store, seed, tls, drain, keys }: AppDep
   });
   // A stopping app answers new requests 503 and closes each connection after its answer.
   drain.register(app, shapeFor);
+  // Graph requests fail at random when asked to (--faults), before anything runs (decision 153).
+  const faults = new Faults(config.faults);
+  faults.register(app);
 
   // 3. Bodies: JSON only, up to 4 MB; everything else is a Graph-shaped 400/413/415.
   acceptJsonBodies(app);
@@ -255,7 +259,7 @@ export async function buildApp({ config, store, seed, tls, drain, keys }: AppDep
     new RichContent(keys),
     (err) => app.log.error({ err }, 'change notification pass failed'),
   );
-  const control = new ControlService(store, config, seed, keys, notifications);
+  const control = new ControlService(store, config, seed, keys, notifications, faults);
   registerControlPlane(app, control, new ControlAccess(config, authenticate, services.users, control.homeTenantId), controlRoutes(control));
 
   // 7. Graph routes under /v1.0 and /beta: authenticate, check permissions, validate, handle.

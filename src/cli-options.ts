@@ -58,6 +58,36 @@ export const options = {
     arg: '<ms>',
     help: 'how long a failed change notification is retried before it is dropped, as Graph does for 4 hours (default 14400000)',
   },
+  faults: {
+    type: 'string',
+    env: 'TEAMGRAPH_FAULTS',
+    arg: '<rate>',
+    help: "answer this share of Graph requests (0 to 1) with a random transient failure, 429, 500, 502, 503 or 504, in Graph's envelope; change it while running with PUT /_teamgraph/faults (default 0: none)",
+  },
+  'faults-seed': {
+    type: 'string',
+    env: 'TEAMGRAPH_FAULTS_SEED',
+    arg: '<n>',
+    help: 'seed of the --faults draws, so that a run fails the same requests as the last (default: a new seed each start)',
+  },
+  'faults-statuses': {
+    type: 'string',
+    env: 'TEAMGRAPH_FAULTS_STATUSES',
+    arg: '<list>',
+    help: 'the statuses --faults answers with, comma-separated, from 429, 500, 502, 503, 504 (default all five)',
+  },
+  'faults-routes': {
+    type: 'string',
+    env: 'TEAMGRAPH_FAULTS_ROUTES',
+    arg: '<globs>',
+    help: 'the requests --faults may fail, comma-separated path globs, each optionally after a method: "POST /v1.0/chats/*/messages,/beta/**" (default /**: all)',
+  },
+  'faults-retry-after': {
+    type: 'string',
+    env: 'TEAMGRAPH_FAULTS_RETRY_AFTER',
+    arg: '<s>',
+    help: 'the Retry-After, in seconds, of a 429 or 503 from --faults (default 1)',
+  },
   'headers-timeout-ms': {
     type: 'string',
     env: 'TEAMGRAPH_HEADERS_TIMEOUT_MS',

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { type OptionSpec, booleanWords, options } from './cli-options.ts';
+import { type FaultSettings, FaultSettingsBody, faultSettingsOf, noFaults } from './wire/faults.ts';
 
 // One table drives the flags, the TEAMGRAPH_* variables, the validation and `--help`.
 const LogLevel = Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -22,6 +23,11 @@ const RawConfig = Type.Object({
   'operation-delay-ms': Type.Integer({ minimum: 0, maximum: 3_600_000 }),
   'notification-retry-ms': Type.Integer({ minimum: 10, maximum: 3_600_000 }),
   'notification-retry-window-ms': Type.Integer({ minimum: 0, maximum: 86_400_000 }),
+  faults: FaultSettingsBody.properties.rate,
+  'faults-seed': FaultSettingsBody.properties.seed,
+  'faults-statuses': FaultSettingsBody.properties.statuses,
+  'faults-routes': FaultSettingsBody.properties.routes,
+  'faults-retry-after': FaultSettingsBody.properties.retryAfterSeconds,
   'headers-timeout-ms': Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   'request-timeout-ms': Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   'keep-alive-timeout-ms': Type.Integer({ minimum: 100, maximum: 3_600_000 }),
@@ -74,6 +80,8 @@ export interface Config {
   readonly tls: TlsSource;
   /** Whether requests may be decided on remembered access facts, guarded by them (decision 105). */
   readonly rememberedFacts: boolean;
+  /** The random failures Graph requests get at start (decision 153). */
+  readonly faults: FaultSettings;
 }
 
 export type ConfigResult = { kind: 'run'; config: Config } | { kind: 'error'; message: string };
@@ -94,6 +102,10 @@ const defaults = {
   'shutdown-grace-ms': '10000',
   auth: 'dev',
   'remembered-facts': 'on',
+  faults: String(noFaults.rate),
+  'faults-statuses': noFaults.statuses.join(','),
+  'faults-routes': noFaults.routes.join(','),
+  'faults-retry-after': String(noFaults.retryAfterSeconds),
 };
 const integerOptions = [
   'port',
@@ -105,6 +117,8 @@ const integerOptions = [
   'keep-alive-timeout-ms',
   'max-connections',
   'shutdown-grace-ms',
+  'faults-seed',
+  'faults-retry-after',
 ];
 
 /** Flags win over TEAMGRAPH_* variables, which win over defaults; nothing else reads process.env. */
@@ -154,12 +168,20 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     const value = raw[name];
     if (typeof value === 'string' && /^\d+$/.test(value)) raw[name] = Number(value);
   }
+  if (typeof raw.faults === 'string' && /^(\d+(\.\d*)?|\.\d+)$/.test(raw.faults)) raw.faults = Number(raw.faults);
+  for (const name of ['faults-statuses', 'faults-routes']) {
+    if (typeof raw[name] === 'string') raw[name] = raw[name].split(',').map((item) => item.trim());
+  }
+  if (Array.isArray(raw['faults-statuses']))
+    raw['faults-statuses'] = (raw['faults-statuses'] as unknown[]).map((item) => (/^\d+$/.test(String(item)) ? Number(item) : item));
 
   for (const error of Value.Errors(RawConfig, raw)) {
-    const key = error.instancePath.replace(/^\//, '') || 'config';
+    // A list's item is named by the list and its value.
+    const [key = 'config', item] = error.instancePath.replace(/^\//, '').split('/');
+    const value = item === undefined ? raw[key] : (raw[key] as unknown[])[Number(item)];
     // An enumeration lists what it takes; its values are never secrets, so the one given is repeated.
-    const allowed = error.keyword === 'enum' ? (error.params as { allowedValues: readonly string[] }).allowedValues : null;
-    const what = allowed === null ? error.message : `must be one of ${allowed.join(', ')}, not "${String(raw[key])}"`;
+    const allowed = error.keyword === 'enum' ? (error.params as { allowedValues: readonly (string | number)[] }).allowedValues : null;
+    const what = allowed === null ? error.message : `must be one of ${allowed.join(', ')}, not "${String(value)}"`;
     const problem = `${settingName(key)} ${what}`;
     if (!problems.includes(problem)) problems.push(problem);
   }
@@ -202,6 +224,13 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       controlKey: valid['control-key'] ?? null,
       tls: tlsSource(valid, dataDir, flags.data !== undefined || givenAs.has('data'), env),
       rememberedFacts: valid['remembered-facts'] === 'on',
+      faults: faultSettingsOf({
+        rate: valid.faults,
+        statuses: valid['faults-statuses'],
+        routes: valid['faults-routes'],
+        retryAfterSeconds: valid['faults-retry-after'],
+        seed: valid['faults-seed'],
+      }),
     }),
   };
 }

@@ -4,10 +4,10 @@ import type { ControlService } from './control.service.ts';
 
 /** A control-plane operation, under /_teamgraph; never part of the Graph surface. */
 export interface ControlRoute {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   /** The path after /_teamgraph. */
   readonly url: string;
-  readonly handle: () => Promise<{ readonly status: number; readonly body?: unknown }>;
+  readonly handle: (body: unknown) => Promise<{ readonly status: number; readonly body?: unknown }>;
 }
 
 export function controlRoutes(control: ControlService): ControlRoute[] {
@@ -23,6 +23,8 @@ export function controlRoutes(control: ControlService): ControlRoute[] {
     },
     { method: 'GET', url: '/export', handle: async () => ({ status: 200, body: await control.export() }) },
     { method: 'GET', url: '/notifications', handle: async () => ({ status: 200, body: { value: await control.recentNotifications() } }) },
+    { method: 'GET', url: '/faults', handle: () => Promise.resolve({ status: 200, body: control.faults() }) },
+    { method: 'PUT', url: '/faults', handle: (body) => Promise.resolve({ status: 200, body: control.setFaults(body) }) },
     // Key rotation without downtime: the new key signs at once; old keys keep verifying.
     { method: 'POST', url: '/keys/rotate', handle: async () => ({ status: 200, body: { kid: await control.rotateKeys() } }) },
   ];
@@ -48,8 +50,8 @@ export function registerControlPlane(app: FastifyInstance, control: ControlServi
           guarded.route({
             method: route.method,
             url: route.url,
-            handler: async (_request, reply) => {
-              const { status, body } = await route.handle();
+            handler: async (request, reply) => {
+              const { status, body } = await route.handle(request.body);
               return reply.code(status).send(body);
             },
           });

@@ -6,6 +6,7 @@ import { resetToSeed } from '../seed/loader.ts';
 import type { SeedFile } from '../seed/seed.schemas.ts';
 import type { Store } from '../store/db.ts';
 import { version } from '../version.ts';
+import { type Faults, faultSettingsOf } from '../wire/faults.ts';
 
 /** The control plane under /_teamgraph/: never part of the Graph surface. */
 export class ControlService {
@@ -15,7 +16,19 @@ export class ControlService {
     private readonly seed: SeedFile | null,
     private readonly keys: KeyRing,
     private readonly notifications: NotificationWorker,
+    private readonly faultInjector: Faults,
   ) {}
+
+  /** The random failures Graph requests get now (decision 153), and how many have failed since they were set. */
+  faults() {
+    return { ...this.faultInjector.settings, injected: this.faultInjector.injected };
+  }
+
+  /** Replaces them, in this instance, at once; what the body leaves out takes its default. */
+  setFaults(body: unknown) {
+    this.faultInjector.set(faultSettingsOf(body));
+    return this.faults();
+  }
 
   /** The server's own tenant: the seed's first, whose administrators may use the control plane. */
   get homeTenantId(): string | null {

@@ -26,7 +26,9 @@ export const graphErrorStatus = {
   TooManyRequests: 429,
   RequestHeaderFieldsTooLarge: 431,
   InternalServerError: 500,
+  BadGateway: 502,
   ServiceUnavailable: 503,
+  GatewayTimeout: 504,
 } as const;
 
 export type GraphErrorCode = keyof typeof graphErrorStatus;

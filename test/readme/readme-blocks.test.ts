@@ -440,6 +440,39 @@ describe('README.md: every code block runs as written, or shows what teamgraph p
     });
   });
 
+  describe('Fail on purpose', () => {
+    const faults = take('Fail on purpose', 'sh');
+
+    it('starts with the faults the flags give, and a PUT changes them while it runs', async () => {
+      assert.ok(faults !== undefined);
+      const section = await SectionRun.start();
+      try {
+        const [serverLine, ...rest] = faults.code.split('\n');
+        await section.commands({ ...faults, code: `${serverLine}\n` });
+        const server = section.servers[0] as StartedServer;
+        const started = (await (await fetch(`${server.url}/_teamgraph/faults`)).json()) as Record<string, unknown>;
+        assert.deepEqual({ rate: started.rate, statuses: started.statuses, seed: started.seed }, { rate: 0.1, statuses: [429, 503], seed: 42 });
+        const [put, get] = (await section.commands({ ...faults, code: rest.join('\n') })).map((output) => JSON.parse(output) as Record<string, unknown>);
+        assert.deepEqual(put?.routes, ['POST /v1.0/chats/*/messages']);
+        assert.equal(get?.rate, 0.5);
+        const chatUrl = `${server.url}/v1.0/chats/19:d5b2c3a4-e6f7-8901-abcd-ef3456789012@thread.v2/messages`;
+        const statuses: number[] = [];
+        for (let n = 0; n < 20; n++) {
+          const posted = await fetch(chatUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ body: { content: `try ${n}` } }),
+          });
+          statuses.push(posted.status);
+        }
+        assert.ok(statuses.includes(201) && statuses.some((status) => [429, 500, 502, 503, 504].includes(status)), statuses.join(' '));
+        assert.equal((await fetch(chatUrl)).status, 200, 'a GET is not among the routes named');
+      } finally {
+        await section.close();
+      }
+    });
+  });
+
   describe('Control plane', () => {
     const strict = take('Control plane', 'sh');
 
