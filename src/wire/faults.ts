@@ -44,7 +44,7 @@ export type FaultSettings = Required<Static<typeof FaultSettingsBody>> & { reado
 
 export const noFaults: FaultSettings = { rate: 0, statuses: faultStatuses, routes: ['/**'], retryAfterSeconds: 1, seed: null };
 
-/** A `PUT /_teamgraph/faults` body as settings: what it leaves out takes its default, as at start. */
+/** Settings from a `PUT /_teamgraph/faults` body or the flags: what it leaves out takes its default (noFaults), never an earlier value. */
 export function faultSettingsOf(body: unknown): FaultSettings {
   const [error] = Value.Errors(FaultSettingsBody, body);
   if (error !== undefined) throw badRequest(`Invalid fault settings: ${error.instancePath || 'the body'} ${error.message}.`);
