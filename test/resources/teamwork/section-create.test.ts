@@ -108,8 +108,14 @@ for (const dialect of testDialects()) {
       assertGraphError(await create({ displayName: 'One too many' }), 400, 'BadRequest', 'The maximum number of sections has been reached.');
     });
 
-    it('428 without If-Match and 412 with a stale one', async () => {
+    it('428 without If-Match or with a blank one, and 412 with a stale one', async () => {
       assertGraphError(await server.request('POST', sectionsUrl, { body: { displayName: 'A' } }), 428, 'PreconditionRequired');
+      assertGraphError(
+        await server.request('POST', sectionsUrl, { body: { displayName: 'A' }, headers: { 'if-match': '' } }),
+        428,
+        'PreconditionRequired',
+        'The If-Match header is required for this operation.',
+      );
       assertGraphError(await create({ displayName: 'A' }, seedVersion - 10), 412, 'PreconditionFailed');
       assert.equal(await currentVersion(server), seedVersion);
     });
