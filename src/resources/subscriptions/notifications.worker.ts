@@ -190,8 +190,9 @@ export class NotificationWorker {
           });
     const leased = [...dispatched, ...due];
     if (leased.length === 0) return 0;
+    const watchedBy = new Map(leased.map((row) => [row, JSON.parse(row.subscription_ids) as string[]]));
     // A change notification whose subscription is gone or expired is not sent (change-notifications-overview.md).
-    const subscriptionIds = [...new Set(leased.flatMap((row) => JSON.parse(row.subscription_ids) as string[]))];
+    const subscriptionIds = [...new Set([...watchedBy.values()].flat())];
     const live = new Map(
       (await subscriptionsStore.findSubscriptions(this.store.db, subscriptionIds))
         .filter((subscription) => subscription.expiration_date_time > now.toISOString())
@@ -204,7 +205,7 @@ export class NotificationWorker {
         continue;
       }
       const change = JSON.parse(row.payload) as Change;
-      const watchers = (JSON.parse(row.subscription_ids) as string[]).flatMap((id) => live.get(id) ?? []);
+      const watchers = (watchedBy.get(row) ?? []).flatMap((id) => live.get(id) ?? []);
       sendable.push({ row, items: await Promise.all(watchers.map((subscription) => this.itemOf(this.store.db, subscription, change))) });
     }
     const orphaned = sendable.filter(({ items }) => items.length === 0).map(({ row }) => row);
